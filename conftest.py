@@ -1,0 +1,56 @@
+"""Fixtures shared by every app's tests."""
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent
+# The real article exported from a provincial portal, shipped beside the repo.
+SHARED_FIXTURE = (
+    REPO.parent
+    / "shared"
+    / "fixtures"
+    / "articles"
+    / "bac-ninh-2020-03-13-ky-ket-giao-uoc-thi-dua.txt"
+)
+
+
+@pytest.fixture
+def fixture_export() -> Path:
+    assert SHARED_FIXTURE.is_file(), f"missing shared fixture {SHARED_FIXTURE}"
+    return SHARED_FIXTURE
+
+
+@pytest.fixture
+def home(db):
+    from news.models import HomePage
+
+    return HomePage.objects.get()
+
+
+@pytest.fixture
+def section(home):
+    from news.models import NewsIndexPage
+
+    page = home.add_child(instance=NewsIndexPage(title="Tin tức - Sự kiện", slug="tin-tuc"))
+    page.save_revision().publish()
+    return page
+
+
+@pytest.fixture
+def photo_dir(tmp_path, fixture_export):
+    """Two generated photos named after the fixture, one per caption."""
+    from news.demo.builder import draw_photo
+
+    for number in (1, 2):
+        draw_photo(tmp_path / f"{fixture_export.stem}-{number}.jpg", number, "")
+    return tmp_path
+
+
+@pytest.fixture
+def imported_article(section, fixture_export, photo_dir):
+    from news.importer.service import import_file
+
+    result = import_file(fixture_export, section, photo_dir)
+    assert result.status == "created", result.reason
+    return result.page

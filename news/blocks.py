@@ -1,0 +1,78 @@
+"""StreamField blocks for article and event bodies."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+
+class ParagraphBlock(blocks.RichTextBlock):
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "features", ["bold", "italic", "link", "document-link", "ol", "ul", "h2", "h3"]
+        )
+        super().__init__(**kwargs)
+
+    class Meta:
+        icon = "pilcrow"
+        label = _("Paragraph")
+        template = "news/blocks/paragraph.html"
+
+
+class CaptionedImageBlock(blocks.StructBlock):
+    """A photo with its caption directly under it, as newsrooms publish them."""
+
+    image = ImageChooserBlock(label=_("Image"))
+    caption = blocks.CharBlock(label=_("Caption"), max_length=500)
+    credit = blocks.CharBlock(label=_("Photo credit"), required=False, max_length=200)
+    alt_text = blocks.CharBlock(
+        label=_("Alternative text"),
+        max_length=300,
+        help_text=_("Describe the photo for readers who cannot see it."),
+    )
+
+    class Meta:
+        icon = "image"
+        label = _("Captioned image")
+        template = "news/blocks/captioned_image.html"
+
+
+class QuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock(label=_("Quote"))
+    attribution = blocks.CharBlock(label=_("Attribution"), required=False, max_length=200)
+
+    class Meta:
+        icon = "openquote"
+        label = _("Quote")
+        template = "news/blocks/quote.html"
+
+
+class AttachmentBlock(blocks.StructBlock):
+    document = DocumentChooserBlock(label=_("Document"))
+    title = blocks.CharBlock(
+        label=_("Link text"),
+        required=False,
+        max_length=255,
+        help_text=_("Leave blank to use the document title."),
+    )
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Attachment")
+        template = "news/blocks/attachment.html"
+
+
+class VideoEmbedBlock(EmbedBlock):
+    class Meta:
+        icon = "media"
+        label = _("Embed")
+        template = "news/blocks/embed.html"
+
+
+class BodyBlock(blocks.StreamBlock):
+    paragraph = ParagraphBlock()
+    captioned_image = CaptionedImageBlock()
+    quote = QuoteBlock()
+    attachment = AttachmentBlock()
+    embed = VideoEmbedBlock()

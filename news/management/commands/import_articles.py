@@ -1,0 +1,75 @@
+"""python manage.py import_articles PATH [PATH ...] [--parent PAGE_ID] [--images DIR]"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from news.importer.service import import_file
+from news.models import NewsIndexPage
+
+EXPORT_SUFFIXES = {".txt", ".text"}
+
+
+class Command(BaseCommand):
+    help = "Import plain-text article exports from older portals as published articles."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path, help="Export files or folders.")
+        parser.add_argument("--parent", type=int, help="ID of the news section to import into.")
+        parser.add_argument(
+            "--images", type=Path, help="Folder with photos named <file-stem>-1.jpg, -2.jpg, …"
+        )
+
+    def handle(self, *args, paths, parent, images, **options):
+        section = self.find_section(parent)
+        if images is not None and not images.is_dir():
+            raise CommandError(f"--images {images}: not a folder")
+        files = self.collect(paths)
+        if not files:
+            raise CommandError("No export files found in the given paths.")
+
+        counts = {"created": 0, "skipped": 0, "failed": 0}
+        failures = []
+        width = len(str(len(files)))
+        for number, path in enumerate(files, start=1):
+            result = import_file(path, section, images)
+            counts[result.status] += 1
+            line = f"[{number:>{width}}/{len(files)}] {result.status:<7} {path}"
+            if result.status == "failed":
+                failures.append(result)
+                self.stderr.write(self.style.ERROR(f"{line}: {result.reason}"))
+            else:
+                detail = f" -> {result.page.url_path}" if result.page else ""
+                self.stdout.write(f"{line}{detail}")
+
+        self.stdout.write(
+            "Imported {created}, skipped {skipped} already imported, failed {failed}.".format(
+                **counts
+            )
+        )
+        if failures:
+            names = "; ".join(f"{f.path.name}: {f.reason}" for f in failures)
+            raise CommandError(f"{len(failures)} file(s) could not be imported: {names}")
+
+    def find_section(self, parent_id: int | None) -> NewsIndexPage:
+        sections = NewsIndexPage.objects.all()
+        if parent_id is not None:
+            section = sections.filter(pk=parent_id).first()
+            if section is None:
+                raise CommandError(f"--parent {parent_id}: no news section with that ID")
+            return section
+        section = sections.order_by("path").first()
+        if section is None:
+            raise CommandError("There is no news section yet; create one or run load_demo.")
+        return section
+
+    def collect(self, paths: list[Path]) -> list[Path]:
+        files: list[Path] = []
+        for path in paths:
+            if path.is_dir():
+                files.extend(sorted(p for p in path.rglob("*") if p.suffix in EXPORT_SUFFIXES))
+            elif path.is_file():
+                files.append(path)
+            else:
+                raise CommandError(f"{path}: no such file or folder")
+        return files

@@ -1,0 +1,436 @@
+"""Page types and snippets of the newsroom: sections, articles, events, authors."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from .blocks import BodyBlock
+from .ical import calendar_response
+
+# --- Snippets -------------------------------------------------------------------
+
+
+@register_snippet
+class Author(index.Indexed, models.Model):
+    name = models.CharField(_("name"), max_length=255)
+    role = models.CharField(
+        _("role or organisation"),
+        max_length=255,
+        blank=True,
+        help_text=_("For example: Phóng viên, Sở Nội vụ."),
+    )
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("role"), FieldPanel("photo")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+        constraints = [models.UniqueConstraint(fields=["name", "role"], name="unique_author")]
+
+    def __str__(self):
+        return f"{self.name} - {self.role}" if self.role else self.name
+
+
+@register_snippet
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=False)
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+
+# --- Query sets -----------------------------------------------------------------
+
+
+class ArticlePageQuerySet(PageQuerySet):
+    def published(self):
+        """What a citizen may read: live and not behind a view restriction."""
+        return self.live().public()
+
+    def newest(self):
+        return self.order_by("-published_at", "-pk")
+
+    def for_listing(self):
+        return self.select_related("lead_image", "category").prefetch_related(
+            Prefetch(
+                "article_authors",
+                queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"),
+            )
+        )
+
+
+class EventPageQuerySet(PageQuerySet):
+    def published(self):
+        return self.live().public()
+
+    def upcoming(self):
+        now = timezone.now()
+        return self.filter(
+            models.Q(end_at__gte=now) | models.Q(end_at__isnull=True, start_at__gte=now)
+        ).order_by("start_at")
+
+    def past(self):
+        now = timezone.now()
+        return self.filter(
+            models.Q(end_at__lt=now) | models.Q(end_at__isnull=True, start_at__lt=now)
+        ).order_by("-start_at")
+
+
+ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
+EventPageManager = PageManager.from_queryset(EventPageQuerySet)
+
+
+# --- Mixins and the base page ---------------------------------------------------
+
+
+class LeadMixin(models.Model):
+    """A lead (sapo) and a lead image with its caption."""
+
+    lead = models.TextField(_("lead"), blank=True)
+    lead_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("lead image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lead_image_caption = models.CharField(_("lead image caption"), max_length=500, blank=True)
+
+    lead_panels = [
+        FieldPanel("lead"),
+        MultiFieldPanel(
+            [FieldPanel("lead_image"), FieldPanel("lead_image_caption")],
+            heading=_("Lead image"),
+        ),
+    ]
+
+    class Meta:
+        abstract = True
+
+
+class IntroMixin(models.Model):
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    class Meta:
+        abstract = True
+
+
+class BasePage(Page):
+    """Every page of the portal. Shared behaviour lives in small mixins."""
+
+    class Meta:
+        abstract = True
+
+    def paginate(self, request, queryset):
+        paginator = Paginator(queryset, settings.NEWS_PAGE_SIZE)
+        try:
+            return paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            return paginator.page(1)
+        except EmptyPage:
+            return paginator.page(paginator.num_pages)
+
+
+# --- Pages ----------------------------------------------------------------------
+
+
+class HomePage(IntroMixin, BasePage):
+    content_panels = [*BasePage.content_panels, FieldPanel("intro")]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_articles"] = (
+            ArticlePage.objects.published().descendant_of(self).newest().for_listing()[:9]
+        )
+        context["upcoming_events"] = (
+            EventPage.objects.published().descendant_of(self).upcoming()[:5]
+        )
+        return context
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["news.NewsIndexPage", "news.EventIndexPage"]
+
+
+class NewsIndexPage(IntroMixin, BasePage):
+    """A section such as "Tin tức - Sự kiện": newest first, paginated."""
+
+    content_panels = [*BasePage.content_panels, FieldPanel("intro")]
+
+    class Meta:
+        verbose_name = _("news section")
+        verbose_name_plural = _("news sections")
+
+    def get_articles(self):
+        return ArticlePage.objects.published().child_of(self).newest().for_listing()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = self.paginate(request, self.get_articles())
+        return context
+
+    parent_page_types = ["news.HomePage", "news.NewsIndexPage"]
+    subpage_types = ["news.ArticlePage", "news.NewsIndexPage"]
+
+
+class ArticleTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "news.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class ArticlePage(LeadMixin, BasePage):
+    kicker = models.CharField(
+        _("kicker"), max_length=255, blank=True, help_text=_("Optional line above the title.")
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+    category = models.ForeignKey(
+        "news.Category",
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    tags = ClusterTaggableManager(through=ArticleTag, blank=True, verbose_name=_("tags"))
+    published_at = models.DateTimeField(
+        _("publish date"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "Shown to readers and used for sorting. Leave blank to use the first publication time."
+        ),
+    )
+    initial_view_count = models.PositiveIntegerField(
+        _("starting view count"),
+        default=0,
+        help_text=_("Views counted before this article came to the portal."),
+    )
+    import_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+
+    objects = ArticlePageManager()
+
+    content_panels = [
+        FieldPanel("kicker"),
+        *BasePage.content_panels,
+        *LeadMixin.lead_panels,
+        FieldPanel("body"),
+        InlinePanel("article_authors", label=_("Authors"), heading=_("Authors")),
+        FieldPanel("category"),
+        FieldPanel("tags"),
+        InlinePanel("related_links", label=_("Related articles"), heading=_("Related articles")),
+    ]
+    promote_panels = [
+        *BasePage.promote_panels,
+        FieldPanel("published_at"),
+        FieldPanel("initial_view_count"),
+    ]
+
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("kicker"),
+        index.SearchField("lead"),
+        index.SearchField("body"),
+        index.FilterField("published_at"),
+        index.FilterField("category"),
+        index.RelatedFields(
+            "article_authors", [index.RelatedFields("author", [index.SearchField("name")])]
+        ),
+    ]
+
+    api_fields = [
+        APIField("kicker"),
+        APIField("lead"),
+        APIField("published_at"),
+        APIField("body"),
+        APIField("initial_view_count"),
+    ]
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    def save(self, *args, **kwargs):
+        if self.live and self.published_at is None:
+            self.published_at = self.first_published_at or timezone.now()
+        return super().save(*args, **kwargs)
+
+    @property
+    def authors(self):
+        return [link.author for link in self.article_authors.all()]
+
+    @property
+    def listing_image(self):
+        if self.lead_image_id:
+            return self.lead_image
+        for block in self.body:
+            if block.block_type == "captioned_image" and block.value.get("image"):
+                return block.value["image"]
+        return None
+
+    def get_related_articles(self):
+        ids = [link.related_id for link in self.related_links.all() if link.related_id]
+        return (
+            ArticlePage.objects.published().filter(pk__in=ids).newest().for_listing()
+            if ids
+            else ArticlePage.objects.none()
+        )
+
+    parent_page_types = ["news.NewsIndexPage"]
+    subpage_types = []
+
+
+class ArticleAuthor(Orderable):
+    page = ParentalKey(ArticlePage, related_name="article_authors", on_delete=models.CASCADE)
+    author = models.ForeignKey(
+        Author, verbose_name=_("author"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("author")
+
+
+class ArticleRelatedLink(Orderable):
+    page = ParentalKey(ArticlePage, related_name="related_links", on_delete=models.CASCADE)
+    related = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [PageChooserPanel("related", "news.ArticlePage")]
+
+
+class EventIndexPage(RoutablePageMixin, IntroMixin, BasePage):
+    content_panels = [*BasePage.content_panels, FieldPanel("intro")]
+
+    class Meta:
+        verbose_name = _("event section")
+
+    def get_events(self):
+        return EventPage.objects.published().child_of(self)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        events = self.get_events()
+        context["upcoming_events"] = events.upcoming()
+        context["past_events"] = self.paginate(request, events.past())
+        return context
+
+    @path("")
+    def index(self, request):
+        return self.render(request)
+
+    @path("calendar.ics", name="calendar")
+    def calendar(self, request) -> HttpResponse:
+        return calendar_response(self.get_events().order_by("start_at"), request, self.slug)
+
+    parent_page_types = ["news.HomePage"]
+    subpage_types = ["news.EventPage"]
+
+
+class EventPage(RoutablePageMixin, LeadMixin, BasePage):
+    start_at = models.DateTimeField(_("starts"))
+    end_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    all_day = models.BooleanField(_("all day"), default=False)
+    location = models.CharField(_("location"), max_length=255, blank=True)
+    organiser = models.CharField(_("organiser"), max_length=255, blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+
+    objects = EventPageManager()
+
+    content_panels = [
+        *BasePage.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("start_at"),
+                FieldPanel("end_at"),
+                FieldPanel("all_day"),
+                FieldPanel("location"),
+                FieldPanel("organiser"),
+            ],
+            heading=_("When and where"),
+        ),
+        *LeadMixin.lead_panels,
+        FieldPanel("body"),
+    ]
+
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("lead"),
+        index.SearchField("body"),
+        index.SearchField("location"),
+        index.SearchField("organiser"),
+        index.FilterField("start_at"),
+    ]
+
+    api_fields = [
+        APIField("start_at"),
+        APIField("end_at"),
+        APIField("all_day"),
+        APIField("location"),
+        APIField("organiser"),
+        APIField("lead"),
+        APIField("body"),
+    ]
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def clean(self):
+        super().clean()
+        if self.end_at and self.start_at and self.end_at < self.start_at:
+            raise ValidationError({"end_at": _("The end must not be before the start.")})
+
+    @path("")
+    def index(self, request):
+        return self.render(request)
+
+    @path("calendar.ics", name="calendar")
+    def calendar(self, request) -> HttpResponse:
+        return calendar_response([self], request, self.slug)
+
+    parent_page_types = ["news.EventIndexPage"]
+    subpage_types = []

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The test command behind `make test` (and so `.ci/run`):
+#   checks    ruff, manage.py check (also --deploy with production settings),
+#             makemigrations --check
+#   all       the checks, then the whole suite against real PostgreSQL and Redis,
+#             then the embedded-default pass on SQLite.
+# Any failure, including a service that cannot start, makes it exit non-zero.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=.venv/bin/python
+stage() { printf '\n==> %s\n' "$*"; }
+
+checks() {
+  stage "ruff lint and format check"
+  .venv/bin/ruff check .
+  .venv/bin/ruff format --check .
+
+  stage "manage.py check"
+  DJANGO_SETTINGS_MODULE=portal.settings.test "$PY" manage.py check --fail-level WARNING
+
+  stage "manage.py check --deploy (production settings)"
+  env DJANGO_SETTINGS_MODULE=portal.settings.production \
+    SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    ALLOWED_HOSTS=portal.example.vn \
+    DATABASE_URL=postgres://portal@127.0.0.1:5432/portal \
+    "$PY" manage.py check --deploy --fail-level WARNING
+
+  stage "makemigrations --check"
+  DJANGO_SETTINGS_MODULE=portal.settings.test "$PY" manage.py makemigrations --check --dry-run
+}
+
+ensure_chromium() {
+  # Browser tests drive Debian's Chromium through Playwright; no browser is downloaded.
+  if [ ! -x /usr/bin/chromium ]; then
+    stage "installing Debian's chromium for the browser tests"
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "error: /usr/bin/chromium is missing; install Debian's chromium package." >&2
+      exit 1
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+  fi
+}
+
+suite() {
+  ensure_chromium
+  mkdir -p test-artifacts
+  stage "pytest: the whole suite on PostgreSQL and Redis"
+  bash scripts/services.sh run postgres redis -- "$PY" -m pytest
+
+  stage "pytest: the embedded default on SQLite (no Redis)"
+  env -u REDIS_URL -u ELASTICSEARCH_URL DATABASE_URL="sqlite:///$PWD/.test-embedded.sqlite3" \
+    "$PY" -m pytest -m embedded
+}
+
+case "${1:-all}" in
+  checks) checks ;;
+  suite) suite ;;
+  all) checks; suite ;;
+  *) echo "usage: $0 [checks|suite|all]" >&2; exit 2 ;;
+esac
