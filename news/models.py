@@ -362,7 +362,7 @@ class EventIndexPage(RoutablePageMixin, IntroMixin, BasePage):
     def index(self, request):
         return self.render(request)
 
-    @path("calendar.ics", name="calendar")
+    @path("ical/", name="calendar")
     def calendar(self, request) -> HttpResponse:
         return calendar_response(self.get_events().order_by("start_at"), request, self.slug)
 
@@ -428,7 +428,7 @@ class EventPage(RoutablePageMixin, LeadMixin, BasePage):
     def index(self, request):
         return self.render(request)
 
-    @path("calendar.ics", name="calendar")
+    @path("ical/", name="calendar")
     def calendar(self, request) -> HttpResponse:
         return calendar_response([self], request, self.slug)
 

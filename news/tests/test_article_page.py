@@ -110,7 +110,12 @@ def test_admin_rejects_non_staff(client, django_user_model):
 
 
 def test_editor_can_create_and_publish_in_admin(admin_client, section):
-    from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+    from wagtail.test.utils.form_data import (
+        inline_formset,
+        nested_form_data,
+        rich_text,
+        streamfield,
+    )
 
     author = Author.objects.create(name="Vũ Hưng")
     data = nested_form_data(
@@ -120,7 +125,7 @@ def test_editor_can_create_and_publish_in_admin(admin_client, section):
             "kicker": "",
             "lead": "Sapo của bài.",
             "lead_image_caption": "",
-            "body": streamfield([("paragraph", "<p>Thân bài.</p>")]),
+            "body": streamfield([("paragraph", rich_text("<p>Thân bài.</p>"))]),
             "article_authors": inline_formset([{"author": author.pk}]),
             "related_links": inline_formset([]),
             "tags": "Hội nghị",

@@ -84,7 +84,7 @@ def test_events_index_and_icalendar(client, home):
     upcoming, past = soup.find_all("section")
     assert "Kỳ họp HĐND" in upcoming.get_text() and "Lễ hội" in past.get_text()
 
-    response = client.get(event.url + "calendar.ics")
+    response = client.get(event.url + "ical/")
     assert response["Content-Type"].startswith("text/calendar")
     (vevent,) = Calendar.from_ical(response.content).walk("VEVENT")
     assert str(vevent["SUMMARY"]) == "Kỳ họp HĐND"
@@ -93,7 +93,7 @@ def test_events_index_and_icalendar(client, home):
         vevent.decoded("DTSTART") - start
     ) < timedelta(seconds=1)
 
-    feed = Calendar.from_ical(client.get(events.url + "calendar.ics").content)
+    feed = Calendar.from_ical(client.get(events.url + "ical/").content)
     assert sorted(str(e["SUMMARY"]) for e in feed.walk("VEVENT")) == ["Kỳ họp HĐND", "Lễ hội"]
 
 

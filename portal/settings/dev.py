@@ -20,3 +20,8 @@ def _dev_secret_key() -> str:
 
 SECRET_KEY = env.get("SECRET_KEY") or _dev_secret_key()
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Static files come from the finders; nothing is collected outside production.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
