@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from os import PathLike
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
@@ -146,10 +147,18 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        byte = data[exc.start : exc.start + 1].hex()
-        raise ExportParseError(
-            f"file is not valid UTF-8 text: undecodable byte 0x{byte} at offset {exc.start}"
-        ) from exc
+        where = f"undecodable byte 0x{data[exc.start]:02x} at offset {exc.start}"
+        if _looks_binary(data):
+            raise ExportParseError(
+                f"file looks like binary data, not a UTF-8 text export ({where})"
+            ) from exc
+        raise ExportParseError(f"file is not valid UTF-8 text: {where}") from exc
+
+
+def _looks_binary(data: bytes) -> bool:
+    """NUL bytes or many control bytes: an image, an archive, a document format."""
+    controls = sum(1 for byte in data if byte < 0x20 and byte not in b"\t\n\r\f\v")
+    return b"\x00" in data or controls > len(data) * BINARY_CHAR_SHARE
 
 
 # UTF-8 Vietnamese that was once decoded as Windows-1252 ("Cá»¥m thi Ä‘ua").
@@ -181,6 +190,7 @@ _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES_RE = re.compile(r"[^\S\n]+")  # any whitespace but newlines, NBSP included
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _ALNUM_RE = re.compile(r"[^\W_]")
+_DIGIT_RE = re.compile(r"\d")
 _TERMINAL_RE = re.compile(r"[.!?…:;\"”’)\]]$")
 _LIST_ITEM_RE = re.compile(r"^(?:[-+•*–—·]|\d{1,2}[.)]|[a-zđ][.)])\s")
 
@@ -245,6 +255,11 @@ def _continues(previous: str, line: _Line) -> bool:
 # --------------------------------------------------------------------------- portal chrome
 
 
+def _phrases(text: str) -> tuple[str, ...]:
+    """Phrases written as "a | b | c" (spread over lines as needed)."""
+    return tuple(" ".join(part.split()) for part in text.split("|") if part.strip())
+
+
 def _words_pattern(phrases: tuple[str, ...]) -> str:
     """Alternation of phrases, longest first, any run of spaces between words."""
     ordered = sorted(phrases, key=len, reverse=True)
@@ -252,110 +267,32 @@ def _words_pattern(phrases: tuple[str, ...]) -> str:
 
 
 # Buttons and links that portals print around an article.
-_CHROME_PHRASES = (
-    "thống kê truy cập",
-    "xem với cỡ chữ",
-    "cỡ chữ",
-    "tăng cỡ chữ",
-    "giảm cỡ chữ",
-    "kích thước chữ",
-    "phóng to",
-    "thu nhỏ",
-    "in bài viết",
-    "in bài này",
-    "in bài",
-    "in trang",
-    "in tin",
-    "in",
-    "bản in",
-    "bản để in",
-    "print",
-    "gửi email",
-    "gửi e-mail",
-    "gửi mail",
-    "gửi bài viết",
-    "gửi bài",
-    "gửi tin",
-    "gửi cho bạn bè",
-    "gửi bạn bè",
-    "email",
-    "e-mail",
-    "chia sẻ bài viết",
-    "chia sẻ",
-    "share",
-    "facebook",
-    "twitter",
-    "zalo",
-    "tweet",
-    "like",
-    "google+",
-    "quay lại",
-    "quay về",
-    "trở về",
-    "trở lại",
-    "về trang trước",
-    "trang trước",
-    "back",
-    "đầu trang",
-    "lên đầu trang",
-    "về đầu trang",
-    "top",
-    "lưu bài viết",
-    "lưu tin",
-    "lưu",
-    "đánh giá bài viết",
-    "bình chọn",
-    "nghe đọc bài",
-    "nghe bài viết",
-    "đọc bài viết",
-    "nghe",
-    "tải về",
-    "tải file",
-    "trang chủ",
-    "home",
+_CHROME_PHRASES = _phrases(
+    """
+    thống kê truy cập | xem với cỡ chữ | cỡ chữ | tăng cỡ chữ | giảm cỡ chữ | kích thước chữ |
+    phóng to | thu nhỏ | in bài viết | in bài này | in bài | in trang | in tin | in | bản in |
+    bản để in | print | gửi email | gửi e-mail | gửi mail | gửi bài viết | gửi bài | gửi tin |
+    gửi cho bạn bè | gửi bạn bè | email | e-mail | chia sẻ bài viết | chia sẻ | share |
+    facebook | twitter | zalo | tweet | like | google+ | quay lại | quay về | trở về | trở lại |
+    về trang trước | trang trước | back | đầu trang | lên đầu trang | về đầu trang | top |
+    lưu bài viết | lưu tin | lưu | đánh giá bài viết | bình chọn | nghe đọc bài |
+    nghe bài viết | đọc bài viết | nghe | tải về | tải file | trang chủ | home
+    """
 )
 _CHROME_PHRASE_RE = re.compile(rf"(?<!\w)(?:{_words_pattern(_CHROME_PHRASES)})(?!\w)", re.I)
 # Font-size controls: "A A A", "A- A A+", "[A] [A]".
 _FONT_CONTROL_RE = re.compile(r"(?<!\S)[\[(]?A[+\-−]?[\])]?(?!\S)")
 
 # Site-wide visitor counters: "Trực tuyến : 4646", "Đã truy cập : 43712467", "Hôm nay: 1.234".
-_COUNTER_LABELS = (
-    "thống kê truy cập",
-    "trực tuyến",
-    "đang trực tuyến",
-    "đang truy cập",
-    "đang online",
-    "đang xem",
-    "online",
-    "hôm nay",
-    "hôm qua",
-    "tuần này",
-    "tuần trước",
-    "tháng này",
-    "tháng trước",
-    "năm nay",
-    "năm trước",
-    "tất cả",
-    "tổng",
-    "tổng cộng",
-    "tổng truy cập",
-    "tổng lượt truy cập",
-    "tổng số lượt truy cập",
-    "tổng số truy cập",
-    "lượt truy cập",
-    "số lượt truy cập",
-    "đã truy cập",
-    "truy cập hôm nay",
-    "người online",
-    "khách",
-    "thành viên",
-    "visitors",
-    "visitor",
-    "visits",
-    "hits",
-    "total",
-    "today",
-    "yesterday",
+_COUNTER_LABELS = _phrases(
+    """
+    thống kê truy cập | trực tuyến | đang trực tuyến | đang truy cập | đang online | đang xem |
+    online | hôm nay | hôm qua | tuần này | tuần trước | tháng này | tháng trước | năm nay |
+    năm trước | tất cả | tổng | tổng cộng | tổng truy cập | tổng lượt truy cập |
+    tổng số lượt truy cập | tổng số truy cập | lượt truy cập | số lượt truy cập | đã truy cập |
+    truy cập hôm nay | người online | khách | thành viên | visitors | visitor | visits | hits |
+    total | today | yesterday
+    """
 )
 _COUNTER_LABEL_RE = re.compile(rf"^(?:{_words_pattern(_COUNTER_LABELS)})(?!\w)", re.I)
 _COUNTER_UNIT_RE = re.compile(r"(?<!\w)(?:lượt|người|khách|lần|visits?|users?)(?!\w)", re.I)
@@ -368,46 +305,17 @@ _TAGS_RE = re.compile(
 _PIPE_SPLIT_RE = re.compile(r"\s*\|\s*")
 
 # Headings after which nothing belongs to the article (related lists, comments, counters).
-_CUT_HEADINGS = (
-    "tin liên quan",
-    "các tin liên quan",
-    "bài liên quan",
-    "bài viết liên quan",
-    "tin bài liên quan",
-    "các bài liên quan",
-    "các tin khác",
-    "tin khác",
-    "các bài khác",
-    "bài khác",
-    "các bài viết khác",
-    "tin đã đưa",
-    "các tin đã đưa",
-    "các tin đã đưa ngày",
-    "tin cùng chuyên mục",
-    "các tin cùng chuyên mục",
-    "bài cùng chuyên mục",
-    "cùng chuyên mục",
-    "tin cùng loại",
-    "tin mới hơn",
-    "tin cũ hơn",
-    "các tin mới hơn",
-    "các tin cũ hơn",
-    "các tin mới",
-    "các tin cũ",
-    "tin mới nhất",
-    "tin mới",
-    "tin đọc nhiều",
-    "tin đọc nhiều nhất",
-    "tin xem nhiều",
-    "tin xem nhiều nhất",
-    "tin nổi bật",
-    "ý kiến bạn đọc",
-    "ý kiến của bạn",
-    "gửi ý kiến",
-    "gửi ý kiến của bạn",
-    "gửi bình luận",
-    "bình luận",
-    "thống kê truy cập",
+_CUT_HEADINGS = _phrases(
+    """
+    tin liên quan | các tin liên quan | bài liên quan | bài viết liên quan | tin bài liên quan |
+    các bài liên quan | các tin khác | tin khác | các bài khác | bài khác | các bài viết khác |
+    tin đã đưa | các tin đã đưa | các tin đã đưa ngày | tin cùng chuyên mục |
+    các tin cùng chuyên mục | bài cùng chuyên mục | cùng chuyên mục | tin cùng loại |
+    tin mới hơn | tin cũ hơn | các tin mới hơn | các tin cũ hơn | các tin mới | các tin cũ |
+    tin mới nhất | tin mới | tin đọc nhiều | tin đọc nhiều nhất | tin xem nhiều |
+    tin xem nhiều nhất | tin nổi bật | ý kiến bạn đọc | ý kiến của bạn | gửi ý kiến |
+    gửi ý kiến của bạn | gửi bình luận | bình luận | thống kê truy cập
+    """
 )
 _CUT_RE = re.compile(
     rf"^(?:{_words_pattern(_CUT_HEADINGS)})(?!\w)\s*(?:\(\d+\))?\s*(?:[:：].*)?$", re.I
@@ -493,33 +401,13 @@ _TIME_RE = re.compile(
 _WEEKDAY_RE = re.compile(
     r"(?<!\w)(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ\s*nhật|CN|T[2-7])(?!\w)", re.I
 )
-_META_LABELS = (
-    "ngày đăng",
-    "ngày đăng tải",
-    "đăng ngày",
-    "đăng lúc",
-    "đăng tải",
-    "đăng",
-    "ngày cập nhật",
-    "cập nhật",
-    "cập nhật lúc",
-    "cập nhật ngày",
-    "cập nhật lần cuối",
-    "ngày xuất bản",
-    "xuất bản",
-    "xuất bản lúc",
-    "ngày phát hành",
-    "thời gian",
-    "thời gian đăng",
-    "ngày viết",
-    "ngày",
-    "lúc",
-    "vào lúc",
-    "posted",
-    "posted on",
-    "published",
-    "updated",
-    "date",
+_META_LABELS = _phrases(
+    """
+    ngày đăng | ngày đăng tải | đăng ngày | đăng lúc | đăng tải | đăng | ngày cập nhật |
+    cập nhật | cập nhật lúc | cập nhật ngày | cập nhật lần cuối | ngày xuất bản | xuất bản |
+    xuất bản lúc | ngày phát hành | thời gian | thời gian đăng | ngày viết | ngày | lúc |
+    vào lúc | posted | posted on | published | updated | date
+    """
 )
 _META_LABEL_RE = re.compile(rf"(?<!\w)(?:{_words_pattern(_META_LABELS)})(?!\w)", re.I)
 _POSTER_RE = re.compile(r"(?<!\w)(?:đăng\s+bởi|người\s+đăng|posted\s+by)\s*[:：]?[^|]*", re.I)
@@ -545,22 +433,30 @@ def _remove_dates_and_times(text: str) -> str:
     return text
 
 
-def _parse_meta_line(text: str) -> _Meta | None:
+def _parse_meta_line(text: str, *, head: bool = False) -> _Meta | None:
     """Meta when the line is only date, time, view count, labels and chrome; else None.
 
+    In the head (between title and lead) a meta line may also carry the author
+    ("Vũ Hưng | 13/03/2020") or a dateline ("Bắc Ninh, 13/03/2020").
     Raises ExportParseError for a meta line whose date or time is impossible.
     """
     # "Tác giả: X" / "Nguồn: X" segments of a meta line become bylines / source.
     signatures: list[_Signature] = []
     kept: list[str] = []
     for part in _PIPE_SPLIT_RE.split(text):
-        signature = (
-            _parse_signature(part, require_label=True) if _LABEL_START_RE.match(part) else None
-        )
+        signature = None
+        if _LABEL_START_RE.match(part):
+            signature = _parse_signature(part, require_label=True)
         if signature is not None and not signature.credit_only:
             signatures.append(signature)
+        elif head:
+            kept.extend(_DASH_SEP_RE.split(part))  # "13/03/2020 - Vũ Hưng"
         else:
             kept.append(part)
+    if head and len(kept) > 1:
+        names = [None if _WEEKDAY_RE.search(part) else _split_names(part) for part in kept]
+        signatures += [_Signature(tuple(map(Byline, n[0]))) for n in names if n and not n[1]]
+        kept = [part for part, n in zip(kept, names, strict=True) if not n or n[1]]
     rest = " | ".join(kept)
 
     view_count = None
@@ -583,7 +479,7 @@ def _parse_meta_line(text: str) -> _Meta | None:
     ):
         leftover = regex.sub(" ", leftover)
     leftover = _FONT_CONTROL_RE.sub(" ", leftover)
-    if _ALNUM_RE.search(leftover):
+    if _ALNUM_RE.search(leftover) and not (head and _is_dateline(leftover)):
         return None
 
     published_at = None
@@ -596,6 +492,12 @@ def _parse_meta_line(text: str) -> _Meta | None:
         bylines=tuple(b for s in signatures for b in s.bylines),
         source=next((s.source for s in signatures if s.source), ""),
     )
+
+
+def _is_dateline(text: str) -> bool:
+    """A place name left over from "Bắc Ninh, 13/03/2020"."""
+    text = text.strip(" ,.-–—|()")
+    return not _DIGIT_RE.search(text) and _is_person_name(text) and len(text.split()) <= 4
 
 
 def _build_datetime(date_match: re.Match[str], time_match: re.Match[str] | None) -> datetime:
@@ -613,8 +515,8 @@ def _build_datetime(date_match: re.Match[str], time_match: re.Match[str] | None)
         hour = _to_24_hour(hour, (time_match["ampm"] or "").lower(), time_match.group(0))
         if hour > 23 or minute > 59 or second > 59:
             raise ExportParseError(f"unparseable time '{time_match.group(0).strip()}'")
-    return datetime.combine(day_value, datetime.min.time(), VIETNAM_TZ).replace(
-        hour=hour, minute=minute, second=second
+    return datetime(
+        day_value.year, day_value.month, day_value.day, hour, minute, second, tzinfo=VIETNAM_TZ
     )
 
 
@@ -699,7 +601,7 @@ def _collect_body(lines: list[_Line]) -> _Body:
         elif _CUT_RE.match(text) or _FOOTER_RE.match(text):
             if body.paragraphs:
                 break  # related lists, comments, counters, footer: the article is over
-        elif (meta := _parse_meta_line(text)) is not None:
+        elif (meta := _parse_meta_line(text, head=not body.paragraphs)) is not None:
             body.metas.append(meta)
         elif not body.paragraphs and _take_head_signature(text, body):
             pass
@@ -734,28 +636,18 @@ def _unique(bylines: list[Byline]) -> tuple[Byline, ...]:
 # --------------------------------------------------------------------------- bylines
 
 _SIGNATURE_LABELS = {
-    "tác giả": "person",
-    "người viết": "person",
-    "thực hiện": "person",
-    "nhóm thực hiện": "person",
-    "phóng viên": "person",
-    "bài và ảnh": "person",
-    "bài, ảnh": "person",
-    "bài/ảnh": "person",
-    "bài & ảnh": "person",
-    "tin và ảnh": "person",
-    "tin, ảnh": "person",
-    "tin/ảnh": "person",
-    "tin & ảnh": "person",
-    "bài": "person",
-    "tin": "person",
-    "ảnh": "credit",
-    "nguồn ảnh": "credit",
-    "ảnh minh họa": "credit",
-    "ảnh minh hoạ": "credit",
-    "nguồn tin": "source",
-    "nguồn": "source",
-    "theo": "source",
+    **dict.fromkeys(
+        _phrases(
+            """
+            tác giả | người viết | thực hiện | nhóm thực hiện | phóng viên | bài | tin |
+            bài và ảnh | bài, ảnh | bài/ảnh | bài & ảnh |
+            tin và ảnh | tin, ảnh | tin/ảnh | tin & ảnh
+            """
+        ),
+        "person",
+    ),
+    **dict.fromkeys(_phrases("ảnh | nguồn ảnh | ảnh minh họa | ảnh minh hoạ"), "credit"),
+    **dict.fromkeys(_phrases("nguồn tin | nguồn | theo"), "source"),
 }
 _LABEL_PATTERN = "|".join(
     r"\s*".join(re.escape(token) for token in re.findall(r"\w+|[^\w\s]", label))
@@ -779,115 +671,27 @@ _NAME_SEP_RE = re.compile(r"(\s*[,;&]\s*|\s+(?i:và)\s+)")
 _INITIALS_RE = re.compile(r"(?:[A-ZĐ]\.){1,4}[A-ZĐ]?\.?|[A-ZĐ]{1,6}")
 _DOTTED_NAME_RE = re.compile(r"(?:[A-ZĐ]\.){1,3}[^\W\d_]+")
 _NOT_NAMES = frozenset(
-    {
-        "hết",
-        "còn nữa",
-        "còn tiếp",
-        "kết thúc",
-        "xem tiếp",
-        "video",
-        "clip",
-        "ảnh",
-        "tin",
-        "bài",
-        "nguồn",
-        "xin cảm ơn",
-        "trân trọng",
-        "trân trọng cảm ơn",
-        "thông báo",
-        "lưu ý",
-        "ghi chú",
-    }
+    _phrases(
+        """
+        hết | còn nữa | còn tiếp | kết thúc | xem tiếp | video | clip | ảnh | tin | bài | nguồn |
+        xin cảm ơn | trân trọng | trân trọng cảm ơn | thông báo | lưu ý | ghi chú
+        """
+    )
 )
 # First words of an organisation: "Trung tâm Văn hóa", "Sở Nội vụ", "Báo Bắc Ninh", "UBND xã".
-_ORG_WORDS = (
-    "trung tâm",
-    "sở",
-    "phòng",
-    "ban",
-    "báo",
-    "đài",
-    "hội",
-    "huyện ủy",
-    "huyện uỷ",
-    "tỉnh ủy",
-    "tỉnh uỷ",
-    "thành ủy",
-    "thành uỷ",
-    "đảng ủy",
-    "đảng uỷ",
-    "quận ủy",
-    "ubnd",
-    "hđnd",
-    "mttq",
-    "ubmttq",
-    "ủy ban",
-    "uỷ ban",
-    "công ty",
-    "tổng công ty",
-    "tập đoàn",
-    "trường",
-    "bệnh viện",
-    "văn phòng",
-    "cục",
-    "chi cục",
-    "tổng cục",
-    "bộ",
-    "viện",
-    "học viện",
-    "đoàn thanh niên",
-    "tỉnh đoàn",
-    "huyện đoàn",
-    "thành đoàn",
-    "liên đoàn",
-    "liên minh",
-    "liên hiệp",
-    "hiệp hội",
-    "câu lạc bộ",
-    "clb",
-    "cổng",
-    "trang thông tin",
-    "tạp chí",
-    "thông tấn xã",
-    "ttxvn",
-    "ngân hàng",
-    "công an",
-    "kho bạc",
-    "chi nhánh",
-    "chi hội",
-    "chi bộ",
-    "chi đoàn",
-    "bql",
-    "cơ quan",
-    "nhà văn hóa",
-    "nhà văn hoá",
-    "thư viện",
-    "bảo tàng",
-    "hợp tác xã",
-    "htx",
-    "tòa án",
-    "toà án",
-    "tand",
-    "viện kiểm sát",
-    "vksnd",
-    "hạt kiểm lâm",
-    "đồn biên phòng",
-    "bộ đội",
-    "quân đội",
-    "quân khu",
-    "xã",
-    "phường",
-    "thị trấn",
-    "huyện",
-    "thị xã",
-    "thành phố",
-    "tp",
-    "tỉnh",
-    "quận",
-    "công đoàn",
-    "đài ptth",
-    "bbt",
-    "ctv",
+_ORG_WORDS = _phrases(
+    """
+    trung tâm | sở | phòng | ban | báo | đài | hội | huyện ủy | huyện uỷ | tỉnh ủy | tỉnh uỷ |
+    thành ủy | thành uỷ | đảng ủy | đảng uỷ | quận ủy | ubnd | hđnd | mttq | ubmttq | ủy ban |
+    uỷ ban | công ty | tổng công ty | tập đoàn | trường | bệnh viện | văn phòng | cục |
+    chi cục | tổng cục | bộ | viện | học viện | đoàn thanh niên | tỉnh đoàn | huyện đoàn |
+    thành đoàn | liên đoàn | liên minh | liên hiệp | hiệp hội | câu lạc bộ | clb | cổng |
+    trang thông tin | tạp chí | thông tấn xã | ttxvn | ngân hàng | công an | kho bạc |
+    chi nhánh | chi hội | chi bộ | chi đoàn | bql | cơ quan | nhà văn hóa | nhà văn hoá |
+    thư viện | bảo tàng | hợp tác xã | htx | tòa án | toà án | tand | viện kiểm sát | vksnd |
+    hạt kiểm lâm | đồn biên phòng | bộ đội | quân đội | quân khu | xã | phường | thị trấn |
+    huyện | thị xã | thành phố | tp | tỉnh | quận | công đoàn | đài ptth | bbt | ctv
+    """
 )
 _ORG_START_RE = re.compile(rf"(?:{_words_pattern(_ORG_WORDS)})(?!\w)", re.I)
 
@@ -955,7 +759,7 @@ def _parse_signature(text: str, *, require_label: bool = False) -> _Signature | 
                 return None
             source = source or value.rstrip(".")
         else:
-            people = _parse_people(value)
+            people = _parse_people(value) or _labelled_author(label, value)
             if not people:
                 return None
             bylines.extend(people)
@@ -964,6 +768,16 @@ def _parse_signature(text: str, *, require_label: bool = False) -> _Signature | 
             return None
         return _Signature(credit_only=True, credit_is_name=credit_is_name)
     return _Signature(bylines=tuple(bylines), source=source)
+
+
+def _labelled_author(label: str | None, value: str) -> list[Byline] | None:
+    """After an explicit label ("Tác giả: Ban biên tập") any short name-ish text is the author."""
+    words = value.split()
+    if label is None or not words or len(words) > 8 or len(value) > 60:
+        return None
+    if not value[0].isupper() or value.endswith((".", ":")) or _DIGIT_RE.search(value):
+        return None
+    return [Byline(value)]
 
 
 def _unwrap_parens(text: str) -> str:
@@ -984,15 +798,15 @@ def _trim_segment(value: str) -> str:
     while value != previous:
         previous = value
         value = value.strip(_SEPARATORS)
-        if value[:1] in "([" and value.count("(") + value.count("[") > value.count(
-            ")"
-        ) + value.count("]"):
+        if value[:1] in "([" and _bracket_balance(value) > 0:
             value = value[1:]
-        if value[-1:] in ")]" and value.count(")") + value.count("]") > value.count(
-            "("
-        ) + value.count("["):
+        if value[-1:] in ")]" and _bracket_balance(value) < 0:
             value = value[:-1]
     return value
+
+
+def _bracket_balance(text: str) -> int:
+    return text.count("(") + text.count("[") - text.count(")") - text.count("]")
 
 
 def _labelled_segments(text: str) -> list[tuple[str | None, str]]:
@@ -1045,49 +859,73 @@ def _parse_people(value: str) -> list[Byline] | None:
 
 def _parse_name_list(text: str) -> list[Byline] | None:
     """Names separated by "-", ",", "và"; an organisation applies to the names before it."""
+    items = _name_list_items(text)
+    if items is None:
+        return None
     people: list[Byline] = []
-    group_start = 0  # first person still waiting for an organisation
-    org_parts: list[str] = []
-    lone_org = ""
+    waiting = 0  # index of the first person still without an organisation
+    leading_org = ""  # "Trung tâm Văn hóa - Minh Anh": organisation written first
+    for kind, value in items:
+        if kind == "names":
+            people.extend(Byline(name) for name in value)
+        elif len(people) > waiting:
+            people[waiting:] = [Byline(p.name, p.organisation or value) for p in people[waiting:]]
+            waiting = len(people)
+        elif not people:
+            leading_org = value
+    if not people:
+        # Only an organisation: it signs the article itself ("Ban Tuyên giáo Tỉnh ủy").
+        org = leading_org
+        if len(items) == 1 and len(org) <= 60 and len(org.split()) <= 8:
+            return [Byline(org)]
+        return None
+    if leading_org:
+        people = [Byline(p.name, p.organisation or leading_org) for p in people]
+    return people
 
-    def assign(org: str) -> None:
-        nonlocal group_start
-        for i in range(group_start, len(people)):
-            people[i] = Byline(people[i].name, people[i].organisation or org)
-        group_start = len(people)
 
+def _name_list_items(text: str) -> list[tuple[str, Any]] | None:
+    """Split a byline into ("names", [...]) and ("org", "...") items; None if not a byline."""
+    items: list[tuple[str, Any]] = []
     for part in _DASH_SEP_RE.split(text):
         part = part.strip(" ,;")
         if not part:
             continue
-        if _is_org(part) or (org_parts and _split_names(part) is None and len(part.split()) <= 8):
-            org_parts.append(part)
+        if (
+            items
+            and items[-1][0] == "org"
+            and _split_names(part) is None
+            and len(part.split()) <= 8
+        ):
+            items[-1] = ("org", f"{items[-1][1]} - {part}")  # "Sở Văn hóa - Thông tin"
             continue
-        if org_parts:
-            org = " - ".join(org_parts)
-            if people:
-                assign(org)
-            else:
-                lone_org = org
-            org_parts = []
+        if _is_org(part):
+            org, part = _split_org_tail(part)
+            items.append(("org", org))
+            if not part:
+                continue
         split = _split_names(part)
         if split is None:
             return None
-        names, trailing_org = split
-        people.extend(Byline(name) for name in names)
-        if trailing_org:
-            assign(trailing_org)
-    if org_parts:
-        org = " - ".join(org_parts)
-        if people:
-            assign(org)
-        elif len(org) <= 60 and len(org.split()) <= 10:
-            return [Byline(org)]  # the organisation signs the article itself
-        else:
-            return None
-    if lone_org and people:
-        people = [Byline(p.name, p.organisation or lone_org) for p in people]
-    return people or None
+        names, org = split
+        items.append(("names", names))
+        if org:
+            items.append(("org", org))
+    return items
+
+
+def _split_org_tail(part: str) -> tuple[str, str]:
+    """ "Trung tâm Văn hóa, Hoàng Long" -> ("Trung tâm Văn hóa", "Hoàng Long")."""
+    pieces = re.split(r"\s*[,;]\s*", part)
+    for index in range(1, len(pieces)):
+        if all(_is_names_only(piece) for piece in pieces[index:]):
+            return ", ".join(pieces[:index]), ", ".join(pieces[index:])
+    return part, ""
+
+
+def _is_names_only(text: str) -> bool:
+    split = _split_names(text)
+    return split is not None and not split[1] and not _is_org(text)
 
 
 def _split_names(part: str) -> tuple[list[str], str] | None:
@@ -1127,13 +965,16 @@ def _is_name_word(word: str) -> bool:
 
 
 def _is_org(text: str) -> bool:
-    return (
-        text[:1].isupper()
-        and bool(_ORG_START_RE.match(text))
-        and len(text.split()) <= 15
-        and not text.endswith(":")
-        and _sentence_count(text) == 1
-    )
+    """ "Sở Y tế", "Trung tâm Văn hóa huyện", "TTXVN"; not "Hội nghị kết thúc ..."."""
+    words = text.split()
+    if not text[:1].isupper() or not _ORG_START_RE.match(text):
+        return False
+    if len(words) > 15 or text.endswith(":") or _sentence_count(text) > 1:
+        return False
+    if text.endswith(".") and len(words) > 6:
+        return False  # a sentence
+    # A proper name or an acronym must come with the generic word.
+    return (words[0].isupper() and len(words[0]) > 1) or any(w[:1].isupper() for w in words[1:])
 
 
 def _normalise_name(name: str) -> str:
@@ -1169,37 +1010,13 @@ _CAPTION_END_RE = re.compile(
 _CAPTION_ANYWHERE_RE = re.compile(r"ảnh\s+minh\s+h[oọ]a", re.I)
 _CAPTION_CUE_RE = re.compile(r"toàn\s+cảnh|quang\s+cảnh|chụp\s+ảnh|ảnh\s+lưu\s+niệm", re.I)
 # Sentence openers that mark running text, not a photo caption.
-_CONNECTORS = (
-    "tuy nhiên",
-    "ngoài ra",
-    "bên cạnh đó",
-    "đồng thời",
-    "theo",
-    "hiện nay",
-    "hiện tại",
-    "đến nay",
-    "tính đến",
-    "như vậy",
-    "do đó",
-    "vì vậy",
-    "vì thế",
-    "cũng theo",
-    "trước đó",
-    "sau đó",
-    "qua đó",
-    "từ đó",
-    "nhờ đó",
-    "trong đó",
-    "cụ thể",
-    "dự kiến",
-    "được biết",
-    "mặt khác",
-    "tóm lại",
-    "nhìn chung",
-    "kết quả",
-    "để",
-    "nếu",
-    "khi",
+_CONNECTORS = _phrases(
+    """
+    tuy nhiên | ngoài ra | bên cạnh đó | đồng thời | theo | hiện nay | hiện tại | đến nay |
+    tính đến | như vậy | do đó | vì vậy | vì thế | cũng theo | trước đó | sau đó | qua đó |
+    từ đó | nhờ đó | trong đó | cụ thể | dự kiến | được biết | mặt khác | tóm lại | nhìn chung |
+    kết quả | để | nếu | khi
+    """
 )
 _CONNECTOR_RE = re.compile(rf"^(?:{_words_pattern(_CONNECTORS)})(?!\w)", re.I)
 _NUMBER_TOKEN_RE = re.compile(r"\d+(?:[.,/]\d+)*")

@@ -64,7 +64,8 @@ def test_reimport_creates_no_duplicates(section, fixture_export, tmp_path):
     before = snapshot()
     out, _, error = run_import(fixture_export, copy)
     assert error is None
-    assert out.count("skipped") == 2
+    assert out.count("] skipped") == 2
+    assert "Imported 0, skipped 2" in out
     assert snapshot() == before
 
 
