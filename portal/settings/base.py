@@ -17,6 +17,7 @@ ALLOWED_HOSTS = env.items("ALLOWED_HOSTS")
 INSTALLED_APPS = [
     "news",
     "stats",
+    "stats.apps.HitcountConfig",
     "search",
     "portal",
     "wagtail.contrib.redirects",
@@ -156,3 +157,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "INFO")},
 }
+
+# --- stats (view counters, visitor widget; see docs/stats.md)
+# django-hitcount's migrations are owned here: upstream 1.3.5 misses one (issue #142).
+MIGRATION_MODULES = {"hitcount": "stats.vendor_hitcount.migrations"}
+HITCOUNT_KEEP_HIT_IN_DATABASE = {"days": env.integer("STATS_KEEP_HITS_DAYS", 90)}
+STATS_REDIS_URL = REDIS_URL or None
+STATS_TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0)
+STATS_VIEW_WINDOW = env.integer("STATS_VIEW_WINDOW_SECONDS", 24 * 3600)
+STATS_ONLINE_WINDOW = env.integer("STATS_ONLINE_MINUTES", 5) * 60
+STATS_VISIT_IDLE_GAP = env.integer("STATS_VISIT_IDLE_MINUTES", 30) * 60
+STATS_VISITS_START = env.integer("STATS_VISITS_START", 0)
+STATS_COUNTED_PAGE_MODELS = ["news.ArticlePage"]
+STATS_INITIAL_COUNT_ATTRIBUTE = "initial_view_count"
+
+# --- search
+# Archive search (search/): Elasticsearch when ELASTICSEARCH_URL is set, else the database.
+SEARCH_ES_INDEX = env.get("SEARCH_ES_INDEX", "portal-archive")  # an alias; see docs/search.md
+SEARCH_ES_TIMEOUT = env.integer("SEARCH_ES_TIMEOUT", 5)  # seconds, per request
+SEARCH_PAGE_SIZE = env.integer("SEARCH_PAGE_SIZE", 10)

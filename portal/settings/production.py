@@ -38,3 +38,8 @@ if REDIS_URL:  # noqa: F405
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+
+# --- stats
+# The reader cookie travels over HTTPS only (set STATS_READER_COOKIE_SECURE=false for
+# a plain-HTTP benchmark on 127.0.0.1).
+STATS_READER_COOKIE_SECURE = env.flag("STATS_READER_COOKIE_SECURE", True)

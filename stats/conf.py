@@ -1,0 +1,98 @@
+"""Every STATS_* setting, read in this one place.
+
+`conf()` returns a frozen snapshot of the settings; it is rebuilt when a test changes
+a setting (Django's `setting_changed` signal), so the rest of the app never calls
+getattr on `django.conf.settings` itself.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+DEFAULTS = {
+    # One view per reader per page within this window.
+    "STATS_VIEW_WINDOW": timedelta(hours=24),
+    # "Trực tuyến": distinct visitors seen within this many minutes.
+    "STATS_ONLINE_WINDOW": timedelta(minutes=5),
+    # "Đã truy cập": a visit is a visitor's first request after this idle gap.
+    "STATS_VISIT_IDLE_GAP": timedelta(minutes=30),
+    # The "Đã truy cập" total of a fresh installation (an administrator can change it).
+    "STATS_VISITS_START": 0,
+    # Redis for presence, de-duplication and the widget; None = database and local cache.
+    "STATS_REDIS_URL": None,
+    "STATS_REDIS_PREFIX": "stats:",
+    # Number of reverse proxies in front of the app that append to X-Forwarded-For.
+    "STATS_TRUSTED_PROXY_COUNT": 0,
+    # The reader cookie: a signed random id, no database session.
+    "STATS_READER_COOKIE": "portal_reader",
+    "STATS_READER_COOKIE_AGE": timedelta(days=365),
+    "STATS_READER_COOKIE_SECURE": False,
+    # Page models whose views are counted ("app_label.ModelName"); empty = every page type.
+    "STATS_COUNTED_PAGE_MODELS": (),
+    # Attribute of the specific page holding the count carried over from an older system.
+    "STATS_INITIAL_COUNT_ATTRIBUTE": "initial_view_count",
+    # "Đọc nhiều nhất": list length and how long the computed lists are cached.
+    "STATS_MOST_READ_LIMIT": 5,
+    "STATS_MOST_READ_CACHE_SECONDS": 300,
+    # How long one process trusts its copy of the IP / user-agent blacklists.
+    "STATS_BLACKLIST_CACHE_SECONDS": 30,
+    # Largest beacon body accepted, in bytes.
+    "STATS_MAX_BODY_BYTES": 512,
+    # Extra user-agent substrings treated as bots (case-insensitive), besides the built-ins.
+    "STATS_BOT_USER_AGENTS": (),
+}
+
+
+@dataclass(frozen=True)
+class StatsConf:
+    view_window: timedelta
+    online_window: timedelta
+    visit_idle_gap: timedelta
+    visits_start: int
+    redis_url: str | None
+    redis_prefix: str
+    trusted_proxy_count: int
+    reader_cookie: str
+    reader_cookie_age: timedelta
+    reader_cookie_secure: bool
+    counted_page_models: tuple[str, ...]
+    initial_count_attribute: str
+    most_read_limit: int
+    most_read_cache_seconds: int
+    blacklist_cache_seconds: int
+    max_body_bytes: int
+    bot_user_agents: tuple[str, ...]
+
+
+def _read() -> StatsConf:
+    values = {}
+    for name, default in DEFAULTS.items():
+        value = getattr(settings, name, default)
+        if isinstance(default, timedelta) and not isinstance(value, timedelta):
+            value = timedelta(seconds=int(value))
+        values[name.removeprefix("STATS_").lower()] = value
+    values["redis_url"] = values["redis_url"] or None
+    values["counted_page_models"] = tuple(m.lower() for m in values["counted_page_models"])
+    values["bot_user_agents"] = tuple(ua.lower() for ua in values["bot_user_agents"])
+    return StatsConf(**values)
+
+
+@functools.cache
+def conf() -> StatsConf:
+    return _read()
+
+
+@receiver(setting_changed)
+def _reload(*, setting: str, **kwargs) -> None:
+    if setting.startswith("STATS_"):
+        conf.cache_clear()
+        # Late import: the caches that depend on settings live with their users.
+        from stats.services import stores
+
+        stores.reset()

@@ -1,0 +1,81 @@
+"""What stats adds to django-hitcount's data model (HitCount and Hit stay the source of
+per-page totals and individual hits).
+
+- SiteCounter: the one row behind "Đã truy cập" (a starting value plus counted visits).
+- DailyPageViews: views per page per local day, kept incrementally for "Đọc nhiều nhất".
+- Visitor and ReaderMark: presence and "already counted" marks for the embedded default
+  (without Redis); with Redis these live in Redis and the tables stay empty.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from hitcount.models import HitCount
+
+SITE_COUNTER_ID = 1
+
+
+class SiteCounter(models.Model):
+    """Singleton (pk=1). Total visits = visits_start + visits."""
+
+    visits_start = models.PositiveBigIntegerField(
+        _("starting total of visits"),
+        default=0,
+        help_text=_("The total carried over from the previous portal."),
+    )
+    visits = models.PositiveBigIntegerField(_("visits counted here"), default=0)
+
+    class Meta:
+        verbose_name = _("site visit counter")
+        verbose_name_plural = _("site visit counters")
+
+    def __str__(self) -> str:
+        return str(self.visits_start + self.visits)
+
+
+class DailyPageViews(models.Model):
+    hitcount = models.ForeignKey(HitCount, on_delete=models.CASCADE, related_name="daily_views")
+    day = models.DateField(_("day"))
+    views = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        verbose_name = _("daily page views")
+        verbose_name_plural = _("daily page views")
+        constraints = [
+            models.UniqueConstraint(fields=["hitcount", "day"], name="stats_daily_views_unique")
+        ]
+        indexes = [models.Index(fields=["day"], name="stats_daily_views_day")]
+
+    def __str__(self) -> str:
+        return f"{self.hitcount_id} {self.day}: {self.views}"
+
+
+class Visitor(models.Model):
+    """A reader's last request, for "Trực tuyến" and visit detection (embedded default)."""
+
+    reader = models.CharField(max_length=40, primary_key=True)
+    last_seen = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("visitor")
+        verbose_name_plural = _("visitors")
+
+    def __str__(self) -> str:
+        return self.reader
+
+
+class ReaderMark(models.Model):
+    """When a reader's view of a page was last counted (embedded default)."""
+
+    hitcount = models.ForeignKey(HitCount, on_delete=models.CASCADE, related_name="+")
+    reader = models.CharField(max_length=40)
+    counted_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("reader mark")
+        verbose_name_plural = _("reader marks")
+        constraints = [
+            models.UniqueConstraint(fields=["hitcount", "reader"], name="stats_reader_mark_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reader} {self.hitcount_id}"

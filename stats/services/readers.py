@@ -1,0 +1,197 @@
+"""Who is asking: the reader cookie, the client IP, and the reasons a request is not counted."""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+import threading
+import time
+
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from hitcount.models import BlacklistIP, BlacklistUserAgent
+
+from stats.conf import conf
+
+from .decisions import Reason
+
+_SALT = "stats.reader"
+_signer = signing.Signer(salt=_SALT)
+
+# Substrings of user agents that are not human readers (lower case).
+BOT_MARKERS = (
+    "bot",
+    "crawl",
+    "spider",
+    "slurp",
+    "mediapartners",
+    "facebookexternalhit",
+    "embedly",
+    "preview",
+    "headless",
+    "lighthouse",
+    "python-requests",
+    "python-urllib",
+    "httpx",
+    "aiohttp",
+    "curl/",
+    "wget/",
+    "go-http-client",
+    "java/",
+    "okhttp",
+    "scrapy",
+    "phantomjs",
+    "selenium",
+    "puppeteer",
+    "playwright",
+    "uptime",
+    "pingdom",
+    "feedfetcher",
+    "wrk",
+)
+PREFETCH_HEADERS = ("Sec-Purpose", "Purpose", "X-Purpose", "X-Moz")
+
+
+# --- the reader cookie -------------------------------------------------------------
+
+
+def mint_reader() -> str:
+    """A new random reader id (32 hex characters, fits Hit.session)."""
+    return secrets.token_hex(16)
+
+
+def signed(reader: str) -> str:
+    return _signer.sign(reader)
+
+
+def reader_from(request: HttpRequest) -> str | None:
+    """The reader id from a valid signed cookie, or None."""
+    raw = request.COOKIES.get(conf().reader_cookie)
+    if not raw or len(raw) > 200:
+        return None
+    try:
+        reader = _signer.unsign(raw)
+    except signing.BadSignature:
+        return None
+    if len(reader) != 32 or not all(c in "0123456789abcdef" for c in reader):
+        return None
+    return reader
+
+
+def set_reader_cookie(response: HttpResponse, reader: str) -> None:
+    settings = conf()
+    response.set_cookie(
+        settings.reader_cookie,
+        signed(reader),
+        max_age=int(settings.reader_cookie_age.total_seconds()),
+        secure=settings.reader_cookie_secure,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+# --- the client IP -----------------------------------------------------------------
+
+
+def _valid_ip(value: str) -> str | None:
+    value = value.strip()
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The reader's address behind STATS_TRUSTED_PROXY_COUNT reverse proxies.
+
+    Each trusted proxy appends the address it received the request from to
+    X-Forwarded-For, so with N proxies the client is the N-th entry from the right;
+    entries further left were written by the client and are not trusted.
+    """
+    remote = _valid_ip(request.META.get("REMOTE_ADDR", "")) or "0.0.0.0"  # noqa: S104
+    proxies = conf().trusted_proxy_count
+    if proxies <= 0:
+        return remote
+    forwarded = [
+        part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part
+    ]
+    forwarded = [part for part in forwarded if part]
+    if not forwarded:
+        return remote
+    candidate = forwarded[-proxies] if len(forwarded) >= proxies else forwarded[0]
+    return _valid_ip(candidate) or remote
+
+
+# --- exclusions --------------------------------------------------------------------
+
+
+class _Blacklists:
+    """hitcount's IP and user-agent blacklists, kept per process for a few seconds.
+
+    Saving or deleting an entry clears this process's copy at once (stats.signals);
+    other processes pick it up within STATS_BLACKLIST_CACHE_SECONDS.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._expires = 0.0
+        self._ips: frozenset[str] = frozenset()
+        self._agents: frozenset[str] = frozenset()
+
+    def clear(self) -> None:
+        self._expires = 0.0
+
+    def _load(self) -> tuple[frozenset[str], frozenset[str]]:
+        now = time.monotonic()
+        if now < self._expires:
+            return self._ips, self._agents
+        with self._lock:
+            if now >= self._expires:
+                self._ips = frozenset(BlacklistIP.objects.values_list("ip", flat=True))
+                self._agents = frozenset(
+                    BlacklistUserAgent.objects.values_list("user_agent", flat=True)
+                )
+                self._expires = now + conf().blacklist_cache_seconds
+            return self._ips, self._agents
+
+    def reason(self, ip: str, user_agent: str) -> Reason | None:
+        ips, agents = self._load()
+        if ip in ips:
+            return Reason.BLACKLISTED_IP
+        if user_agent in agents:
+            return Reason.BLACKLISTED_USER_AGENT
+        return None
+
+
+blacklists = _Blacklists()
+
+
+def is_bot(user_agent: str) -> bool:
+    agent = user_agent.lower()
+    if not agent:
+        return True
+    return any(marker in agent for marker in BOT_MARKERS + conf().bot_user_agents)
+
+
+def is_prefetch(request: HttpRequest) -> bool:
+    for header in PREFETCH_HEADERS:
+        value = request.headers.get(header, "").lower()
+        if "prefetch" in value or "prerender" in value or value == "preview":
+            return True
+    return False
+
+
+def is_staff(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_staff or user.has_perm("wagtailadmin.access_admin")
+
+
+def exclusion(request: HttpRequest, ip: str, user_agent: str) -> Reason | None:
+    """Why this request is not a reader at all (counts nowhere), or None."""
+    if is_prefetch(request):
+        return Reason.PREFETCH
+    if is_bot(user_agent):
+        return Reason.BOT
+    return blacklists.reason(ip, user_agent)

@@ -1,0 +1,1 @@
+"""Project-owned migrations for django-hitcount (see portal/settings/base.py, MIGRATION_MODULES)."""
