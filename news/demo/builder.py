@@ -263,7 +263,8 @@ def build_demo_site() -> list[str]:
     authors = [Author.objects.get_or_create(name=n, role=r)[0] for n, r in AUTHORS]
 
     import_fixture(sections["tin-tuc-su-kien"], report)
-    now = timezone.now().replace(second=0, microsecond=0)
+    # Local office hours, so dates read like a real newsroom's.
+    now = timezone.localtime().replace(second=0, microsecond=0)
     rng = random.Random(2020)  # noqa: S311 - demo text, not security
     for number, (title, section, category, author, lead) in enumerate(ARTICLES):
         ensure_article(
@@ -272,7 +273,9 @@ def build_demo_site() -> list[str]:
             lead=lead,
             category=categories.get(category) if category else None,
             author=authors[author],
-            published_at=now - timedelta(days=4 + number * 7, hours=number % 5),
+            published_at=(now - timedelta(days=4 + number * 7)).replace(
+                hour=7 + number % 10, minute=(number * 13) % 60
+            ),
             views=rng.randint(40, 4000),
             rng=rng,
             report=report,
