@@ -4,3 +4,22 @@ from django.apps import AppConfig
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "Portal"
+
+    def ready(self):
+        from django.db.models.signals import post_delete
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from .pagecache import invalidate_on_commit
+
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(invalidate_on_commit, dispatch_uid=f"pagecache-{id(signal)}")
+        post_delete.connect(self.page_deleted, dispatch_uid="pagecache-delete")
+
+    @staticmethod
+    def page_deleted(sender, instance, **kwargs):
+        from wagtail.models import Page
+
+        from .pagecache import invalidate_on_commit
+
+        if isinstance(instance, Page):
+            invalidate_on_commit()

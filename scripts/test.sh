@@ -24,6 +24,7 @@ checks() {
     SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     ALLOWED_HOSTS=portal.example.vn \
     DATABASE_URL=postgres://portal@127.0.0.1:5432/portal \
+    REDIS_URL=redis://127.0.0.1:6379/0 MEDIA_ROOT=/srv/portal/media \
     "$PY" manage.py check --deploy --fail-level WARNING
 
   stage "makemigrations --check"

@@ -13,6 +13,8 @@ GOOD = {
     "SECRET_KEY": "k" * 10 + "Vq3xT9pL2mN8rB5wZ7yC4hJ6dF1gK0sA",
     "ALLOWED_HOSTS": "portal.example.vn",
     "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "MEDIA_ROOT": "/srv/portal/media",
 }
 
 
@@ -34,7 +36,9 @@ def test_production_starts_with_its_configuration():
     assert result.stdout.strip() == "False"
 
 
-@pytest.mark.parametrize("name", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize(
+    "name", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "MEDIA_ROOT"]
+)
 def test_production_refuses_to_start_without(name):
     result = load_production(**{name: None})
     assert result.returncode != 0

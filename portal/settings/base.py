@@ -47,13 +47,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.DatabaseUnavailableMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.pagecache.PageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -148,6 +150,11 @@ WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"
 
+# The anonymous page cache (portal/pagecache.py): entry lifetime, browser max-age.
+PAGE_CACHE_SECONDS = env.integer("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_MAX_AGE = env.integer("PAGE_CACHE_MAX_AGE", 60)
+PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/django-admin/", "/documents/", "/search/", "/stats/")
+
 # Newsroom settings.
 NEWS_PAGE_SIZE = env.integer("NEWS_PAGE_SIZE", 12)
 
@@ -176,3 +183,61 @@ STATS_INITIAL_COUNT_ATTRIBUTE = "initial_view_count"
 SEARCH_ES_INDEX = env.get("SEARCH_ES_INDEX", "portal-archive")  # an alias; see docs/search.md
 SEARCH_ES_TIMEOUT = env.integer("SEARCH_ES_TIMEOUT", 5)  # seconds, per request
 SEARCH_PAGE_SIZE = env.integer("SEARCH_PAGE_SIZE", 10)
+
+# --- workflow, feeds, api, security (see docs/workflow.md and docs/security.md)
+INSTALLED_APPS += [  # noqa: F405 - extends the list above
+    "wagtail.contrib.sitemaps",
+    "wagtail.api.v2",
+    "rest_framework",
+]
+# Security headers go on every response, the page cache's included.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "portal.security.SecurityHeadersMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "portal.security.LoginThrottleMiddleware",
+)
+AUTHENTICATION_BACKENDS = ["portal.security.ThrottledModelBackend"]
+AUTH_PASSWORD_VALIDATORS[1]["OPTIONS"] = {"min_length": 12}
+# Failed logins per client address and user name (and per address alone) before the
+# login refuses further attempts for LOGIN_LOCKOUT_SECONDS.
+LOGIN_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.integer("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20)
+LOGIN_LOCKOUT_SECONDS = env.integer("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+LOGIN_THROTTLE_PATHS = ("/admin/login/", "/django-admin/login/")
+TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0)
+# Content-Security-Policy: public pages run no inline script; the admin keeps Wagtail's needs.
+CSP_FRAME_SOURCES = env.items(
+    "CSP_FRAME_SOURCES", "https://www.youtube.com,https://www.youtube-nocookie.com"
+)
+CSP_ADMIN_PATHS = ("/admin/", "/django-admin/")
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Uploads: real raster images only (checked with Pillow), no SVG; documents via the view.
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.uploads.SafeImageForm"
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Wagtail moderation: the newsroom workflow created by news/migrations/0003.
+NEWSROOM_WORKFLOW_NAME = "Duyệt tin bài"
+NEWSROOM_EDITORS_GROUP = "Biên tập viên"
+NEWSROOM_MODERATORS_GROUP = "Thư ký tòa soạn"
+WAGTAIL_WORKFLOW_REQUIRE_APPROVAL_TO_EDIT = False
+WAGTAIL_MODERATION_ENABLED = True
+# Feeds, Google News sitemap.
+FEED_ITEMS = env.integer("FEED_ITEMS", 30)
+NEWS_SITEMAP_DAYS = 2
+NEWS_PUBLICATION_NAME = env.get("NEWS_PUBLICATION_NAME", WAGTAIL_SITE_NAME)
+# Read-only API (Wagtail API v2 at /api/v2/): page size and per-client rate.
+WAGTAILAPI_LIMIT_MAX = 50
+WAGTAILAPI_BASE_URL = env.get("WAGTAILAPI_BASE_URL", WAGTAILADMIN_BASE_URL)
+API_RATE = env.get("API_RATE", "120/min")
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+}

@@ -25,3 +25,9 @@ LOGGING = {
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# --- search
+SEARCH_ES_INDEX = "test-portal-archive"
+
+# The page cache is exercised by its own tests (portal/tests); elsewhere pages are fresh.
+PAGE_CACHE_SECONDS = 0
