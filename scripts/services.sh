@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# Run a command against private, throw-away PostgreSQL / Redis servers.
+# Run a command against private, throw-away PostgreSQL / Redis / Elasticsearch servers.
 #
-#   scripts/services.sh run postgres redis -- COMMAND [ARGS...]
+#   scripts/services.sh run postgres redis elasticsearch -- COMMAND [ARGS...]
 #
 # Every requested service is started for this run only: fresh data directory,
 # bound to 127.0.0.1 on a free non-default port, run as an unprivileged user.
-# COMMAND gets DATABASE_URL / REDIS_URL, its exit code is propagated and all
+# COMMAND gets DATABASE_URL / REDIS_URL / ELASTICSEARCH_URL, its exit code is propagated and all
 # services are stopped when the script exits (normally, on error or signal).
 #
 # Adding a service: define installed_<name>, start_<name> and stop_<name>
-# and add <name> to SERVICE_PACKAGES (see the elasticsearch placeholder).
+# and add <name> to SERVICE_PACKAGES (see elasticsearch for a downloaded one).
 
 set -euo pipefail
 
@@ -25,8 +25,12 @@ connection URLs in the environment, then stop them. Exit code is COMMAND's.
 Services:
   postgres   exports DATABASE_URL=postgres://portaltest@127.0.0.1:PORT/portal
   redis      exports REDIS_URL=redis://127.0.0.1:PORT/0
+  elasticsearch
+             exports ELASTICSEARCH_URL=http://127.0.0.1:PORT (the integ-test-zip
+             distribution from Maven Central, cached in .cache/elasticsearch)
 
-Missing Debian packages (postgresql, redis-server) are installed with apt-get
+Missing Debian packages (postgresql, redis-server, openjdk-17-jre-headless,
+unzip) are installed with apt-get
 when running as root.
 
 Environment (all optional):
@@ -36,6 +40,10 @@ Environment (all optional):
   SERVICES_KEEP     set to 1 to keep this run's data/log directory
   POSTGRES_PORT     fixed port for postgres (default: a free port)
   REDIS_PORT        fixed port for redis (default: a free port)
+  ELASTICSEARCH_PORT  fixed HTTP port for elasticsearch (default: a free port)
+  ES_VERSION        elasticsearch version (default: 8.19.21)
+  ES_CACHE          where the zip is cached and unpacked (default: \$PWD/.cache/elasticsearch)
+  ES_HEAP           elasticsearch heap size (default: 512m)
   PG_BINDIR         PostgreSQL bin dir (default: newest /usr/lib/postgresql/*/bin)
 
 Example:
@@ -59,7 +67,7 @@ PG_DATABASE=portal   # pytest-django derives test_portal from it
 declare -A SERVICE_PACKAGES=(
     [postgres]="postgresql"
     [redis]="redis-server"
-    # [elasticsearch]="openjdk-17-jre-headless"   # see placeholder below
+    [elasticsearch]="openjdk-17-jre-headless unzip"
 )
 
 # Runtime state (filled while running).
@@ -308,31 +316,133 @@ stop_redis() {
 }
 
 # --------------------------------------------------------------------------
-# elasticsearch (placeholder, not implemented yet)
+# elasticsearch
 # --------------------------------------------------------------------------
-# To add it:
-#   1. Add [elasticsearch]="openjdk-17-jre-headless" (or whatever it needs) to
-#      SERVICE_PACKAGES above.
-#   2. installed_elasticsearch: check the Debian packages it needs (java).
-#   3. start_elasticsearch:
-#      - download the distribution once into a cache dir that survives runs,
-#        e.g. "$SERVICES_DIR/cache" (only package registries are reachable:
-#        artifacts.elastic.co is NOT; Maven Central has
-#        org/elasticsearch/distribution/integ-test-zip/elasticsearch/8.x/,
-#        which needs a system JDK); verify its checksum; unpack it into
-#        "$RUN_DIR/elasticsearch" (make_service_dir) or a cached, read-only
-#        copy readable by $SERVICES_USER;
-#      - port=$(choose_port elasticsearch "${ELASTICSEARCH_PORT:-}");
-#      - spawn "$logfile" bin/elasticsearch -E http.host=127.0.0.1
-#        -E http.port=$port -E transport.port=<another free port>
-#        -E discovery.type=single-node -E xpack.security.enabled=false
-#        -E path.data=... -E path.logs=... (ES_JAVA_OPTS="-Xms512m -Xmx512m");
-#        it refuses to run as root, spawn already drops to $SERVICES_USER;
-#      - SERVICE_PID[elasticsearch]=$SPAWNED_PID; STARTED+=(elasticsearch);
-#      - wait_ready with a check such as curl -fsS
-#        "http://127.0.0.1:$port/_cluster/health?wait_for_status=yellow&timeout=1s";
-#      - export ELASTICSEARCH_URL=http://127.0.0.1:$port
-#   4. stop_elasticsearch: stop_pid "${SERVICE_PID[elasticsearch]:-}" TERM
+# The integ-test-zip distribution from Maven Central (the only place reachable
+# besides package registries), fetched once with the Maven client into a cache
+# that survives runs, verified against Maven Central's SHA-1, unpacked once and
+# shared read-only; each run gets its own data, logs and config directory.
+ES_VERSION=${ES_VERSION:-8.19.21}
+ES_CACHE=${ES_CACHE:-$PWD/.cache/elasticsearch}
+ES_HEAP=${ES_HEAP:-512m}
+
+installed_elasticsearch() {
+    command -v java >/dev/null && command -v unzip >/dev/null
+}
+
+# Print the path of the verified distribution zip, fetching it if needed.
+es_fetch_zip() {
+    local zip=$ES_CACHE/elasticsearch-$ES_VERSION.zip
+    local artifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip
+    local sha_file=$ES_CACHE/elasticsearch-$ES_VERSION.zip.sha1
+    mkdir -p "$ES_CACHE"
+    if [[ ! -s $zip ]]; then
+        command -v mvn >/dev/null || ensure_maven
+        log "elasticsearch: fetching $artifact with Maven (once; cached in $ES_CACHE)"
+        mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+            -Dartifact="$artifact" -DoutputDirectory="$ES_CACHE" >&2 \
+            || die "elasticsearch: mvn dependency:copy $artifact failed"
+    fi
+    # Maven keeps the repository's checksum beside the artifact it downloaded.
+    local m2sha=${MAVEN_REPO:-$HOME/.m2/repository}/org/elasticsearch/distribution/integ-test-zip/elasticsearch/$ES_VERSION/elasticsearch-$ES_VERSION.zip.sha1
+    if [[ ! -s $sha_file && -s $m2sha ]]; then
+        cp "$m2sha" "$sha_file"
+    fi
+    if [[ -s $sha_file ]]; then
+        local want got
+        want=$(awk '{print $1; exit}' "$sha_file")
+        got=$(sha1sum "$zip" | awk '{print $1}')
+        if [[ $want != "$got" ]]; then
+            rm -f "$zip" "$sha_file"
+            die "elasticsearch: checksum mismatch for $zip (removed; run again to refetch)"
+        fi
+    else
+        log "elasticsearch: warning: no checksum file for $zip, not verified"
+    fi
+    echo "$zip"
+}
+
+ensure_maven() {
+    ((EUID == 0)) || die "elasticsearch: Maven (mvn) is needed to fetch the distribution"
+    wait_for_apt
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y maven >&2 \
+        || die "apt-get install maven failed"
+}
+
+# Print the unpacked distribution's home, unpacking it once (atomically).
+es_home() {
+    local home=$ES_CACHE/elasticsearch-$ES_VERSION zip tmp
+    if [[ ! -x $home/bin/elasticsearch ]]; then
+        zip=$(es_fetch_zip)
+        tmp=$(mktemp -d "$ES_CACHE/unpack.XXXXXX")
+        unzip -q "$zip" -d "$tmp" || die "elasticsearch: cannot unpack $zip"
+        [[ -x $tmp/elasticsearch-$ES_VERSION/bin/elasticsearch ]] \
+            || die "elasticsearch: unexpected layout in $zip"
+        chmod -R a+rX "$tmp"
+        mv -T "$tmp/elasticsearch-$ES_VERSION" "$home" 2>/dev/null || true
+        rm -rf "$tmp"
+    fi
+    echo "$home"
+}
+
+es_healthy() {
+    curl -fsS "http://127.0.0.1:$1/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null
+}
+
+start_elasticsearch() {
+    local dir=$RUN_DIR/elasticsearch home port tport
+    local logfile=$dir/elasticsearch.log
+    home=$(es_home)
+    make_service_dir "$dir"
+    make_service_dir "$dir/data"
+    make_service_dir "$dir/logs"
+    make_service_dir "$dir/tmp"
+    # A private config dir: ES writes into it (keystore), the cached copy stays read-only.
+    cp -r "$home/config" "$dir/config"
+    if ((EUID == 0)); then
+        chown -R "$SERVICES_USER:$SERVICE_GROUP" "$dir/config"
+    fi
+    port=$(choose_port elasticsearch "${ELASTICSEARCH_PORT:-}")
+    tport=$(free_port)
+
+    # The cached home must be reachable by the service user.
+    if ((EUID == 0)) && ! setpriv --reuid="$SERVICES_USER" --regid="$SERVICE_GROUP" \
+        --init-groups -- test -x "$home/bin/elasticsearch" 2>/dev/null; then
+        local shared=/tmp/portal-services/elasticsearch-$ES_VERSION
+        if [[ ! -x $shared/bin/elasticsearch ]]; then
+            mkdir -p /tmp/portal-services
+            chmod 755 /tmp/portal-services
+            cp -r "$home" "$shared.$$" && chmod -R a+rX "$shared.$$" \
+                && mv -T "$shared.$$" "$shared" 2>/dev/null || rm -rf "$shared.$$"
+        fi
+        home=$shared
+    fi
+
+    # The integ-test-zip bundles no JDK: use Debian's.
+    local java_home
+    java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+    spawn "$logfile" env ES_PATH_CONF="$dir/config" ES_JAVA_HOME="$java_home" \
+        ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP -XX:-HeapDumpOnOutOfMemoryError" \
+        ES_TMPDIR="$dir/tmp" "$home/bin/elasticsearch" \
+        -E http.host=127.0.0.1 -E http.port="$port" \
+        -E transport.host=127.0.0.1 -E transport.port="$tport" \
+        -E discovery.type=single-node -E xpack.security.enabled=false \
+        -E cluster.name=portal-test -E node.name=portal-test \
+        -E path.data="$dir/data" -E path.logs="$dir/logs" \
+        -E cluster.routing.allocation.disk.threshold_enabled=false \
+        -E action.destructive_requires_name=false
+    SERVICE_PID[elasticsearch]=$SPAWNED_PID
+    STARTED+=(elasticsearch)
+
+    local SERVICES_TIMEOUT=$((SERVICES_TIMEOUT > 180 ? SERVICES_TIMEOUT : 180))
+    wait_ready elasticsearch "$SPAWNED_PID" "$logfile" es_healthy "$port"
+    export ELASTICSEARCH_URL="http://127.0.0.1:$port"
+    log "elasticsearch ready: $ELASTICSEARCH_URL"
+}
+
+stop_elasticsearch() {
+    stop_pid "${SERVICE_PID[elasticsearch]:-}" TERM
+}
 
 # --------------------------------------------------------------------------
 # Setup: packages, user, directories

@@ -1,0 +1,215 @@
+"""What gets indexed: published, public articles and events, as engine-neutral items."""
+
+import html
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Prefetch
+from wagtail.models import Page, Site
+
+from news.models import (
+    ArticleAuthor,
+    ArticlePage,
+    EventIndexPage,
+    EventPage,
+    NewsIndexPage,
+)
+
+TAG_RE = re.compile(r"<[^>]+>")
+BLOCK_END_RE = re.compile(r"</(p|h[1-6]|li|div|blockquote)>|<br\s*/?>", re.IGNORECASE)
+ARTICLE = "article"
+EVENT = "event"
+KINDS = (ARTICLE, EVENT)
+
+ARTICLE_FIELDS = (
+    "id",
+    "title",
+    "path",
+    "url_path",
+    "last_published_at",
+    "first_published_at",
+    "published_at",
+    "lead",
+    "lead_image_caption",
+    "body",
+    "kicker",
+    "initial_view_count",
+)
+
+
+@dataclass
+class Item:
+    """One searchable page in the shape every engine indexes."""
+
+    page_id: int
+    kind: str
+    title: str
+    url: str
+    date: datetime | None
+    section_id: int | None
+    section_title: str
+    lead: str
+    body: str
+    captions: str
+    authors: list[str] = field(default_factory=list)
+    author_ids: list[int] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    extra: str = ""  # event location and organiser
+    view_count: int = 0
+    stamp: str = ""
+
+    @property
+    def text(self) -> str:
+        """The snippet source: lead, body and captions."""
+        return "\n".join(part for part in (self.lead, self.body, self.captions) if part)
+
+    @property
+    def search_text(self) -> str:
+        """Everything besides the title that a query may match."""
+        return "\n".join(
+            part
+            for part in (
+                self.lead,
+                self.body,
+                self.captions,
+                " ".join(self.authors),
+                " ".join(self.tags),
+                self.extra,
+            )
+            if part
+        )
+
+
+def html_to_text(value: str) -> str:
+    return html.unescape(TAG_RE.sub(" ", BLOCK_END_RE.sub("\n", value or ""))).strip()
+
+
+def body_parts(raw_blocks: Iterable[dict]) -> tuple[str, str]:
+    """(body text, captions) from a StreamField's raw JSON, without loading any block."""
+    body: list[str] = []
+    captions: list[str] = []
+    for block in raw_blocks or ():
+        kind = block.get("type")
+        value = block.get("value")
+        if kind == "paragraph" and isinstance(value, str):
+            body.append(html_to_text(value))
+        elif kind == "captioned_image" and isinstance(value, dict):
+            captions.append(value.get("caption") or "")
+        elif kind == "quote" and isinstance(value, dict):
+            body.append(" ".join(filter(None, [value.get("text"), value.get("attribution")])))
+        elif kind == "attachment" and isinstance(value, dict) and value.get("title"):
+            body.append(value["title"])
+    return "\n".join(p for p in body if p), "\n".join(c for c in captions if c)
+
+
+def stamp_for(page: Page) -> str:
+    published = page.last_published_at.isoformat() if page.last_published_at else ""
+    return f"{published}|{page.url_path}"
+
+
+class Context:
+    """Lookups shared by a batch: site roots and section titles."""
+
+    def __init__(self):
+        self.roots = sorted(
+            Site.get_site_root_paths(), key=lambda root: len(root.root_path), reverse=True
+        )
+        self.sections = {
+            path: (pk, title)
+            for pk, path, title in Page.objects.type(NewsIndexPage, EventIndexPage).values_list(
+                "pk", "path", "title"
+            )
+        }
+
+    def url(self, page: Page) -> str:
+        for root in self.roots:
+            if page.url_path.startswith(root.root_path):
+                return "/" + page.url_path[len(root.root_path) :]
+        return ""
+
+    def section(self, page: Page) -> tuple[int | None, str]:
+        return self.sections.get(page.path[: -Page.steplen], (None, ""))
+
+
+def article_item(page: ArticlePage, context: Context) -> Item:
+    body, captions = body_parts(page.body.raw_data)
+    captions = "\n".join(c for c in (page.lead_image_caption, captions) if c)
+    links = list(page.article_authors.all())
+    section_id, section_title = context.section(page)
+    return Item(
+        page_id=page.pk,
+        kind=ARTICLE,
+        title=page.title,
+        url=context.url(page),
+        date=page.published_at or page.first_published_at,
+        section_id=section_id,
+        section_title=section_title,
+        lead=page.lead,
+        body=body,
+        captions=captions,
+        authors=[link.author.name for link in links],
+        author_ids=[link.author_id for link in links],
+        tags=[tagged.tag.name for tagged in page.tagged_items.all()],
+        extra=page.kicker,
+        view_count=page.initial_view_count,
+        stamp=stamp_for(page),
+    )
+
+
+def event_item(page: EventPage, context: Context) -> Item:
+    body, captions = body_parts(page.body.raw_data)
+    captions = "\n".join(c for c in (page.lead_image_caption, captions) if c)
+    section_id, section_title = context.section(page)
+    return Item(
+        page_id=page.pk,
+        kind=EVENT,
+        title=page.title,
+        url=context.url(page),
+        date=page.start_at,
+        section_id=section_id,
+        section_title=section_title,
+        lead=page.lead,
+        body=body,
+        captions=captions,
+        extra=" ".join(filter(None, [page.location, page.organiser])),
+        stamp=stamp_for(page),
+    )
+
+
+def articles():
+    return (
+        ArticlePage.objects.live()
+        .public()
+        .only(*ARTICLE_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "article_authors",
+                queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"),
+            ),
+            "tagged_items__tag",
+        )
+        .order_by("pk")
+    )
+
+
+def events():
+    return EventPage.objects.live().public().order_by("pk")
+
+
+def count_indexable() -> int:
+    return articles().count() + events().count()
+
+
+def iter_items(page_ids: Iterable[int] | None = None, chunk_size: int = 1000) -> Iterator[Item]:
+    """Every indexable page (or those of ``page_ids``) as an Item, streamed in chunks."""
+    context = Context()
+    article_qs, event_qs = articles(), events()
+    if page_ids is not None:
+        ids = list(page_ids)
+        article_qs, event_qs = article_qs.filter(pk__in=ids), event_qs.filter(pk__in=ids)
+    for page in article_qs.iterator(chunk_size=chunk_size):
+        yield article_item(page, context)
+    for page in event_qs.iterator(chunk_size=chunk_size):
+        yield event_item(page, context)

@@ -1,0 +1,36 @@
+"""The database engine's index: one row per searchable page.
+
+Always kept up to date, also when Elasticsearch is the engine: it is the fallback.
+The full-text index beside it depends on the database: an FTS5 table ``search_fts``
+on SQLite, the two tsvector columns below (GIN-indexed) on PostgreSQL.
+"""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+
+class SearchEntry(models.Model):
+    page = models.OneToOneField(
+        "wagtailcore.Page", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=16, db_index=True)
+    title = models.CharField(max_length=255)
+    url = models.CharField(max_length=1000)
+    date = models.DateTimeField(null=True, db_index=True)
+    section_id = models.IntegerField(null=True, db_index=True)
+    section_title = models.CharField(max_length=255, blank=True)
+    author_names = models.TextField(blank=True)  # one name per line, in byline order
+    authors = models.ManyToManyField("news.Author", blank=True, related_name="+")
+    tags = models.TextField(blank=True)
+    view_count = models.PositiveIntegerField(default=0)
+    text = models.TextField(blank=True)  # lead, body, captions: the snippet source
+    title_exact = models.TextField(blank=True)
+    text_exact = models.TextField(blank=True)
+    title_folded = models.TextField(blank=True)
+    text_folded = models.TextField(blank=True)
+    exact_vector = SearchVectorField(null=True)
+    folded_vector = SearchVectorField(null=True)
+    stamp = models.CharField(max_length=300, blank=True)  # detects stale rows
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,78 @@
+"""Keep the index right: every change reaches the engines once its transaction commits."""
+
+import logging
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from news.models import ArticleAuthor, ArticlePage, Author, EventIndexPage, EventPage, NewsIndexPage
+
+logger = logging.getLogger("search")
+INDEXED = (ArticlePage, EventPage)
+SECTIONS = (NewsIndexPage, EventIndexPage)
+
+
+def schedule(page_ids) -> None:
+    """Sync these pages after the current transaction commits (at once outside one)."""
+    ids = sorted(set(page_ids))
+    if not ids:
+        return
+
+    def run():
+        from . import service
+
+        try:
+            service.sync_pages(ids)
+        except Exception:  # never break publishing because of the search index
+            logger.exception("Updating the search index failed for pages %s", ids)
+
+    transaction.on_commit(run)
+
+
+def affected(page: Page) -> list[int]:
+    """The page itself if it is indexed, plus the indexed pages a section change touches."""
+    specific_class = page.specific_class
+    if specific_class is None:
+        return [page.pk]
+    if issubclass(specific_class, SECTIONS) or page.numchild:
+        return list(
+            Page.objects.descendant_of(page, inclusive=True)
+            .type(*INDEXED)
+            .values_list("pk", flat=True)
+        ) + [page.pk]
+    return [page.pk]
+
+
+def on_publish(sender, instance, **kwargs):
+    schedule(affected(instance))
+
+
+def on_unpublish(sender, instance, **kwargs):
+    schedule([instance.pk])
+
+
+def on_move(sender, instance, **kwargs):
+    schedule(affected(instance))
+
+
+def on_delete(sender, instance, **kwargs):
+    # Fires for the base Page row and each specific row; schedule() dedupes per call only,
+    # sync_pages is idempotent.
+    if isinstance(instance, INDEXED) or type(instance) is Page:
+        schedule([instance.pk])
+
+
+def on_author_saved(sender, instance, created, **kwargs):
+    if created:
+        return
+    schedule(ArticleAuthor.objects.filter(author=instance).values_list("page_id", flat=True))
+
+
+def connect() -> None:
+    page_published.connect(on_publish, dispatch_uid="search_publish")
+    page_unpublished.connect(on_unpublish, dispatch_uid="search_unpublish")
+    post_page_move.connect(on_move, dispatch_uid="search_move")
+    post_delete.connect(on_delete, dispatch_uid="search_delete")
+    post_save.connect(on_author_saved, sender=Author, dispatch_uid="search_author")

@@ -1,0 +1,178 @@
+"""Search fixtures: a module-wide archive of a few hundred articles, and the engines.
+
+Elasticsearch tests never skip: in the full pass they fail when ELASTICSEARCH_URL is
+missing. The database engine's tests are also marked ``embedded`` (SQLite FTS5 pass).
+"""
+
+import os
+import uuid
+from datetime import datetime
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+
+ES_MISSING = (
+    "ELASTICSEARCH_URL is not set: the Elasticsearch tests need a real node; run them "
+    "through `scripts/services.sh run postgres redis elasticsearch -- ...` (make test does)."
+)
+
+ENGINES = [
+    pytest.param("database", marks=pytest.mark.embedded, id="database"),
+    pytest.param("elasticsearch", id="elasticsearch"),
+]
+
+
+def es_url() -> str:
+    url = os.environ.get("ELASTICSEARCH_URL", "")
+    if not url:
+        pytest.fail(ES_MISSING)
+    return url
+
+
+def use_engine(settings, name: str) -> None:
+    settings.ELASTICSEARCH_URL = es_url() if name == "elasticsearch" else ""
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request, settings):
+    use_engine(settings, request.param)
+    return request.param
+
+
+def publish_article(parent, title, lead="", paragraphs=(), authors=(), published=None):
+    from news.models import ArticleAuthor, ArticlePage, Author
+
+    page = ArticlePage(
+        title=title,
+        slug=f"a-{uuid.uuid4().hex[:10]}",
+        lead=lead,
+        body=[("paragraph", f"<p>{p}</p>") for p in paragraphs],
+        published_at=published,
+    )
+    parent.add_child(instance=page)
+    for order, name in enumerate(authors):
+        author, _ = Author.objects.get_or_create(name=name, role="Phóng viên")
+        page.article_authors.add(ArticleAuthor(author=author, sort_order=order))
+    page.save_revision().publish()
+    return ArticlePage.objects.get(pk=page.pk)
+
+
+def publish_event(parent, title, start, lead=""):
+    from news.models import EventPage
+
+    page = EventPage(title=title, slug=f"e-{uuid.uuid4().hex[:10]}", start_at=start, lead=lead)
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return EventPage.objects.get(pk=page.pk)
+
+
+def aware(*args):
+    return timezone.make_aware(datetime(*args))
+
+
+@pytest.fixture(scope="module")
+def corpus(django_db_setup, django_db_blocker):
+    """300 generated articles, the real fixture article, decoys and events; both indexes
+    rebuilt (Elasticsearch when configured). Removed again after the module."""
+    from conftest import SHARED_FIXTURE
+    from news.importer.service import import_file
+    from news.models import EventIndexPage, HomePage, NewsIndexPage
+    from search import corpus as generator
+    from search import service
+    from search.backends import elastic
+
+    with django_db_blocker.unblock():
+        home = HomePage.objects.get()
+        archive = home.add_child(instance=NewsIndexPage(title="Lưu trữ", slug="luu-tru-test"))
+        archive.save_revision().publish()
+        culture = home.add_child(
+            instance=NewsIndexPage(title="Văn hóa - Xã hội", slug="van-hoa-test")
+        )
+        culture.save_revision().publish()
+        calendar = home.add_child(instance=EventIndexPage(title="Lịch sự kiện", slug="lich-test"))
+        calendar.save_revision().publish()
+        roots = [archive, culture, calendar]
+        try:
+            result = import_file(SHARED_FIXTURE, archive)
+            assert result.status == "created", result.reason
+            fixture = result.page
+            ns = SimpleNamespace(fixture=fixture, archive=archive, culture=culture)
+            # Decoys for "Nguyễn Trọng Bình": the same syllables, apart, "trong" everywhere.
+            ns.decoys = [
+                publish_article(
+                    archive,
+                    f"Trong tháng {n}, trong tỉnh trong sạch trong xanh",
+                    lead="Ông Nguyễn Văn An trong đoàn công tác đến huyện Gia Bình trong ngày.",
+                    paragraphs=["Trong năm, trong đó, trong khi, trong ngoài đều tốt. " * 5],
+                    published=aware(2020, 3, n + 1, 9),
+                )
+                for n in range(1, 4)
+            ]
+            # Exact diacritics against folded: lúa (rice) and lụa (silk) fold alike.
+            ns.rice = publish_article(
+                culture,
+                "Tổng kết mùa lúa ở xã Đông Cứu",
+                paragraphs=["Người dân xã Đông Cứu tổng kết mùa lúa năm nay."],
+                published=aware(2019, 6, 1, 8),
+            )
+            ns.silk = publish_article(
+                culture,
+                "Tổng kết mùa lụa ở xã Đông Cứu",
+                paragraphs=["Người dân xã Đông Cứu tổng kết mùa lụa năm nay."],
+                published=aware(2019, 6, 2, 8),
+            )
+            # Old tone placement, and a phrase's words out of order.
+            ns.old_tone = publish_article(
+                culture,
+                "Phát huy vai trò tổ hòa giải ở cơ sở",
+                paragraphs=["Các tổ hòa giải giúp người dân khỏe mạnh và đoàn kết."],
+                published=aware(2018, 1, 5, 8),
+            )
+            ns.scattered = publish_article(
+                culture,
+                "Khen thưởng các tập thể",
+                paragraphs=["Khen thưởng nhiều tập thể có thành tích trong phong trào thi đua."],
+                published=aware(2018, 2, 5, 8),
+            )
+            ns.events = [
+                publish_event(
+                    calendar, "Đại hội thi đua yêu nước tỉnh lần thứ V", aware(2020, 9, 1, 8)
+                ),
+                publish_event(
+                    calendar, "Hội nghị ký kết giao ước thi đua 2021", aware(2021, 3, 1, 8)
+                ),
+            ]
+            ns.generated = generator.bulk_articles(archive, 300, seed=7)
+            service.rebuild("database")
+            if os.environ.get("ELASTICSEARCH_URL"):
+                from django.test import override_settings
+
+                with override_settings(ELASTICSEARCH_URL=os.environ["ELASTICSEARCH_URL"]):
+                    service.rebuild("elasticsearch")
+            ns.calendar = calendar
+            yield ns
+        finally:
+            from search.models import SearchEntry
+
+            for root in roots:
+                root.refresh_from_db()
+                root.delete()
+            SearchEntry.objects.all().delete()
+            service.rebuild("database")
+            if os.environ.get("ELASTICSEARCH_URL"):
+                from django.test import override_settings
+
+                with override_settings(ELASTICSEARCH_URL=os.environ["ELASTICSEARCH_URL"]):
+                    elastic.drop()
+
+
+@pytest.fixture
+def es_alias(settings):
+    """A private Elasticsearch alias for one test (dropped afterwards)."""
+    from search.backends import elastic
+
+    settings.SEARCH_ES_INDEX = f"test-{uuid.uuid4().hex[:12]}"
+    yield settings.SEARCH_ES_INDEX
+    if settings.ELASTICSEARCH_URL:
+        elastic.drop()

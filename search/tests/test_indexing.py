@@ -1,0 +1,162 @@
+"""Keeping the index right: signals on commit, the rebuild with its alias swap, --check."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from wagtail.models import Page
+
+from news.models import NewsIndexPage
+from search import service
+from search.tests.conftest import ENGINES, publish_article, use_engine
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=ENGINES)
+def live_engine(request, settings):
+    """An engine with an index of its own for this test (a private ES alias)."""
+    from search.backends import elastic
+
+    use_engine(settings, request.param)
+    if request.param == "elasticsearch":
+        settings.SEARCH_ES_INDEX = f"test-indexing-{request.node.name[-40:].lower()}"
+        settings.SEARCH_ES_INDEX = "".join(
+            c if c.isalnum() or c == "-" else "-" for c in settings.SEARCH_ES_INDEX
+        )
+        elastic.drop()
+        yield request.param
+        elastic.drop()
+    else:
+        yield request.param
+
+
+def found(client, query, **params):
+    data = client.get("/search/", {"q": query, "format": "json", **params}).json()
+    return {hit["id"]: hit for hit in data["results"]}
+
+
+def test_publish_edit_move_unpublish_delete(
+    client, section, home, live_engine, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        page = publish_article(
+            section,
+            "Hội nghị Ký kết giao ước thi đua năm 2020",
+            paragraphs=["Đồng chí Nguyễn Trọng Bình phát biểu tại Đại hội."],
+            authors=["Vũ Hưng"],
+        )
+    assert page.pk in found(client, "nguyen trong binh")
+
+    # Editing a draft changes nothing until it is published.
+    with django_capture_on_commit_callbacks(execute=True):
+        page.title = "Tổng kết phong trào thi đua khen thưởng"
+        page.save_revision()
+    assert page.pk in found(client, "giao uoc")
+    with django_capture_on_commit_callbacks(execute=True):
+        page.get_latest_revision().publish()
+    assert page.pk not in found(client, "giao uoc")
+    assert page.pk in found(client, "tong ket phong trao")
+
+    # Moving it to another section updates its section and URL.
+    with django_capture_on_commit_callbacks(execute=True):
+        other = home.add_child(instance=NewsIndexPage(title="Thời sự", slug="thoi-su"))
+        other.save_revision().publish()
+        Page.objects.get(pk=page.pk).move(other, pos="last-child")
+    hit = found(client, "tong ket phong trao")[page.pk]
+    assert hit["section"] == "Thời sự"
+    assert hit["url"].startswith("/thoi-su/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Page.objects.get(pk=page.pk).specific.unpublish()
+    assert page.pk not in found(client, "tong ket phong trao")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Page.objects.get(pk=page.pk).specific.save_revision().publish()
+    assert page.pk in found(client, "tong ket phong trao")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Page.objects.get(pk=page.pk).delete()
+    assert page.pk not in found(client, "tong ket phong trao")
+
+
+def test_nothing_is_indexed_before_commit(
+    client, section, live_engine, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        page = publish_article(section, "Bản tin nông nghiệp tháng ba")
+    assert page.pk not in found(client, "nong nghiep")
+    assert callbacks
+    for callback in callbacks:
+        callback()
+    assert page.pk in found(client, "nong nghiep")
+
+
+def test_author_rename_reaches_the_index(
+    client, section, live_engine, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        page = publish_article(section, "Bản tin văn hóa", authors=["Minh Thu"])
+    author = page.authors[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        author.name = "Thu Minh Nguyễn"
+        author.save()
+    assert found(client, "ban tin van hoa")[page.pk]["authors"] == ["Thu Minh Nguyễn"]
+
+
+def test_rebuild_and_check(section, live_engine, capsys, django_capture_on_commit_callbacks):
+    pages = [publish_article(section, f"Bài số {n} về chuyển đổi số") for n in range(3)]
+    # Publishing happened without running the on-commit hooks: nothing is indexed yet.
+    with pytest.raises(CommandError):
+        call_command("search_index", "--check", "--engine", live_engine)
+    assert "3 missing" in capsys.readouterr().out
+
+    call_command("search_index", "--rebuild", "--engine", live_engine)
+    out = capsys.readouterr().out
+    assert "indexing 3 pages" in out and "3 entries" in out
+    call_command("search_index", "--check", "--engine", live_engine)
+    assert "up to date" in capsys.readouterr().out
+
+    # A page changed behind the index's back is reported stale.
+    Page.objects.filter(pk=pages[0].pk).update(url_path="/elsewhere/")
+    with pytest.raises(CommandError):
+        call_command("search_index", "--check", "--engine", live_engine)
+    assert "1 stale" in capsys.readouterr().out
+
+
+def test_rebuild_swaps_the_alias(section, settings):
+    from search.backends import elastic
+
+    use_engine(settings, "elasticsearch")
+    settings.SEARCH_ES_INDEX = "test-alias-swap"
+    elastic.drop()
+    try:
+        publish_article(section, "Lễ hội Lim mùa xuân")
+        service.rebuild("elasticsearch")
+        first = elastic.concrete_indices()
+        assert len(first) == 1
+        service.rebuild("elasticsearch")
+        second = elastic.concrete_indices()
+        assert len(second) == 1 and second != first
+        es = elastic.client()
+        assert list(es.indices.get_alias(name="test-alias-swap").body) == second
+        assert es.count(index="test-alias-swap")["count"] == 1
+        # During a rebuild the live index keeps answering.
+        seen = []
+
+        def progress(done):
+            seen.append(es.count(index="test-alias-swap")["count"])
+
+        service.rebuild("elasticsearch", progress)
+        assert seen and all(count == 1 for count in seen)
+    finally:
+        elastic.drop()
+
+
+@pytest.mark.embedded
+def test_rebuild_shows_progress_on_the_database(section, settings, capsys):
+    settings.ELASTICSEARCH_URL = ""
+    from search import corpus
+
+    corpus.bulk_articles(section, 1200, seed=3)
+    call_command("search_index", "--rebuild")
+    out = capsys.readouterr().out
+    assert "1000/1200" in out and "1200 entries" in out

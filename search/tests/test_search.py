@@ -1,0 +1,261 @@
+"""One suite, both engines: Vietnamese queries on a few hundred articles, filters, JSON,
+paging and bad input. Every test goes through /search/ like a reader or an integration."""
+
+import logging
+
+import pytest
+
+from search.text import exact, fold, normalize
+
+pytestmark = pytest.mark.django_db
+
+
+def get_json(client, **params):
+    response = client.get("/search/", {**params, "format": "json"})
+    assert response.status_code == 200, response.content[:500]
+    return response.json()
+
+
+def ids(data):
+    return [hit["id"] for hit in data["results"]]
+
+
+# --- Vietnamese -----------------------------------------------------------------
+
+
+def test_folded_query_finds_the_fixture_first(client, corpus, engine):
+    data = get_json(client, q="ky ket giao uoc thi dua", type="article")
+    assert ids(data)[0] == corpus.fixture.pk
+    everything = get_json(client, q="ky ket giao uoc thi dua")
+    assert corpus.fixture.pk in ids(everything)[:3]
+
+
+@pytest.mark.parametrize("query", ["dai hoi", "Dai hoi", "ĐẠI HỘI", "đại hội"])
+def test_d_and_case_fold(client, corpus, engine, query):
+    data = get_json(client, q=query, type="article")
+    assert corpus.fixture.pk in ids(data)
+    fixture_hit = next(h for h in data["results"] if h["id"] == corpus.fixture.pk)
+    assert "<mark>Đại</mark> <mark>hội</mark>" in fixture_hit["snippet"]
+
+
+def test_upper_case_name_with_diacritics(client, corpus, engine):
+    data = get_json(client, q="NGUYỄN VĂN PHONG")
+    assert ids(data)[0] == corpus.fixture.pk
+
+
+@pytest.mark.parametrize("query", ["hoà giải", "hòa giải", "hoa giai", "khoẻ mạnh", "khỏe mạnh"])
+def test_old_and_new_tone_placement_match(client, corpus, engine, query):
+    data = get_json(client, q=query)
+    assert ids(data)[0] == corpus.old_tone.pk
+
+
+def test_exact_diacritics_rank_above_folded(client, corpus, engine):
+    silk = get_json(client, q="mùa lụa")
+    rice = get_json(client, q="mùa lúa")
+    assert set(ids(silk)[:2]) == {corpus.silk.pk, corpus.rice.pk}
+    assert ids(silk)[0] == corpus.silk.pk
+    assert ids(rice)[0] == corpus.rice.pk
+    assert silk["results"][0]["score"] > silk["results"][1]["score"]
+
+
+def test_quoted_phrase_matches_as_phrase(client, corpus, engine):
+    loose = ids(get_json(client, q="thi đua khen thưởng", section=corpus.culture.pk))
+    phrase = ids(get_json(client, q='"thi đua khen thưởng"', section=corpus.culture.pk))
+    assert corpus.scattered.pk in loose
+    assert corpus.scattered.pk not in phrase
+    everywhere = ids(get_json(client, q='"thi đua - khen thưởng"'))
+    assert corpus.fixture.pk in everywhere
+
+
+def test_multi_syllable_name_beats_common_word(client, corpus, engine):
+    data = get_json(client, q="Nguyễn Trọng Bình")
+    found = ids(data)
+    assert found[0] == corpus.fixture.pk
+    for decoy in corpus.decoys:
+        assert decoy.pk in found  # they match every syllable, folded...
+    assert data["total"] > 1  # ...and still rank below the name
+
+
+def test_every_word_is_required(client, corpus, engine):
+    data = get_json(client, q="giao ước xyzzyq")
+    assert data["total"] == 0
+
+
+def test_many_results_are_counted_and_paged(client, corpus, engine):
+    first = get_json(client, q="hội nghị")
+    assert first["total"] > 20
+    assert first["num_pages"] == -(-first["total"] // first["page_size"])
+    assert first["next"] and "page=2" in first["next"]
+    second = client.get("/search/" + first["next"]).json()
+    assert second["page"] == 2
+    assert not set(ids(first)) & set(ids(second))
+    assert len(ids(first)) == first["page_size"]
+
+
+# --- Filters and sorting --------------------------------------------------------
+
+
+def test_date_range(client, corpus, engine):
+    inside = get_json(client, q="giao ước thi đua", **{"from": "2020-03-01", "to": "13/03/2020"})
+    assert corpus.fixture.pk in ids(inside)
+    after = get_json(client, q="giao ước thi đua", **{"from": "2020-03-14"})
+    assert corpus.fixture.pk not in ids(after)
+
+
+def test_section_filter(client, corpus, engine):
+    assert corpus.fixture.pk in ids(get_json(client, q="giao ước", section=corpus.archive.pk))
+    assert get_json(client, q="giao ước", section=corpus.culture.pk, type="article")["total"] == 0
+
+
+def test_author_filter(client, corpus, engine):
+    from news.models import Author
+
+    byline = corpus.fixture.authors[0]
+    assert corpus.fixture.pk in ids(get_json(client, q="thi đua", author=byline.pk))
+    other = Author.objects.exclude(pk=byline.pk).first()
+    assert corpus.fixture.pk not in ids(get_json(client, q="thi đua", author=other.pk))
+
+
+def test_type_filter(client, corpus, engine):
+    events = get_json(client, q="thi đua", type="event")
+    assert {h["type"] for h in events["results"]} == {"event"}
+    assert {h["id"] for h in events["results"]} == {e.pk for e in corpus.events}
+    articles = get_json(client, q="thi đua", type="article")
+    assert {h["type"] for h in articles["results"]} == {"article"}
+
+
+def test_newest_first(client, corpus, engine):
+    data = get_json(client, q="thi đua", sort="newest")
+    dates = [h["date"] for h in data["results"]]
+    assert dates == sorted(dates, reverse=True)
+    assert len(dates) == data["page_size"]
+
+
+def test_filters_without_query_list_newest(client, corpus, engine):
+    data = get_json(client, section=corpus.culture.pk)
+    assert data["total"] == 4
+    assert ids(data)[0] == corpus.silk.pk
+
+
+# --- Result format --------------------------------------------------------------
+
+
+def test_json_result_format(client, corpus, engine):
+    data = get_json(client, q="ký kết giao ước")
+    assert set(data) >= {"total", "page", "page_size", "num_pages", "next", "previous", "results"}
+    hit = next(h for h in data["results"] if h["id"] == corpus.fixture.pk)
+    assert hit["title"] == corpus.fixture.title
+    assert hit["url"] == corpus.fixture.url
+    assert hit["date"].startswith("2020-03-13T")
+    assert hit["section"] == "Lưu trữ"
+    assert hit["authors"] == [a.name for a in corpus.fixture.authors]
+    assert "<mark>" in hit["snippet"]
+    assert isinstance(hit["score"], float)
+
+
+def test_html_page_shows_results(client, corpus, engine):
+    response = client.get("/search/", {"q": "ky ket giao uoc"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert corpus.fixture.title in html
+    assert "13/03/2020" in html
+    assert "Lưu trữ" in html
+    assert corpus.fixture.authors[0].name in html
+    assert "<mark>" in html
+    assert 'class="search-count"' in html
+
+
+def test_nothing_matches_is_a_useful_page(client, corpus, engine):
+    response = client.get("/search/", {"q": "qwxyzzy"})
+    assert response.status_code == 200
+    assert 'class="search-empty"' in response.content.decode()
+
+
+# --- Bad input ------------------------------------------------------------------
+
+BAD_INPUTS = {
+    "empty": {"q": ""},
+    "spaces": {"q": "   "},
+    "10k characters": {"q": "đại hội " * 1250},
+    "10k one word": {"q": "a" * 10_000},
+    "unbalanced quote": {"q": '"ký kết giao ước'},
+    "unbalanced quotes": {"q": 'thi đua "ký "kết'},
+    "syntax characters": {"q": '+ - & | ! ( ) { } [ ] ^ " ~ * ? : \\ /'},
+    "syntax around words": {"q": 'thi* AND (đua) OR "x" NEAR/2 -hội ~ ^3 col:val {a b}: \\'},
+    "sql": {"q": "'; DROP TABLE search_searchentry; --"},
+    "sql union": {"q": "x' UNION SELECT password FROM auth_user --"},
+    "fts column": {"q": "title_folded:dai"},
+    "invalid dates": {"q": "thi đua", "from": "2020-13-45", "to": "yesterday"},
+    "huge year": {"q": "thi đua", "from": "9999-12-31", "to": "0001-01-01"},
+    "reversed dates": {"q": "thi đua", "from": "2020-12-31", "to": "2020-01-01"},
+    "unknown section": {"q": "thi đua", "section": "999999"},
+    "text section": {"q": "thi đua", "section": "abc'"},
+    "unknown author": {"q": "thi đua", "author": "-5"},
+    "unknown type": {"q": "thi đua", "type": "video"},
+    "unknown sort": {"q": "thi đua", "sort": "score; drop"},
+    "negative page": {"q": "thi đua", "page": "-3"},
+    "zero page": {"q": "thi đua", "page": "0"},
+    "text page": {"q": "thi đua", "page": "two"},
+    "past the end": {"q": "thi đua", "page": "9999"},
+    "way past the end": {"q": "thi đua", "page": "99999999999999999999"},
+    "nul byte": {"q": "thi\x00đua"},
+}
+
+
+@pytest.mark.parametrize("params", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+@pytest.mark.parametrize("fmt", ["html", "json"])
+def test_bad_input_gets_a_normal_page(client, corpus, engine, params, fmt):
+    query = dict(params)
+    if fmt == "json":
+        query["format"] = "json"
+    response = client.get("/search/", query)
+    assert response.status_code == 200
+    if fmt == "json":
+        data = response.json()
+        assert data["total"] >= 0
+        assert data["page"] >= 1
+
+
+def test_bad_input_messages(client, corpus, engine):
+    def messages(**params):
+        return get_json(client, **params)["messages"]
+
+    assert any("too long" in m or "quá dài" in m for m in messages(q="đại hội " * 1250))
+    assert messages(q="thi đua", **{"from": "2020-12-31", "to": "2020-01-01"})
+    assert messages(q="thi đua", section="999999")
+    assert messages(q="thi đua", author="999999")
+    assert messages(q="thi đua", page="-1")
+    past = get_json(client, q="thi đua", page="9999")
+    assert past["messages"] and past["page"] == past["num_pages"] and past["results"]
+    reversed_dates = get_json(client, q="giao ước", **{"from": "2020-03-31", "to": "2020-03-01"})
+    assert corpus.fixture.pk in ids(reversed_dates)
+
+
+def test_syntax_characters_are_separators(client, corpus, engine):
+    data = get_json(client, q='ký+kết (giao) [ước]: "thi~đua', type="article")
+    assert ids(data)[0] == corpus.fixture.pk
+
+
+# --- Fallback -------------------------------------------------------------------
+
+
+@pytest.mark.embedded
+def test_unreachable_elasticsearch_answers_from_the_database(client, corpus, settings, caplog):
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
+    with caplog.at_level(logging.ERROR, logger="search"):
+        data = get_json(client, q="ky ket giao uoc thi dua", type="article")
+        page = client.get("/search/", {"q": "dai hoi"})
+    assert ids(data)[0] == corpus.fixture.pk
+    assert page.status_code == 200
+    assert any("answering from the database" in r.getMessage() for r in caplog.records)
+
+
+# --- Text helpers ---------------------------------------------------------------
+
+
+@pytest.mark.embedded
+def test_folding_helpers():
+    assert fold("ĐẠI HỘI Nguyễn") == "dai hoi nguyen"
+    assert normalize("hòa khỏe thủy") == "hoà khoẻ thuỷ"
+    assert normalize("hoàng quý") == "hoàng quý"
+    assert exact("HÒA") == "hoà"

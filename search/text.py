@@ -1,0 +1,194 @@
+"""Vietnamese text handling shared by every engine: tokens, folding, queries, snippets.
+
+Both engines index two companion forms of each text, computed here in Python so that
+they behave the same on SQLite FTS5, PostgreSQL and any Elasticsearch distribution
+(the integ-test-zip has no asciifolding or lowercase token filter):
+
+* ``exact``: NFC, lower case, tone marks moved to one placement ("hòa" -> "hoà");
+* ``folded``: ``exact`` without any diacritics, đ -> d ("hoà" -> "hoa").
+
+Text is split into syllables of letters and digits; the index stores them joined by
+single spaces so every tokenizer sees the same tokens.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+
+# Letters and digits (underscore excluded): one Vietnamese syllable or a number.
+TOKEN_RE = re.compile(r"[^\W_]+")
+# Combining tone marks: grave, acute, tilde, hook above, dot below.
+TONES = "\u0300\u0301\u0303\u0309\u0323"
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 24
+
+
+def _old_tone_table() -> dict[str, str]:
+    """'òa' -> 'oà' and the like, for every tone and case, on NFC text."""
+    table = {}
+    for first, seconds in (("o", "ae"), ("u", "y")):
+        for case in (str.lower, str.upper):
+            for tone in TONES:
+                for second in seconds + seconds.upper():
+                    old = unicodedata.normalize("NFC", case(first) + tone + second)
+                    new = unicodedata.normalize("NFC", case(first) + second + tone)
+                    table[old] = new
+    return table
+
+
+OLD_TONES = _old_tone_table()
+OLD_TONE_NFC_RE = re.compile("(" + "|".join(OLD_TONES) + r")(?![^\W_])")
+
+
+def normalize(text: str) -> str:
+    """NFC with tone marks in one placement ("hòa" -> "hoà"); case is kept."""
+    text = text or ""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return OLD_TONE_NFC_RE.sub(lambda m: OLD_TONES[m.group(1)], text)
+
+
+def exact(word: str) -> str:
+    return normalize(word).lower()
+
+
+def _fold_slow(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.replace("đ", "d").replace("ð", "d")
+
+
+# Precomposed Latin letters (all of Vietnamese) fold through one translate() call.
+FOLD_TABLE = {
+    cp: _fold_slow(chr(cp))
+    for cp in range(0x00C0, 0x1EFF + 1)
+    if chr(cp).isalpha() and _fold_slow(chr(cp)) != chr(cp).lower()
+}
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics; đ -> d."""
+    text = (text or "").lower().translate(FOLD_TABLE)
+    if text.isascii():
+        return text
+    return _fold_slow(text)  # leftover combining marks (e.g. NFD input)
+
+
+def tokens(text: str) -> list[str]:
+    text = text or ""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return TOKEN_RE.findall(text)
+
+
+def exact_text(text: str) -> str:
+    return " ".join(TOKEN_RE.findall(normalize(text).lower()))
+
+
+ASCII_TOKEN_RE = re.compile(r"[a-z0-9]+")
+
+
+def folded_text(text: str) -> str:
+    folded = fold(text)
+    return " ".join((ASCII_TOKEN_RE if folded.isascii() else TOKEN_RE).findall(folded))
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A user query reduced to what every engine understands the same way.
+
+    ``terms``: every syllable (exact form), all required; ``phrases``: quoted groups of
+    two or more syllables that must appear in that order.
+    """
+
+    terms: tuple[str, ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
+    truncated: bool = False
+    text: str = ""
+
+    @property
+    def folded_terms(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(fold(t) for t in self.terms))
+
+    @property
+    def folded_phrases(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(fold(t) for t in phrase) for phrase in self.phrases)
+
+    @property
+    def exact_terms(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.terms))
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+
+def parse_query(raw: str) -> ParsedQuery:
+    """Quoted phrases and words; every syntax character is just a separator.
+
+    An unbalanced quote quotes nothing: its words count as plain words.
+    """
+    raw = raw or ""
+    truncated = len(raw) > MAX_QUERY_CHARS
+    raw = raw[:MAX_QUERY_CHARS]
+    parts = raw.split('"')
+    balanced = len(parts) % 2 == 1
+    terms: list[str] = []
+    phrases: list[tuple[str, ...]] = []
+    for index, part in enumerate(parts):
+        words = [exact(t) for t in tokens(part)]
+        quoted = index % 2 == 1 and (balanced or index < len(parts) - 1)
+        if quoted and len(words) > 1:
+            phrases.append(tuple(words[:MAX_TERMS]))
+        terms.extend(words)
+    if len(terms) > MAX_TERMS:
+        truncated = True
+        terms = terms[:MAX_TERMS]
+    return ParsedQuery(tuple(terms), tuple(phrases), truncated, " ".join(tokens(raw)))
+
+
+@dataclass
+class _Window:
+    start: int
+    end: int
+    hits: set = field(default_factory=set)
+
+
+def snippet(text: str, query: ParsedQuery, words: int = 32) -> str:
+    """HTML: the window of ``text`` with the most query terms, matches in <mark>.
+
+    Works on folded tokens, so a query without diacritics highlights the original words.
+    """
+    text = unicodedata.normalize("NFC", text or "")
+    spans = [(m.start(), m.end(), fold(m.group())) for m in TOKEN_RE.finditer(text)]
+    if not spans:
+        return ""
+    wanted = set(query.folded_terms)
+    matches = [i for i, (_, _, f) in enumerate(spans) if f in wanted]
+    best = _Window(0, min(len(spans), words))
+    if matches:
+        best_score = (-1, 0)
+        for first in matches:
+            end = min(len(spans), first + words)
+            hits = {spans[i][2] for i in matches if first <= i < end}
+            count = sum(1 for i in matches if first <= i < end)
+            score = (len(hits), count)
+            if score > best_score:
+                best_score = score
+                start = max(0, first - 4)
+                best = _Window(start, min(len(spans), start + words))
+    out: list[str] = []
+    begin = spans[best.start][0]
+    finish = spans[best.end - 1][1]
+    cursor = begin
+    for i in range(best.start, best.end):
+        s, e, f = spans[i]
+        out.append(escape(text[cursor:s]))
+        word = escape(text[s:e])
+        out.append(f"<mark>{word}</mark>" if f in wanted else word)
+        cursor = e
+    out.append(escape(text[cursor:finish]))
+    prefix = "… " if begin > 0 else ""
+    suffix = " …" if finish < len(text.rstrip()) else ""
+    return prefix + "".join(out).strip() + suffix
