@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -20,6 +21,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from . import api_fields as api_serializers
 from .blocks import BodyBlock
 from .ical import calendar_response
 
@@ -85,7 +87,10 @@ class ArticlePageQuerySet(PageQuerySet):
         return self.order_by("-published_at", "-pk")
 
     def for_listing(self):
-        return self.select_related("lead_image", "category").prefetch_related(
+        return self.select_related("lead_image", "category")
+
+    def with_authors(self):
+        return self.prefetch_related(
             Prefetch(
                 "article_authors",
                 queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"),
@@ -279,9 +284,13 @@ class ArticlePage(LeadMixin, BasePage):
     api_fields = [
         APIField("kicker"),
         APIField("lead"),
+        APIField("lead_image", serializer=api_serializers.ImageField()),
+        APIField("lead_image_caption"),
         APIField("published_at"),
-        APIField("body"),
-        APIField("initial_view_count"),
+        APIField("body", serializer=api_serializers.BodyField()),
+        APIField("authors", serializer=api_serializers.AuthorsField()),
+        APIField("section", serializer=api_serializers.SectionField()),
+        APIField("view_count", serializer=api_serializers.ViewCountField()),
     ]
 
     class Meta:
@@ -293,9 +302,12 @@ class ArticlePage(LeadMixin, BasePage):
             self.published_at = self.first_published_at or timezone.now()
         return super().save(*args, **kwargs)
 
-    @property
+    @cached_property
     def authors(self):
-        return [link.author for link in self.article_authors.all()]
+        links = self.article_authors.all()
+        if "article_authors" not in getattr(self, "_prefetched_objects_cache", {}):
+            links = links.select_related("author")
+        return [link.author for link in links]
 
     @property
     def listing_image(self):
@@ -412,7 +424,10 @@ class EventPage(RoutablePageMixin, LeadMixin, BasePage):
         APIField("location"),
         APIField("organiser"),
         APIField("lead"),
-        APIField("body"),
+        APIField("lead_image", serializer=api_serializers.ImageField()),
+        APIField("lead_image_caption"),
+        APIField("body", serializer=api_serializers.BodyField()),
+        APIField("section", serializer=api_serializers.SectionField()),
     ]
 
     class Meta:

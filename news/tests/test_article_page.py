@@ -39,7 +39,15 @@ def test_imported_fixture_renders_like_the_provincial_portal(client, imported_ar
     assert [f.figcaption.get_text(" ", strip=True) for f in figures] == CAPTIONS
     for figure in figures:
         # The photo comes first and its caption directly under it.
-        assert [child.name for child in figure.find_all(recursive=False)] == ["img", "figcaption"]
+        assert [child.name for child in figure.find_all(recursive=False)] == [
+            "picture",
+            "figcaption",
+        ]
+        # WebP first, with a JPEG fallback, in several widths.
+        source, img = figure.picture.find("source"), figure.picture.find("img")
+        assert source["type"] == "image/webp" and source["srcset"].count(".webp") == 3
+        assert img["src"].endswith(".jpg") and img["srcset"].count(".jpg") == 3
+        assert img["alt"] == figure.figcaption.get_text(strip=True)
 
     assert "Vũ Hưng" in article.find(class_="byline").get_text()
     assert "Thống kê truy cập" not in article.get_text()

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from news.importer.service import import_file
 from news.models import NewsIndexPage
+from news.renditions import prepare
 
 EXPORT_SUFFIXES = {".txt", ".text"}
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             raise CommandError("No export files found in the given paths.")
 
         counts = {"created": 0, "skipped": 0, "failed": 0}
+        created_pages = []
         failures = []
         width = len(str(len(files)))
         for number, path in enumerate(files, start=1):
@@ -39,9 +41,12 @@ class Command(BaseCommand):
                 failures.append(result)
                 self.stderr.write(self.style.ERROR(f"{line}: {result.reason}"))
             else:
+                if result.status == "created":
+                    created_pages.append(result.page)
                 detail = f" -> {result.page.url_path}" if result.page else ""
                 self.stdout.write(f"{line}{detail}")
 
+        self.prepare_renditions(created_pages)
         self.stdout.write(
             "Imported {created}, skipped {skipped} already imported, failed {failed}.".format(
                 **counts
@@ -50,6 +55,18 @@ class Command(BaseCommand):
         if failures:
             names = "; ".join(f"{f.path.name}: {f.reason}" for f in failures)
             raise CommandError(f"{len(failures)} file(s) could not be imported: {names}")
+
+    def prepare_renditions(self, pages) -> None:
+        """Make the photos' renditions now, so no reader waits for them."""
+        images = [
+            block.value["image"]
+            for page in pages
+            for block in page.body
+            if block.block_type == "captioned_image" and block.value["image"]
+        ]
+        if images:
+            prepare(images)
+            self.stdout.write(f"Renditions ready for {len(images)} photo(s).")
 
     def find_section(self, parent_id: int | None) -> NewsIndexPage:
         sections = NewsIndexPage.objects.all()
