@@ -2,7 +2,7 @@
 
 from .counting import UnknownPage, record_beacon
 from .decisions import BeaconResult, Decision, Reason, Snapshot
-from .most_read import PERIODS, most_read
+from .popular import PERIODS, most_read
 from .widget import set_visits_start, snapshot
 
 __all__ = [

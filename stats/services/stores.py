@@ -149,9 +149,9 @@ class DatabaseStore:
     @staticmethod
     def _visit(reader: str, now: datetime, idle_cutoff: datetime) -> bool:
         visitor = Visitor.objects.filter(reader=reader)
-        if visitor.filter(last_seen__gte=idle_cutoff).update(last_seen=now):
+        if visitor.filter(last_seen__gt=idle_cutoff).update(last_seen=now):
             return False  # still within the visit
-        if visitor.filter(last_seen__lt=idle_cutoff).update(last_seen=now):
+        if visitor.filter(last_seen__lte=idle_cutoff).update(last_seen=now):
             return True  # back after the idle gap: a new visit
         try:
             with transaction.atomic():
@@ -163,9 +163,9 @@ class DatabaseStore:
     @staticmethod
     def _first_view(reader: str, hitcount_id: int, now: datetime, cutoff: datetime) -> bool:
         marks = ReaderMark.objects.filter(hitcount_id=hitcount_id, reader=reader)
-        if marks.filter(counted_at__gte=cutoff).exists():
+        if marks.filter(counted_at__gt=cutoff).exists():
             return False
-        if marks.filter(counted_at__lt=cutoff).update(counted_at=now):
+        if marks.filter(counted_at__lte=cutoff).update(counted_at=now):
             return True
         try:
             with transaction.atomic():

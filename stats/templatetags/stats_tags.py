@@ -49,3 +49,12 @@ def most_read(limit=None):
         logger.exception("stats: most read unavailable")
         return {"periods": []}
     return {"periods": [(key, label, lists[key]) for key, label in services.PERIODS]}
+
+
+@register.filter
+def grouped(value):
+    """43712467 -> "43.712.467", the Vietnamese grouping (as the beacon script shows it)."""
+    try:
+        return f"{int(value):,}".replace(",", ".")
+    except (TypeError, ValueError):
+        return value

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The stats benchmark, one command:   bash bench/stats/run.sh
+#
+# Starts its own PostgreSQL and Redis (scripts/services.sh), gunicorn with the
+# production settings and 2 sync workers on 127.0.0.1, and measures with wrk:
+#   1. a bare Django view returning the same JSON without counting
+#   2. the counting endpoint, one reader repeating (every request de-duplicated)
+#   3. the counting endpoint, a new reader on every request (every request counted)
+#   4. the article page with and without the widget and counter (page cache off)
+# then checks the counts are exact. Output: a Markdown report on stdout and in
+# bench/stats/last-run.md. Bounded: each wrk run lasts BENCH_SECONDS (default 10).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+if [[ ${1:-} != inner ]]; then
+  command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; exit 1; }
+  export SERVICES_DIR=${SERVICES_DIR:-/tmp/svc-stats-bench}
+  exec bash scripts/services.sh run postgres redis -- bash "$0" inner
+fi
+
+PY=$PWD/.venv/bin/python
+SECONDS_EACH=${BENCH_SECONDS:-10}
+CONNECTIONS=${BENCH_CONNECTIONS:-16}
+WORK=$(mktemp -d /tmp/stats-bench.XXXXXX)
+export DJANGO_SETTINGS_MODULE=bench.stats.settings
+SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')
+export SECRET_KEY
+export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=false STATS_READER_COOKIE_SECURE=false
+export STATIC_ROOT=$WORK/static MEDIA_ROOT=$WORK/media PAGE_CACHE_SECONDS=0 LOG_LEVEL=WARNING
+GUNICORN_PID=""
+cleanup() {
+  if [[ -n $GUNICORN_PID ]]; then kill "$GUNICORN_PID" 2>/dev/null || true; wait "$GUNICORN_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+"$PY" manage.py migrate --noinput -v0
+"$PY" manage.py collectstatic --noinput -v0
+read -r PAGE URL < <("$PY" -m bench.stats.tool prepare "$WORK/cookies.txt" 400000)
+PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+BASE=http://127.0.0.1:$PORT
+
+start_app() {  # start_app [ENV=VALUE...]
+  env "$@" "$PWD/.venv/bin/gunicorn" --workers 2 --worker-class sync --bind "127.0.0.1:$PORT" \
+    --access-logfile /dev/null --error-logfile "$WORK/gunicorn.log" portal.wsgi:application &
+  GUNICORN_PID=$!
+  for _ in $(seq 100); do
+    curl -fso /dev/null "$BASE$URL" && return 0
+    sleep 0.2
+  done
+  echo "gunicorn did not start" >&2; cat "$WORK/gunicorn.log" >&2; exit 1
+}
+stop_app() { kill "$GUNICORN_PID"; wait "$GUNICORN_PID" 2>/dev/null || true; GUNICORN_PID=""; }
+
+run_wrk() {  # run_wrk LABEL PATH [ENV=VALUE...]
+  local label=$1 path=$2
+  shift 2
+  local line
+  line=$(env "$@" wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_EACH}s" --latency -s bench/stats/wrk.lua "$BASE$path" | grep '^RESULT')
+  echo "$label $line" >>"$WORK/results"
+  echo "$label $line" >&2
+}
+
+BODY="{\"page\": $PAGE}"
+start_app DJANGO_SETTINGS_MODULE=bench.stats.settings
+WARM=$(curl -s -X POST -H 'Content-Type: application/json' -A 'Mozilla/5.0 Chrome/130' -d "$BODY" "$BASE/stats/hit/" -o /dev/null -w '%{http_code}')
+[[ $WARM == 428 ]] || { echo "unexpected beacon status $WARM" >&2; exit 1; }
+run_wrk bare /bench/bare/ BENCH_BODY="$BODY" BENCH_COOKIE="$("$PY" -m bench.stats.tool cookie)"
+run_wrk repeat /stats/hit/ BENCH_BODY="$BODY" BENCH_COOKIE="$("$PY" -m bench.stats.tool cookie)"
+read -r HITS0 ROWS0 READERS0 DAILY0 VISITS0 < <("$PY" -m bench.stats.tool counts "$PAGE")
+run_wrk counted /stats/hit/ BENCH_BODY="$BODY" BENCH_COOKIES="$WORK/cookies.txt"
+read -r HITS1 HIT_ROWS READERS DAILY VISITS < <("$PY" -m bench.stats.tool counts "$PAGE")
+run_wrk page "$URL"
+stop_app
+start_app DJANGO_SETTINGS_MODULE=bench.stats.settings STATS_BENCH_STUB=1
+run_wrk page_without_stats "$URL"
+stop_app
+
+"$PY" - "$WORK/results" "$HITS0" "$HITS1" "$((HIT_ROWS - ROWS0))" "$((READERS - READERS0))" "$((DAILY - DAILY0))" "$((VISITS - VISITS0))" "$CONNECTIONS" "$SECONDS_EACH" <<'PYEOF' | tee bench/stats/last-run.md
+import re, sys, platform, os
+path, hits0, hits1, rows, readers, daily, visits, conns, secs = sys.argv[1:]
+runs = {}
+for line in open(path):
+    label, _, rest = line.partition(" RESULT ")
+    runs[label] = {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", rest)}
+bare = runs["bare"]["rps"]
+print(f"Stats benchmark: gunicorn 2 sync workers, production settings, PostgreSQL + Redis, "
+      f"wrk -t2 -c{conns} -d{secs}s on 127.0.0.1 ({os.cpu_count()} cores, {platform.python_version()}).\n")
+print("| run | req/s | p50 ms | p99 ms | non-2xx | ratio to bare |")
+print("| --- | ---: | ---: | ---: | ---: | ---: |")
+for label, r in runs.items():
+    ratio = f"{r['rps'] / bare:.2f}" if label in ("bare", "repeat", "counted") else ""
+    print(f"| {label} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['non2xx']:.0f} | {ratio} |")
+page, without = runs["page"], runs["page_without_stats"]
+print(f"\nArticle page: {page['p50_ms']:.2f} ms p50 with the widget and counter, "
+      f"{without['p50_ms']:.2f} ms without ({page['p50_ms'] - without['p50_ms']:+.2f} ms); "
+      f"{page['rps']:.0f} vs {without['rps']:.0f} req/s.")
+delta = int(hits1) - int(hits0)
+completed = int(runs["counted"]["requests"])
+exact = delta == int(rows) == int(readers) == int(daily)
+print(f"\nExactness of the counted run: the counter rose by {delta}; new Hit rows {rows}, new "
+      f"distinct readers {readers}, daily views +{daily}, visits +{visits}; wrk completed {completed} "
+      f"requests (requests still in flight when wrk stops are counted but not reported, "
+      f"at most {conns}). Consistent: {'yes' if exact and 0 <= delta - completed <= int(conns) else 'NO'}.")
+PYEOF
