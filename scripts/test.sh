@@ -2,7 +2,8 @@
 # The test command behind `make test` (and so `.ci/run`):
 #   checks    ruff, manage.py check (also --deploy with production settings),
 #             makemigrations --check
-#   all       the checks, then the whole suite against real PostgreSQL and Redis,
+#   all       the checks, then the whole suite against real PostgreSQL, Redis and
+#             Elasticsearch,
 #             then the embedded-default pass on SQLite.
 # Any failure, including a service that cannot start, makes it exit non-zero.
 set -euo pipefail
@@ -47,8 +48,8 @@ ensure_chromium() {
 suite() {
   ensure_chromium
   mkdir -p test-artifacts
-  stage "pytest: the whole suite on PostgreSQL and Redis"
-  bash scripts/services.sh run postgres redis -- "$PY" -m pytest
+  stage "pytest: the whole suite on PostgreSQL, Redis and Elasticsearch"
+  bash scripts/services.sh run postgres redis elasticsearch -- "$PY" -m pytest
 
   stage "pytest: the embedded default on SQLite (no Redis)"
   env -u REDIS_URL -u ELASTICSEARCH_URL DATABASE_URL="sqlite:///$PWD/.test-embedded.sqlite3" \

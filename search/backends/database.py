@@ -188,13 +188,14 @@ def fold_all(query: ParsedQuery) -> list[str]:
     return [fold(t) for t in query.terms]
 
 
-def tsquery_texts(query: ParsedQuery) -> tuple[str, str, str]:
-    """(match, exact boost, phrase boost) in to_tsquery syntax."""
+def tsquery_texts(query: ParsedQuery) -> tuple[str, str, str, str]:
+    """(match, exact boost, folded phrase boost, exact phrase boost) for to_tsquery."""
     required = [f"'{t}'" for t in query.folded_terms]
     required += ["(" + " <-> ".join(f"'{w}'" for w in p) + ")" for p in query.folded_phrases]
     exact_any = " | ".join(f"'{t}'" for t in query.exact_terms)
     phrase = " <-> ".join(f"'{w}'" for w in fold_all(query))
-    return " & ".join(required), exact_any, phrase
+    exact_phrase = " <-> ".join(f"'{w}'" for w in query.terms)
+    return " & ".join(required), exact_any, phrase, exact_phrase
 
 
 def search(params: SearchParams) -> Results:
@@ -209,13 +210,17 @@ def search(params: SearchParams) -> Results:
         count_args: list = []
         order = order_newest or "e.date IS NULL, e.date DESC, e.page_id DESC"
     elif is_postgres():
-        match, exact_any, phrase = tsquery_texts(query)
+        match, exact_any, phrase, exact_phrase = tsquery_texts(query)
+        # ts_rank stays below 1: the whole query as a phrase outweighs any term counts,
+        # then exact diacritics, then the folded terms.
         select = (
             "SELECT e.page_id, (ts_rank(e.folded_vector, qm) + 2 * ts_rank(e.exact_vector, qe)"
-            " + 2 * ts_rank(e.folded_vector, qp)) AS score FROM search_searchentry e, "
-            "to_tsquery('simple', %s) qm, to_tsquery('simple', %s) qe, to_tsquery('simple', %s) qp"
+            " + 2 * (e.folded_vector @@ qp)::int + 2 * (e.exact_vector @@ qpe)::int) AS score "
+            "FROM search_searchentry e, to_tsquery('simple', %s) qm, "
+            "to_tsquery('simple', %s) qe, to_tsquery('simple', %s) qp, "
+            "to_tsquery('simple', %s) qpe"
         )
-        sql_args = [match, exact_any, phrase]
+        sql_args = [match, exact_any, phrase, exact_phrase]
         where = ["e.folded_vector @@ qm", *where]
         count_sql = "SELECT COUNT(*) FROM search_searchentry e, to_tsquery('simple', %s) qm"  # noqa: S608
         count_args = [match]

@@ -28,6 +28,7 @@ TEXT_FIELDS = {"title": 4, "lead": 2, "body": 1, "captions": 1, "authors": 2, "t
 EXACT_FIELDS = [f"{name}^{boost}" for name, boost in TEXT_FIELDS.items()]
 FOLDED_FIELDS = [f"{name}_folded^{boost}" for name, boost in TEXT_FIELDS.items()]
 MAX_WINDOW = 10_000  # index.max_result_window
+PHRASE_BOOST = 20.0
 
 
 class ArchiveDocument(Document):
@@ -236,22 +237,29 @@ def build_search(params: SearchParams):
         ]
         should = [Q("multi_match", query=" ".join(query.exact_terms), fields=EXACT_FIELDS, boost=2)]
         if len(query.terms) > 1:
+            # The whole query as a phrase outweighs term counts (as on the database).
             should.append(
                 Q(
-                    "multi_match",
-                    query=" ".join(fold(t) for t in query.terms),
-                    type="phrase",
-                    fields=FOLDED_FIELDS,
-                    boost=2,
+                    "constant_score",
+                    filter=Q(
+                        "multi_match",
+                        query=" ".join(fold(t) for t in query.terms),
+                        type="phrase",
+                        fields=FOLDED_FIELDS,
+                    ),
+                    boost=PHRASE_BOOST,
                 )
             )
             should.append(
                 Q(
-                    "multi_match",
-                    query=" ".join(query.terms),
-                    type="phrase",
-                    fields=EXACT_FIELDS,
-                    boost=3,
+                    "constant_score",
+                    filter=Q(
+                        "multi_match",
+                        query=" ".join(query.terms),
+                        type="phrase",
+                        fields=EXACT_FIELDS,
+                    ),
+                    boost=PHRASE_BOOST / 2,
                 )
             )
         search = search.query(Q("bool", must=must, should=should))
