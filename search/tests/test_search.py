@@ -48,7 +48,8 @@ def test_upper_case_name_with_diacritics(client, corpus, engine):
 
 @pytest.mark.parametrize("query", ["hoà giải", "hòa giải", "hoa giai", "khoẻ mạnh", "khỏe mạnh"])
 def test_old_and_new_tone_placement_match(client, corpus, engine, query):
-    data = get_json(client, q=query)
+    # The generated archive has "Khánh Hòa giải quyết …" too; look in the decoys' section.
+    data = get_json(client, q=query, section=corpus.culture.pk)
     assert ids(data)[0] == corpus.old_tone.pk
 
 
