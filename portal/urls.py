@@ -5,7 +5,11 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal import views
+from portal.api import api_router
+
 urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -19,5 +23,9 @@ if settings.DEBUG:
 
 urlpatterns += [
     path("search/", include("search.urls")),
+    # workflow, feeds, api, security (issue 6)
+    path("feeds/", include("news.feeds")),
+    path("", include("news.sitemaps")),
+    path("api/v2/", api_router.urls),
     path("", include(wagtail_urls)),
 ]

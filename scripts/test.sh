@@ -32,21 +32,26 @@ checks() {
   DJANGO_SETTINGS_MODULE=portal.settings.test "$PY" manage.py makemigrations --check --dry-run
 }
 
-ensure_chromium() {
-  # Browser tests drive Debian's Chromium through Playwright; no browser is downloaded.
-  if [ ! -x /usr/bin/chromium ]; then
-    stage "installing Debian's chromium for the browser tests"
-    if [ "$(id -u)" -ne 0 ]; then
-      echo "error: /usr/bin/chromium is missing; install Debian's chromium package." >&2
-      exit 1
-    fi
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+ensure_packages() {
+  # Debian packages the suite drives for real: Chromium (browser tests through
+  # Playwright; no browser is downloaded), nginx and openssl (the deploy/ config).
+  # PostgreSQL, Redis and Elasticsearch are handled by scripts/services.sh.
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core)
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  command -v openssl >/dev/null || missing+=(openssl)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  stage "installing Debian packages: ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "error: missing Debian packages: ${missing[*]} (run as root or install them)." >&2
+    exit 1
   fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
 suite() {
-  ensure_chromium
+  ensure_packages
   mkdir -p test-artifacts
   stage "pytest: the whole suite on PostgreSQL, Redis and Elasticsearch"
   bash scripts/services.sh run postgres redis elasticsearch -- "$PY" -m pytest

@@ -153,7 +153,14 @@ WAGTAIL_TIME_FORMAT = "%H:%M"
 # The anonymous page cache (portal/pagecache.py): entry lifetime, browser max-age.
 PAGE_CACHE_SECONDS = env.integer("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_MAX_AGE = env.integer("PAGE_CACHE_MAX_AGE", 60)
-PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/django-admin/", "/documents/", "/search/", "/stats/")
+PAGE_CACHE_EXCLUDED_PATHS = (
+    "/healthz",
+    "/admin/",
+    "/django-admin/",
+    "/documents/",
+    "/search/",
+    "/stats/",
+)
 
 # Newsroom settings.
 NEWS_PAGE_SIZE = env.integer("NEWS_PAGE_SIZE", 12)
@@ -186,6 +193,7 @@ SEARCH_PAGE_SIZE = env.integer("SEARCH_PAGE_SIZE", 10)
 
 # --- workflow, feeds, api, security (see docs/workflow.md and docs/security.md)
 INSTALLED_APPS += [  # noqa: F405 - extends the list above
+    "django.contrib.sitemaps",
     "wagtail.contrib.sitemaps",
     "wagtail.api.v2",
     "rest_framework",
@@ -226,18 +234,30 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 NEWSROOM_WORKFLOW_NAME = "Duyệt tin bài"
 NEWSROOM_EDITORS_GROUP = "Biên tập viên"
 NEWSROOM_MODERATORS_GROUP = "Thư ký tòa soạn"
-WAGTAIL_WORKFLOW_REQUIRE_APPROVAL_TO_EDIT = False
-WAGTAIL_MODERATION_ENABLED = True
+# The admin shows dates as WAGTAIL_DATE(TIME)_FORMAT (dd/mm/yyyy); Django's Vietnamese
+# locale has no input formats, so without these the admin could not read back its own
+# dates (publish date, go-live and expiry, event times).
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
+DATETIME_INPUT_FORMATS = [
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%d-%m-%Y %H:%M",
+]
+TIME_INPUT_FORMATS = ["%H:%M", "%H:%M:%S"]
 # Feeds, Google News sitemap.
 FEED_ITEMS = env.integer("FEED_ITEMS", 30)
 NEWS_SITEMAP_DAYS = 2
 NEWS_PUBLICATION_NAME = env.get("NEWS_PUBLICATION_NAME", WAGTAIL_SITE_NAME)
 # Read-only API (Wagtail API v2 at /api/v2/): page size and per-client rate.
 WAGTAILAPI_LIMIT_MAX = 50
-WAGTAILAPI_BASE_URL = env.get("WAGTAILAPI_BASE_URL", WAGTAILADMIN_BASE_URL)
 API_RATE = env.get("API_RATE", "120/min")
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Anonymous for everyone: no session or password is accepted, so the API shows
+    # exactly what a citizen may read.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "UNAUTHENTICATED_USER": None,
 }
