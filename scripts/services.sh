@@ -276,12 +276,22 @@ start_postgres() {
     fi
 
     export DATABASE_URL="postgres://$PG_ROLE@127.0.0.1:$port/$PG_DATABASE"
+    # For fault tests that restart the server (tests/test_faults.py): how to reach
+    # pg_ctl for this private cluster.
+    export SERVICES_POSTGRES_BIN="$bin" SERVICES_POSTGRES_DATA="$dir/data"
+    export SERVICES_POSTGRES_PORT="$port"
+    export SERVICES_POSTGRES_USER="$SERVICES_USER" SERVICES_POSTGRES_GROUP="$SERVICE_GROUP"
     log "postgres ready: $DATABASE_URL"
 }
 
 stop_postgres() {
     # SIGINT = fast shutdown.
     stop_pid "${SERVICE_PID[postgres]:-}" INT
+    # A test may have restarted the server with pg_ctl (a new, daemonised process).
+    local data=$RUN_DIR/postgres/data
+    if [[ -f $data/postmaster.pid ]]; then
+        as_service_user "$(pg_bindir)/pg_ctl" stop -D "$data" -m fast -w >/dev/null 2>&1 || true
+    fi
 }
 
 # --------------------------------------------------------------------------
