@@ -36,7 +36,8 @@ trap cleanup EXIT
 
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py collectstatic --noinput -v0
-read -r PAGE URL < <("$PY" -m bench.stats.tool prepare "$WORK/cookies.txt" 400000)
+PREPARED=$("$PY" -m bench.stats.tool prepare "$WORK/cookies.txt" 400000 | tail -n 1)
+read -r PAGE URL <<<"$PREPARED"
 PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BASE=http://127.0.0.1:$PORT
 
