@@ -31,3 +31,6 @@ SEARCH_ES_INDEX = "test-portal-archive"
 
 # The page cache is exercised by its own tests (portal/tests); elsewhere pages are fresh.
 PAGE_CACHE_SECONDS = 0
+
+# --- workflow, feeds, api, security
+API_RATE = "100000/min"  # the rate limit has its own test

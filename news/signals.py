@@ -1,0 +1,28 @@
+"""New news and event sections get the newsroom's moderation workflow (docs/workflow.md)."""
+
+from django.conf import settings
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from wagtail.models import Workflow, WorkflowPage
+
+from .models import EventIndexPage, NewsIndexPage
+
+
+def newsroom_workflow() -> Workflow | None:
+    return Workflow.objects.filter(name=settings.NEWSROOM_WORKFLOW_NAME, active=True).first()
+
+
+def assign_workflow(section) -> bool:
+    """Give a section the newsroom workflow unless it has a workflow of its own."""
+    workflow = newsroom_workflow()
+    if workflow is None or WorkflowPage.objects.filter(page=section).exists():
+        return False
+    WorkflowPage.objects.create(page=section, workflow=workflow)
+    return True
+
+
+@receiver(post_save, sender=NewsIndexPage, dispatch_uid="newsroom-workflow-news")
+@receiver(post_save, sender=EventIndexPage, dispatch_uid="newsroom-workflow-events")
+def section_created(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        assign_workflow(instance)

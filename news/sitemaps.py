@@ -1,0 +1,62 @@
+"""sitemap.xml (every public page), the Google News sitemap and robots.txt."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from wagtail.contrib.sitemaps.views import sitemap
+
+from .feeds import current_site
+from .models import ArticlePage
+
+# Google News reads at most 1,000 articles of the last two days.
+NEWS_SITEMAP_LIMIT = 1000
+
+
+@require_GET
+def news_sitemap(request):
+    site = current_site(request)
+    since = timezone.now() - timedelta(days=settings.NEWS_SITEMAP_DAYS)
+    articles = (
+        ArticlePage.objects.published()
+        .descendant_of(site.root_page)
+        .filter(published_at__gte=since, published_at__lte=timezone.now())
+        .newest()
+        .defer_streamfields()[:NEWS_SITEMAP_LIMIT]
+    )
+    context = {
+        "articles": [(article, article.get_full_url(request)) for article in articles],
+        "publication": settings.NEWS_PUBLICATION_NAME or site.site_name,
+    }
+    return render(request, "news/sitemaps/news.xml", context, content_type="application/xml")
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /django-admin/",
+        "Disallow: /search/",
+        "Disallow: /stats/",
+        "Disallow: /api/",
+        "Allow: /",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('news-sitemap'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+urlpatterns = [
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
+    path("robots.txt", robots_txt, name="robots-txt"),
+]

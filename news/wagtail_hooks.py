@@ -1,0 +1,38 @@
+"""Wagtail hooks of the newsroom: documents attached to private or unpublished pages."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
+from wagtail import hooks
+from wagtail.documents import get_document_model
+from wagtail.models import Page, ReferenceIndex
+
+
+def _referencing_pages(document):
+    document_type = ContentType.objects.get_for_model(get_document_model())
+    page_type = ContentType.objects.get_for_model(Page)
+    page_ids = ReferenceIndex.objects.filter(
+        to_content_type=document_type,
+        to_object_id=str(document.pk),
+        base_content_type=page_type,
+    ).values_list("object_id", flat=True)
+    return Page.objects.filter(pk__in=[int(pk) for pk in page_ids])
+
+
+@hooks.register("before_serve_document")
+def documents_follow_their_pages(document, request):
+    """A document attached to pages is served only if one of them is readable.
+
+    Readable means live, and every view restriction on it or above it (login, password,
+    groups) accepts this request. Staff who can reach the admin may read any document;
+    documents attached to no page fall back to Wagtail's collection privacy.
+    """
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.has_perm("wagtailadmin.access_admin"):
+        return None
+    pages = list(_referencing_pages(document))
+    if not pages:
+        return None
+    for page in pages:
+        if page.live and all(r.accept_request(request) for r in page.get_view_restrictions()):
+            return None
+    raise Http404

@@ -1,0 +1,74 @@
+"""The read-only public API: Wagtail API v2 for articles and events at /api/v2/.
+
+Only live, public pages appear (Wagtail's public queryset; no authentication is
+accepted). Listings are paginated with ?limit= (at most WAGTAILAPI_LIMIT_MAX) and
+?offset=, and every client address is limited to API_RATE requests.
+"""
+
+from django.conf import settings
+from rest_framework.throttling import SimpleRateThrottle
+from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.views import PagesAPIViewSet
+
+from news.models import ArticlePage, EventPage
+
+from .security import client_address
+
+READ_ONLY = ["get", "head", "options"]
+
+
+class APIRateThrottle(SimpleRateThrottle):
+    """API_RATE ("120/min") per client address, counted in the shared cache."""
+
+    scope = "api"
+
+    def get_rate(self):
+        return settings.API_RATE
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
+
+
+class PublicPagesViewSet(PagesAPIViewSet):
+    http_method_names = READ_ONLY
+    throttle_classes = [APIRateThrottle]
+    authentication_classes = []
+    default_order = ("-first_published_at", "-pk")
+
+    def get_queryset(self):
+        # The endpoint's own page type only, whatever ?type= asks for.
+        base = self.get_base_queryset().type(self.model).values_list("pk", flat=True)
+        return self.model.objects.filter(pk__in=base).order_by(*self.default_order)
+
+
+class ArticlesAPIViewSet(PublicPagesViewSet):
+    model = ArticlePage
+    default_order = ("-published_at", "-pk")
+    listing_default_fields = [
+        *PagesAPIViewSet.listing_default_fields,
+        "kicker",
+        "lead",
+        "published_at",
+        "section",
+        "authors",
+        "view_count",
+    ]
+
+
+class EventsAPIViewSet(PublicPagesViewSet):
+    model = EventPage
+    default_order = ("-start_at", "-pk")
+    listing_default_fields = [
+        *PagesAPIViewSet.listing_default_fields,
+        "start_at",
+        "end_at",
+        "all_day",
+        "location",
+        "lead",
+        "section",
+    ]
+
+
+api_router = WagtailAPIRouter("wagtailapi")
+api_router.register_endpoint("articles", ArticlesAPIViewSet)
+api_router.register_endpoint("events", EventsAPIViewSet)
