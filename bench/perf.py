@@ -1,0 +1,468 @@
+"""The production-stack benchmark (issue 5). Run it through bench/run.sh, which starts
+PostgreSQL and Redis and exports DATABASE_URL and REDIS_URL.
+
+    python bench/perf.py [--seconds 15] [--soak 600] [--output docs/performance.md]
+
+Everything targets 127.0.0.1 and every load run is bounded in time. Steps:
+1. production settings, migrate, demo content, collectstatic, renditions ahead of time;
+2. SQL queries per page (Django test client, page cache off);
+3. gunicorn (2 sync workers) with the page cache off: article (also one connection, for
+   the server time), home, section, search, the counting endpoint (a new reader on every
+   request);
+4. gunicorn with the page cache on: the article from the app's cache, then through the
+   deployed nginx config (deploy/nginx/, microcache), and nginx serving the saved HTML
+   of the same article as a static file (the physical-limit reference); keep-alive off
+   in nginx for both;
+5. peak RSS of each worker; a pyinstrument profile of the uncached article;
+6. optionally a soak: a steady mix of pages, beacons and searches for --soak seconds,
+   counting errors and worker memory growth.
+"""
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "deploy"))
+from local_nginx import nginx_binary, render  # noqa: E402
+
+PY = str(REPO / ".venv/bin/python")
+GUNICORN = str(REPO / ".venv/bin/gunicorn")
+WRK_SCRIPT = REPO / "bench/stats/wrk.lua"
+MIX_SCRIPT = REPO / "bench/mix.lua"
+UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5):  # noqa: S310 - 127.0.0.1
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer in {timeout}s")
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.work = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+        self.work.chmod(0o755)
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "false",
+            "STATS_READER_COOKIE_SECURE": "false",
+            "MEDIA_ROOT": str(self.work / "media"),
+            "STATIC_ROOT": str(self.work / "static"),
+            "LOG_LEVEL": "WARNING",
+            "GUNICORN_ACCESSLOG": "/dev/null",
+            "GUNICORN_LOGLEVEL": "warning",
+        }
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.gunicorn = None
+        self.nginx = None
+        self.results: dict[str, dict] = {}
+        self.notes: dict[str, object] = {}
+
+    # --- processes ------------------------------------------------------------------
+
+    def manage(self, *args: str, env=None) -> str:
+        result = subprocess.run(
+            [PY, "manage.py", *args],
+            cwd=REPO,
+            env={**self.env, **(env or {})},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode:
+            raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
+        return result.stdout
+
+    def start_gunicorn(self, **extra_env: str) -> None:
+        env = {**self.env, **extra_env, "GUNICORN_WORKERS": "2"}
+        env["GUNICORN_BIND"] = f"127.0.0.1:{self.port}"
+        self.gunicorn = subprocess.Popen(
+            [GUNICORN, "--config", "deploy/gunicorn.conf.py"],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.work / "gunicorn.log", "ab"),  # noqa: SIM115
+        )
+        wait_http(self.base + "/healthz")
+
+    def stop_gunicorn(self) -> None:
+        self.gunicorn.send_signal(signal.SIGTERM)
+        self.gunicorn.wait(timeout=60)
+        self.gunicorn = None
+
+    def worker_pids(self) -> list[int]:
+        out = subprocess.run(
+            ["pgrep", "-P", str(self.gunicorn.pid)], capture_output=True, text=True, check=False
+        )
+        return [int(pid) for pid in out.stdout.split()]
+
+    def worker_memory(self, field: str) -> list[float]:
+        """VmHWM (peak) or VmRSS of each worker, in MB."""
+        values = []
+        for pid in self.worker_pids():
+            status = Path(f"/proc/{pid}/status").read_text()
+            kb = int(re.search(rf"{field}:\s+(\d+) kB", status).group(1))
+            values.append(kb / 1024)
+        return values
+
+    def start_nginx(self, static_html: Path) -> tuple[str, str]:
+        proxy_port, static_port = free_port(), free_port()
+        static_root = self.work / "static-reference"
+        static_root.mkdir()
+        shutil.copy(static_html, static_root / "article.html")
+        static_root.chmod(0o755)
+        (static_root / "article.html").chmod(0o644)
+        extra = (
+            f"    server {{\n        listen 127.0.0.1:{static_port};\n"
+            f"        root {static_root};\n    }}\n"
+        )
+        prefix = self.work / "nginx"
+        config = render(
+            prefix,
+            f"127.0.0.1:{proxy_port}",
+            f"127.0.0.1:{self.port}",
+            static_root=self.work / "static",
+            extra_server=extra,
+        )
+        self.nginx = subprocess.Popen(
+            [nginx_binary(), "-p", str(prefix), "-c", str(config), "-g", "daemon off;"]
+        )
+        wait_http(f"http://127.0.0.1:{static_port}/article.html")
+        return f"http://127.0.0.1:{proxy_port}", f"http://127.0.0.1:{static_port}/article.html"
+
+    def stop_all(self) -> None:
+        if self.gunicorn:
+            self.stop_gunicorn()
+        if self.nginx:
+            self.nginx.send_signal(signal.SIGQUIT)
+            self.nginx.wait(timeout=30)
+            self.nginx = None
+
+    # --- measuring ------------------------------------------------------------------
+
+    def wrk(self, label: str, url: str, connections=16, threads=2, seconds=None, **env) -> dict:
+        seconds = seconds or self.args.seconds
+        command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+        command += ["-s", str(WRK_SCRIPT), url]
+        out = subprocess.run(
+            command, env={**os.environ, **env}, capture_output=True, text=True, check=True
+        ).stdout
+        line = next(x for x in out.splitlines() if x.startswith("RESULT"))
+        result = {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}
+        self.results[label] = result
+        print(
+            f"{label:<28} {result['rps']:>9.0f} req/s  p50 {result['p50_ms']:.2f} ms"
+            f"  p99 {result['p99_ms']:.2f} ms  non-2xx {result['non2xx']:.0f}",
+            flush=True,
+        )
+        return result
+
+    def prepare(self) -> None:
+        print("preparing: migrate, demo content, static files, renditions", flush=True)
+        self.manage("migrate", "--noinput", "-v0")
+        self.manage("load_demo", "-v0")
+        self.manage("collectstatic", "--noinput", "-v0")
+        self.manage("prepare_renditions")
+        info = json.loads(self.run_django(PREPARE_SNIPPET, str(self.work / "cookies.txt")))
+        self.article, self.home, self.section = info["article"], info["home"], info["section"]
+        self.page_id = info["page_id"]
+        self.notes["queries"] = info["queries"]
+        self.notes["photos"] = info["photos"]
+
+    def run_django(self, code: str, *argv: str, env=None) -> str:
+        result = subprocess.run(
+            [PY, "-c", code, *argv],
+            cwd=REPO,
+            env={**self.env, "PAGE_CACHE_SECONDS": "0", **(env or {})},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode:
+            raise SystemExit(result.stderr)
+        return result.stdout.strip().splitlines()[-1]
+
+    def uncached(self) -> None:
+        print("gunicorn, page cache off", flush=True)
+        self.start_gunicorn(PAGE_CACHE_SECONDS="0")
+        body = json.dumps({"page": self.page_id})
+        for _ in range(20):
+            urllib.request.urlopen(self.base + self.article).read()  # noqa: S310 - warm-up
+        self.wrk("article, uncached", self.base + self.article)
+        self.wrk(
+            "article, uncached, 1 connection",
+            self.base + self.article,
+            connections=1,
+            threads=1,
+        )
+        self.wrk("home page, uncached", self.base + self.home)
+        self.wrk("section page, uncached", self.base + self.section)
+        self.wrk("search page", self.base + "/search/?q=dai+hoi")
+        self.wrk(
+            "counting endpoint",
+            self.base + "/stats/hit/",
+            BENCH_BODY=body,
+            BENCH_COOKIES=str(self.work / "cookies.txt"),
+        )
+        self.notes["rss_uncached"] = self.worker_memory("VmHWM")
+        self.stop_gunicorn()
+
+    def cached(self) -> None:
+        print("gunicorn, page cache on; nginx in front", flush=True)
+        self.start_gunicorn()
+        saved = self.work / "article.html"
+        with urllib.request.urlopen(self.base + self.article) as response:  # noqa: S310
+            saved.write_bytes(response.read())
+        self.wrk("article, app cache", self.base + self.article)
+        proxy, static = self.start_nginx(saved)
+        self.wrk("article, nginx cache", proxy + self.article)
+        self.wrk("static file (nginx)", static)
+        self.notes["rss_cached"] = self.worker_memory("VmHWM")
+        self.notes["html_bytes"] = saved.stat().st_size
+        self.stop_all()
+
+    def profile(self) -> None:
+        print("profiling the uncached article", flush=True)
+        self.notes["profile"] = self.run_django(PROFILE_SNIPPET, self.article)
+
+    def soak(self) -> None:
+        seconds = self.args.soak
+        print(f"soak: {seconds}s of a steady mix", flush=True)
+        self.start_gunicorn(GUNICORN_MAX_REQUESTS="0")
+        paths = [self.article, self.home, self.section, "/search/?q=ky+ket"]
+        paths_file = self.work / "mix.txt"
+        paths_file.write_text("\n".join(paths) + "\n")
+        warm = self.wrk_mix(30, paths_file)
+        start = self.worker_memory("VmRSS")
+        result = self.wrk_mix(seconds, paths_file)
+        end = self.worker_memory("VmRSS")
+        self.notes["soak"] = {
+            "seconds": seconds,
+            "warm": warm,
+            "result": result,
+            "rss_start": start,
+            "rss_end": end,
+        }
+        self.stop_gunicorn()
+
+    def wrk_mix(self, seconds: int, paths_file: Path) -> dict:
+        command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "-s", str(MIX_SCRIPT)]
+        env = {
+            **os.environ,
+            "BENCH_PATHS": str(paths_file),
+            "BENCH_COOKIES": str(self.work / "cookies.txt"),
+            "BENCH_PAGE": str(self.page_id),
+            "BENCH_DELAY_MS": "40",
+        }
+        out = subprocess.run(
+            [*command, self.base + "/"], env=env, capture_output=True, text=True, check=True
+        ).stdout
+        line = next(x for x in out.splitlines() if x.startswith("RESULT"))
+        return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}
+
+
+PREPARE_SNIPPET = r"""
+import json, sys
+import django
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from news.models import ArticlePage, NewsIndexPage
+from stats.conf import conf
+from stats.services import readers
+
+article = ArticlePage.objects.get(initial_view_count=161)
+section = NewsIndexPage.objects.live().first()
+client = Client(HTTP_HOST="127.0.0.1")
+queries = {}
+for label, url in [("article", article.url), ("home", "/"), ("section", section.url),
+                   ("search", "/search/?q=dai+hoi")]:
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200, url
+    queries[label] = len(ctx.captured_queries)
+with open(sys.argv[1], "w") as out:
+    for _ in range(200000):
+        out.write(f"{conf().reader_cookie}={readers.signed(readers.mint_reader())}\n")
+photos = sum(1 for b in article.body if b.block_type == "captioned_image" and b.value["image"])
+print(json.dumps({"article": article.url, "home": "/", "section": section.url,
+                  "page_id": article.pk, "queries": queries, "photos": photos}))
+"""
+
+PROFILE_SNIPPET = r"""
+import json, sys
+import django
+django.setup()
+from django.test import Client
+from pyinstrument import Profiler
+client = Client(HTTP_HOST="127.0.0.1")
+client.get(sys.argv[1])
+profiler = Profiler(interval=0.0005)
+profiler.start()
+for _ in range(100):
+    client.get(sys.argv[1])
+profiler.stop()
+text = profiler.output_text(unicode=False, color=False, show_all=False)
+print(json.dumps(text))
+"""
+
+
+def ratio(value: float, reference: float) -> str:
+    return f"{value / reference:.3f}" if reference else "-"
+
+
+def report(bench: Bench) -> str:
+    r, n = bench.results, bench.notes
+    static = r["static file (nginx)"]["rps"]
+    lines = [
+        "# Performance",
+        "",
+        "Measured by `bash bench/run.sh` (issue 5) on this machine: "
+        f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, production settings "
+        "with PostgreSQL and Redis (started by scripts/services.sh), gunicorn with 2 sync "
+        f"workers, `wrk -t2 -c16 -d{bench.args.seconds}s --latency` on 127.0.0.1. The article "
+        f"is the imported fixture report with {n['photos']} photos "
+        f"({n['html_bytes']:,} bytes of HTML). nginx runs the deployed locations "
+        "(deploy/nginx/portal-locations.conf) with keep-alive off; the static reference is the "
+        "same nginx serving the article's saved HTML as a file.",
+        "",
+        "| what | req/s | p50 ms | p99 ms | non-2xx | ratio to static |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for label, result in r.items():
+        lines.append(
+            f"| {label} | {result['rps']:.0f} | {result['p50_ms']:.2f} | "
+            f"{result['p99_ms']:.2f} | {result['non2xx']:.0f} | {ratio(result['rps'], static)} |"
+        )
+    server_time = r["article, uncached, 1 connection"]["p50_ms"]
+    rss = n["rss_uncached"] + n["rss_cached"]
+    goals = [
+        (
+            "cached through nginx ≥ 0.5 of static",
+            r["article, nginx cache"]["rps"] / static >= 0.5,
+            ratio(r["article, nginx cache"]["rps"], static),
+        ),
+        (
+            "cached in the app ≥ 0.1 of static",
+            r["article, app cache"]["rps"] / static >= 0.1,
+            ratio(r["article, app cache"]["rps"], static),
+        ),
+        (
+            "uncached article < 15 ms server time at the median (1 connection)",
+            server_time < 15,
+            f"{server_time:.2f} ms",
+        ),
+        ("worker RSS < 120 MB (peak)", max(rss) < 120, f"{max(rss):.1f} MB"),
+    ]
+    lines += ["", "## Goals", "", "| goal | met | measured |", "| --- | --- | --- |"]
+    lines += [f"| {goal} | {'yes' if ok else 'NO'} | {value} |" for goal, ok, value in goals]
+    lines += [
+        "",
+        "## Memory and SQL",
+        "",
+        "Peak RSS (VmHWM) per worker: page cache off "
+        + ", ".join(f"{x:.1f}" for x in n["rss_uncached"])
+        + " MB; page cache on "
+        + ", ".join(f"{x:.1f}" for x in n["rss_cached"])
+        + " MB.",
+        "",
+        "SQL queries per page (uncached, anonymous): "
+        + ", ".join(f"{k} {v}" for k, v in n["queries"].items())
+        + ". The test suite pins the maxima (news/tests/test_query_counts.py).",
+    ]
+    if "soak" in n:
+        soak = n["soak"]
+        result = soak["result"]
+        growth = [
+            (end - start) / start * 100
+            for start, end in zip(soak["rss_start"], soak["rss_end"], strict=False)
+        ]
+        lines += [
+            "",
+            "## Soak",
+            "",
+            f"{soak['seconds']} s at a steady rate (8 connections, each waiting 40 ms between "
+            "requests) of a mix: the article, home, a section and a search, each followed by a "
+            "beacon from a new reader; gunicorn with the page cache on and worker recycling "
+            f"off (max_requests=0). {result['requests']:.0f} requests, "
+            f"{result['rps']:.0f} req/s, p50 {result['p50_ms']:.2f} ms, "
+            f"p99 {result['p99_ms']:.2f} ms, non-2xx {result['non2xx']:.0f}, socket errors "
+            f"{result['socket_errors']:.0f}. Worker RSS after a 30 s warm-up: "
+            + ", ".join(f"{x:.1f}" for x in soak["rss_start"])
+            + " MB; at the end: "
+            + ", ".join(f"{x:.1f}" for x in soak["rss_end"])
+            + " MB (growth "
+            + ", ".join(f"{g:+.1f}%" for g in growth)
+            + ").",
+        ]
+    profile = json.loads(n["profile"])
+    lines += [
+        "",
+        "## Where the uncached article's time goes",
+        "",
+        "pyinstrument over 100 renders of the article through the Django test client "
+        "(page cache off), trimmed:",
+        "",
+        "```",
+        *profile.strip().splitlines()[:60],
+        "```",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--soak", type=int, default=0, help="soak duration in seconds")
+    parser.add_argument("--output", type=Path, default=REPO / "docs/performance.md")
+    args = parser.parse_args()
+    bench = Bench(args)
+    try:
+        bench.prepare()
+        bench.uncached()
+        bench.cached()
+        bench.profile()
+        if args.soak:
+            bench.soak()
+    finally:
+        bench.stop_all()
+    text = report(bench)
+    args.output.write_text(text)
+    (REPO / "bench/last-run.json").write_text(
+        json.dumps({"results": bench.results, "notes": bench.notes}, indent=1)
+    )
+    print(text)
+    shutil.rmtree(bench.work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

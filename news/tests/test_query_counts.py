@@ -1,0 +1,61 @@
+"""A fixed ceiling of SQL queries per page, so a regression (an N+1 in a listing, a
+lookup per photo) fails the build. Pages are rendered uncached, as an anonymous reader,
+on the demo site; the first request warms per-process caches (site root paths)."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from news.models import ArticlePage, EventIndexPage, NewsIndexPage
+
+pytestmark = pytest.mark.embedded
+
+MAX_QUERIES = {"home": 12, "section": 16, "article": 18, "events": 16}
+
+
+@pytest.fixture
+def demo_site(db):
+    call_command("load_demo", verbosity=0)
+    # The debug query log is a bounded deque: once the demo's thousands of queries fill
+    # it, query counting would read 0. Start every measurement from an empty log.
+    connection.queries_log.clear()
+    return {
+        "home": "/",
+        "section": NewsIndexPage.objects.get(slug="tin-tuc-su-kien").url,
+        "article": ArticlePage.objects.get(initial_view_count=161).url,
+        "events": EventIndexPage.objects.get().url,
+    }
+
+
+@pytest.mark.parametrize("page", sorted(MAX_QUERIES))
+def test_queries_per_page_stay_under_the_ceiling(
+    client, demo_site, page, django_assert_max_num_queries
+):
+    url = demo_site[page]
+    assert client.get(url).status_code == 200
+    connection.queries_log.clear()
+    with django_assert_max_num_queries(MAX_QUERIES[page]):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_listing_queries_do_not_grow_with_the_number_of_articles(
+    client, demo_site, django_assert_max_num_queries
+):
+    """Twice the articles on the section page, the same number of queries."""
+    url = demo_site["section"]
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    baseline = len(before.captured_queries)
+    section = NewsIndexPage.objects.get(slug="tin-tuc-su-kien")
+    for number in range(8):
+        page = ArticlePage(title=f"Tin bổ sung {number}", lead="Sapo.")
+        section.add_child(instance=page)
+        page.save_revision().publish()
+    client.get(url)
+    connection.queries_log.clear()
+    assert baseline > 5
+    with django_assert_max_num_queries(baseline):
+        client.get(url)
