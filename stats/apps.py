@@ -2,6 +2,10 @@ from django.apps import AppConfig
 
 
 class StatsConfig(AppConfig):
+    # Two AppConfig classes live in this module, so "stats" in INSTALLED_APPS needs this
+    # one marked as the default (without it Django used a plain AppConfig and ready(),
+    # which connects stats.signals, never ran).
+    default = True
     name = "stats"
     verbose_name = "Thống kê"
     default_auto_field = "django.db.models.BigAutoField"

@@ -27,6 +27,14 @@ DEFAULTS = {
     # Redis for presence, de-duplication and the widget; None = database and local cache.
     "STATS_REDIS_URL": None,
     "STATS_REDIS_PREFIX": "stats:",
+    # Redis socket timeouts (seconds): a dead or hung Redis must not hold a request.
+    "STATS_REDIS_SOCKET_TIMEOUT": 0.25,
+    # After a Redis error this process uses the database store for this many seconds
+    # before trying Redis again (a circuit breaker; no request waits on a dead Redis).
+    "STATS_REDIS_RETRY_SECONDS": 5,
+    # How long one process trusts its page -> counter mapping (publish/unpublish/delete
+    # clear it at once in the process that makes the change).
+    "STATS_PAGE_CACHE_SECONDS": 10,
     # Number of reverse proxies in front of the app that append to X-Forwarded-For.
     "STATS_TRUSTED_PROXY_COUNT": 0,
     # The reader cookie: a signed random id, no database session.
@@ -40,6 +48,8 @@ DEFAULTS = {
     # "Đọc nhiều nhất": list length and how long the computed lists are cached.
     "STATS_MOST_READ_LIMIT": 5,
     "STATS_MOST_READ_CACHE_SECONDS": 300,
+    # ... and how long one process keeps its own copy, so a page render reads no cache.
+    "STATS_MOST_READ_LOCAL_SECONDS": 30,
     # How long one process trusts its copy of the IP / user-agent blacklists.
     "STATS_BLACKLIST_CACHE_SECONDS": 30,
     # Largest beacon body accepted, in bytes.
@@ -57,6 +67,9 @@ class StatsConf:
     visits_start: int
     redis_url: str | None
     redis_prefix: str
+    redis_socket_timeout: float
+    redis_retry_seconds: float
+    page_cache_seconds: float
     trusted_proxy_count: int
     reader_cookie: str
     reader_cookie_age: timedelta
@@ -65,6 +78,7 @@ class StatsConf:
     initial_count_attribute: str
     most_read_limit: int
     most_read_cache_seconds: int
+    most_read_local_seconds: float
     blacklist_cache_seconds: int
     max_body_bytes: int
     bot_user_agents: tuple[str, ...]
@@ -93,6 +107,8 @@ def _reload(*, setting: str, **kwargs) -> None:
     if setting.startswith("STATS_"):
         conf.cache_clear()
         # Late import: the caches that depend on settings live with their users.
-        from stats.services import stores
+        from stats.services import popular, stores, targets
 
         stores.reset()
+        targets.cache.forget()
+        popular.local.clear()

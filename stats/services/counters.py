@@ -1,10 +1,17 @@
-"""The totals, in the database: atomic increments with F(), never read-modify-write."""
+"""The totals, in the database: atomic increments, never read-modify-write.
+
+On PostgreSQL a counted view is one statement (a data-modifying CTE: the HitCount
+total, django-hitcount's Hit row, the day's row for "Đọc nhiều nhất" and, for a new
+visit, "Đã truy cập"), atomic on its own. Other databases run the same increments with
+F() updates in one transaction.
+"""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from hitcount.models import Hit, HitCount
@@ -15,17 +22,90 @@ from stats.models import SITE_COUNTER_ID, DailyPageViews, SiteCounter
 from .targets import Target
 
 
-def count_view(
-    target: Target, *, reader: str, ip: str, user_agent: str, user, now: datetime
-) -> int:
-    """Record one counted view; return the page's new total.
+class StaleTarget(LookupError):
+    """The cached page -> counter mapping no longer matches a counter row."""
 
-    One transaction: the HitCount total, a django-hitcount Hit row (so its admin,
-    blacklisting and cleanup keep working) and the day's row for "Đọc nhiều nhất".
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _col(model, field: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(field).column)
+
+
+@functools.cache
+def _count_view_sql() -> str:
+    # Identifiers come from the models' metadata (quoted); every value is a parameter.
+    hc, hit, day, site = _table(HitCount), _table(Hit), _table(DailyPageViews), _table(SiteCounter)
+    c = _col
+    return f"""
+WITH hc AS (
+  UPDATE {hc} SET {c(HitCount, "hits")} = {c(HitCount, "hits")} + 1,
+                  {c(HitCount, "modified")} = %(now)s
+  WHERE {c(HitCount, "id")} = %(hitcount)s AND {c(HitCount, "object_pk")} = %(page)s
+  RETURNING {c(HitCount, "id")} AS id, {c(HitCount, "hits")} AS hits
+), hit AS (
+  INSERT INTO {hit} ({c(Hit, "created")}, {c(Hit, "ip")}, {c(Hit, "session")},
+                     {c(Hit, "user_agent")}, {c(Hit, "user")}, {c(Hit, "hitcount")})
+  SELECT %(now)s, %(ip)s, %(reader)s, %(user_agent)s, %(user)s, id FROM hc
+), day AS (
+  INSERT INTO {day} ({c(DailyPageViews, "hitcount")}, {c(DailyPageViews, "day")},
+                     {c(DailyPageViews, "views")})
+  SELECT id, %(day)s, 1 FROM hc
+  ON CONFLICT ({c(DailyPageViews, "hitcount")}, {c(DailyPageViews, "day")})
+  DO UPDATE SET {c(DailyPageViews, "views")} = {day}.{c(DailyPageViews, "views")} + 1
+), visit AS (
+  UPDATE {site} SET {c(SiteCounter, "visits")} = {c(SiteCounter, "visits")} + 1
+  WHERE {c(SiteCounter, "id")} = %(site)s AND %(new_visit)s AND EXISTS (SELECT 1 FROM hc)
+  RETURNING {c(SiteCounter, "visits_start")} + {c(SiteCounter, "visits")} AS total
+)
+SELECT (SELECT hits FROM hc), (SELECT total FROM visit)
+"""  # noqa: S608
+
+
+def count_view(
+    target: Target,
+    *,
+    reader: str,
+    ip: str,
+    user_agent: str,
+    user,
+    now: datetime,
+    new_visit: bool = False,
+) -> tuple[int, int | None]:
+    """Record one counted view (and a new visit); return (page total, visits total).
+
+    The visits total is None when no visit was counted. Raises StaleTarget when the
+    counter in `target` is gone (nothing was written then).
     """
     day = timezone.localdate(now)
+    if connection.vendor == "postgresql":
+        params = {
+            "now": now,
+            "hitcount": target.hitcount_id,
+            "page": target.page_id,
+            "ip": ip,
+            "reader": reader,
+            "user_agent": user_agent[:255],
+            "user": getattr(user, "pk", None),
+            "day": day,
+            "site": SITE_COUNTER_ID,
+            "new_visit": new_visit,
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(_count_view_sql(), params)
+            hits, visits = cursor.fetchone()
+        if hits is None:
+            raise StaleTarget(target)
+        if new_visit and visits is None:  # no counter row yet (first visit ever)
+            visits = count_visit()
+        return hits, visits
+
     with transaction.atomic():
-        HitCount.objects.filter(pk=target.hitcount_id).update(hits=F("hits") + 1, modified=now)
+        counter = HitCount.objects.filter(pk=target.hitcount_id, object_pk=target.page_id)
+        if not counter.update(hits=F("hits") + 1, modified=now):
+            raise StaleTarget(target)
         # bulk_create skips Hit.save(), which would increment the HitCount a second time.
         Hit.objects.bulk_create(
             [
@@ -39,7 +119,8 @@ def count_view(
             ]
         )
         _bump_day(target.hitcount_id, day)
-        return HitCount.objects.filter(pk=target.hitcount_id).values_list("hits", flat=True).get()
+        hits = counter.values_list("hits", flat=True).get()
+    return hits, count_visit() if new_visit else None
 
 
 def _bump_day(hitcount_id: int, day) -> None:
@@ -63,13 +144,31 @@ def _ensure_site_counter() -> None:
         pass
 
 
+def _count_visit_once() -> int | None:
+    """+1 visit; the new total, or None when the counter row does not exist yet."""
+    if connection.vendor == "postgresql":
+        site, c = _table(SiteCounter), _col
+        # Identifiers from the model's metadata (quoted), the value a parameter.
+        sql = f"""UPDATE {site} SET {c(SiteCounter, "visits")} = {c(SiteCounter, "visits")} + 1
+WHERE {c(SiteCounter, "id")} = %s
+RETURNING {c(SiteCounter, "visits_start")} + {c(SiteCounter, "visits")}"""  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [SITE_COUNTER_ID])
+            row = cursor.fetchone()
+        return None if row is None else row[0]
+    with transaction.atomic():
+        if not SiteCounter.objects.filter(pk=SITE_COUNTER_ID).update(visits=F("visits") + 1):
+            return None
+        return visits_total()
+
+
 def count_visit() -> int:
     """Add one visit; return the new "Đã truy cập" total as committed."""
-    counter = SiteCounter.objects.filter(pk=SITE_COUNTER_ID)
-    if not counter.update(visits=F("visits") + 1):
+    total = _count_visit_once()
+    if total is None:
         _ensure_site_counter()
-        counter.update(visits=F("visits") + 1)
-    return visits_total()
+        total = _count_visit_once()
+    return total
 
 
 def visits_total() -> int:

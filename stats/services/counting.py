@@ -1,4 +1,10 @@
-"""The beacon: one call decides, counts and returns what the page should show."""
+"""The beacon: one call decides, counts and returns what the page should show.
+
+With Redis, a repeat reader of a page this process has seen costs one Lua call and no
+SQL; a counted view adds one SQL statement on PostgreSQL and one Lua call to raise the
+mirrors. While Redis fails, the beacon is decided by the database store instead
+(stores.active / stores.fallback): still counted, still exact in the database.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,11 @@ import logging
 
 from django.http import HttpRequest
 from django.utils import timezone
+from redis.exceptions import RedisError
 
-from . import counters, readers
+from . import counters, readers, stores, targets
 from .decisions import BeaconResult, Decision, Reason, Snapshot
-from .stores import get_store
-from .targets import Target, find
+from .targets import Target
 from .widget import snapshot
 
 logger = logging.getLogger(__name__)
@@ -20,55 +26,110 @@ class UnknownPage(LookupError):
     """No live, counted page with that id."""
 
 
+def _find(page_id: int | None) -> Target | None:
+    if page_id is None:
+        return None
+    target = targets.find(page_id)
+    if target is None:
+        raise UnknownPage(page_id)
+    return target
+
+
 def record_beacon(request: HttpRequest, reader: str | None, page_id: int | None) -> BeaconResult:
     """Count a page view and a visitor's presence, and say why (or why not).
 
     `reader` is None when the request carried no valid reader cookie; such a request
     counts nothing (the view sets a cookie and the script retries once).
     """
-    target: Target | None = None
-    if page_id is not None:
-        target = find(page_id)
-        if target is None:
-            raise UnknownPage(page_id)
-    views = target.hits if target else None
+    target = _find(page_id)
 
     ip = readers.client_ip(request)
     user_agent = request.headers.get("User-Agent", "")
     reason = Reason.NO_READER if reader is None else readers.exclusion(request, ip, user_agent)
     if reason is not None:
+        views = None if target is None else targets.current_hits(target)
         return BeaconResult(Decision.no(reason), views, snapshot())
 
     now = timezone.now()
-    store = get_store()
     staff = readers.is_staff(request)
-    touch = store.touch(reader, None if staff else target, now)
-    visits = touch.visits
+    store = stores.active()
+    try:
+        touch = store.touch(reader, None if staff else target, now)
+    except RedisError as exc:
+        store = stores.fallback(exc)
+        touch = store.touch(reader, None if staff else target, now)
+
+    if target is not None and not staff and touch.first_view:
+        return _count(request, store, reader, target, touch, ip=ip, user_agent=user_agent, now=now)
+
+    visits, views = touch.visits, touch.views
+    publish: dict = {}
     if touch.new_visit:
-        visits = counters.count_visit()
-        store.publish_visits(visits)
+        visits = publish["visits"] = counters.count_visit()
     elif visits is None:
-        visits = counters.visits_total()
-        store.publish_visits(visits)
+        visits = publish["visits"] = counters.visits_total()
+    if target is not None and views is None:
+        views = targets.current_hits(target)
+        if views is not None:
+            publish["views"] = {target.page_id: views}
+    _publish(store, **publish)
 
     if target is None:
         decision = Decision.no(Reason.NO_PAGE)
     elif staff:
         decision = Decision.no(Reason.STAFF)
-    elif not touch.first_view:
-        decision = Decision.no(Reason.REPEAT)
     else:
-        try:
-            views = counters.count_view(
-                target,
-                reader=reader,
-                ip=ip,
-                user_agent=user_agent,
-                user=request.user if request.user.is_authenticated else None,
-                now=now,
-            )
-        except Exception:
-            store.forget_view(reader, target)
-            raise
-        decision = Decision.yes()
+        decision = Decision.no(Reason.REPEAT)
     return BeaconResult(decision, views, Snapshot(touch.online, visits), touch.new_visit)
+
+
+def _count(request, store, reader, target, touch, *, ip, user_agent, now) -> BeaconResult:
+    user = request.user if request.user.is_authenticated else None
+
+    def write(into: Target) -> tuple[int, int | None]:
+        return counters.count_view(
+            into,
+            reader=reader,
+            ip=ip,
+            user_agent=user_agent,
+            user=user,
+            now=now,
+            new_visit=touch.new_visit,
+        )
+
+    try:
+        try:
+            views, visits = write(target)
+        except counters.StaleTarget:
+            # The cached page -> counter mapping is out of date: look it up again.
+            targets.cache.forget(target.page_id)
+            fresh = targets.find(target.page_id)
+            if fresh is None:
+                raise UnknownPage(target.page_id) from None
+            views, visits = write(fresh)
+    except Exception:
+        _forget(store, reader, target)
+        raise
+    if visits is None:  # no new visit: the store's total, or the database's
+        visits = touch.visits if touch.visits is not None else counters.visits_total()
+    _publish(store, views={target.page_id: views}, visits=visits)
+    return BeaconResult(Decision.yes(), views, Snapshot(touch.online, visits), touch.new_visit)
+
+
+def _publish(store, **totals) -> None:
+    """Raise the store's mirrors; a Redis failure here loses nothing (the database has
+    the totals), so it only trips the breaker."""
+    if not totals:
+        return
+    try:
+        store.publish(**totals)
+    except RedisError as exc:
+        stores.fallback(exc)
+
+
+def _forget(store, reader: str, target: Target) -> None:
+    try:
+        store.forget_view(reader, target)
+    except RedisError as exc:
+        stores.fallback(exc)
+        logger.error("stats: could not undo the mark of reader %s on page %s", reader, target)

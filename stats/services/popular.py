@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -14,6 +16,8 @@ from stats.conf import conf
 from stats.models import DailyPageViews
 
 from .targets import counted_content_type_ids, counted_pages
+
+logger = logging.getLogger(__name__)
 
 PERIODS = (
     ("today", _("Today")),
@@ -61,18 +65,59 @@ def compute(period: str, limit: int, today: date) -> list[Entry]:
     return entries[:limit]
 
 
+class _Local:
+    """This process's copy of the lists, for STATS_MOST_READ_LOCAL_SECONDS: most page
+    renders then read no cache at all."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[float, dict]] = {}
+
+    def get(self, key: str) -> dict | None:
+        entry = self._entries.get(key)
+        if entry is None or entry[0] <= time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, key: str, lists: dict) -> None:
+        seconds = min(conf().most_read_local_seconds, conf().most_read_cache_seconds)
+        if seconds > 0:
+            self._entries = {key: (time.monotonic() + seconds, lists)}  # one day, one limit
+
+    def clear(self) -> None:
+        self._entries = {}
+
+
+local = _Local()
+
+
+def _shared(method: str, *args):
+    """The shared cache, which must never break a page: an unreachable cache (Redis down
+    without IGNORE_EXCEPTIONS) is a miss."""
+    try:
+        return getattr(cache, method)(*args)
+    except Exception as exc:  # any cache backend's connection error
+        logger.warning("stats: most-read cache unavailable (%s)", exc)
+        return None
+
+
 def most_read(limit: int | None = None) -> dict[str, list[Entry]]:
-    """All three lists, from the cache (one read) or computed and cached."""
+    """All three lists: this process's copy, else the shared cache (one read), else
+    computed (a few queries) and cached."""
     limit = limit or conf().most_read_limit
     today = timezone.localdate()
     key = f"stats:most-read:{today.isoformat()}:{limit}"
-    lists = cache.get(key)
+    lists = local.get(key)
+    if lists is not None:
+        return lists
+    lists = _shared("get", key)
     if lists is None:
         lists = {period: compute(period, limit, today) for period, _label in PERIODS}
-        cache.set(key, lists, conf().most_read_cache_seconds)
+        _shared("set", key, lists, conf().most_read_cache_seconds)
+    local.put(key, lists)
     return lists
 
 
 def clear_cache(limit: int | None = None) -> None:
     limit = limit or conf().most_read_limit
-    cache.delete(f"stats:most-read:{timezone.localdate().isoformat()}:{limit}")
+    local.clear()
+    _shared("delete", f"stats:most-read:{timezone.localdate().isoformat()}:{limit}")

@@ -13,17 +13,22 @@ database by stats.services.counters, so losing Redis loses no total.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Func, Subquery
+from django.db.models import F, Func, IntegerField, Subquery, Value
+from hitcount.models import HitCount
 
 from stats.conf import conf
 from stats.models import SITE_COUNTER_ID, ReaderMark, SiteCounter, Visitor
 
 from .targets import Target
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,9 +37,20 @@ class Touch:
     first_view: bool | None  # None when no page was given
     online: int
     visits: int | None  # the total, when the store knows it
+    views: int | None = None  # the page's total, when the store knows it
 
 
-# Keys: 1 online zset, 2 visitor's last request, 3 visits total mirror, 4 (optional) mark.
+@dataclass(frozen=True)
+class Numbers:
+    """What a page render shows: one read of the store."""
+
+    online: int
+    visits: int | None
+    views: int | None  # None: not asked for, or not known to the store
+
+
+# Keys: 1 online zset, 2 visitor's last request, 3 visits total mirror,
+#       4 and 5 (optional) the reader's mark for the page and the page's views mirror.
 # ARGV: 1 now (s), 2 online cutoff (s), 3 reader, 4 idle gap (s), 5 view window (s).
 # Values are timestamps from the app, not Redis's clock, so the windows follow the
 # app's time (and time travel in tests); key expiry only collects garbage.
@@ -48,7 +64,8 @@ local new_visit = 0
 if (not last) or (now - last >= gap) then new_visit = 1 end
 redis.call('SET', KEYS[2], ARGV[1], 'EX', math.ceil(gap) + 60)
 local first_view = -1
-if #KEYS >= 4 then
+local views = false
+if #KEYS >= 5 then
   local window = tonumber(ARGV[5])
   local counted = tonumber(redis.call('GET', KEYS[4]))
   if (not counted) or (now - counted >= window) then
@@ -57,28 +74,48 @@ if #KEYS >= 4 then
   else
     first_view = 0
   end
+  views = redis.call('GET', KEYS[5])
 end
 local online = redis.call('ZCOUNT', KEYS[1], ARGV[2], '+inf')
-return {new_visit, first_view, online, redis.call('GET', KEYS[3])}
+return {new_visit, first_view, online, redis.call('GET', KEYS[3]), views}
 """
 
-# Raise the visits mirror to ARGV[1] unless it is already higher: totals only grow, so
-# the mirror ends equal to the database total whatever order the writers arrive in.
+# Raise mirrors of totals to the values read back from the database, unless already
+# higher: totals only grow, so each mirror ends equal to the database total whatever
+# order the writers arrive in. KEYS[i] gets ARGV[i]; an empty ARGV leaves it alone.
+# ARGV[#KEYS + 1]: expiry in seconds of the page mirrors (0 = none).
 _RAISE = """
-local current = tonumber(redis.call('GET', KEYS[1]))
-if (not current) or tonumber(ARGV[1]) > current then
-  redis.call('SET', KEYS[1], ARGV[1])
-  return 1
+local ttl = tonumber(ARGV[#KEYS + 1])
+for i, key in ipairs(KEYS) do
+  if ARGV[i] ~= '' then
+    local current = tonumber(redis.call('GET', key))
+    if (not current) or tonumber(ARGV[i]) > current then
+      redis.call('SET', key, ARGV[i])
+    end
+    if ttl > 0 and i > 1 then redis.call('EXPIRE', key, ttl) end
+  end
 end
-return 0
+return 1
 """
+
+# Page views mirrors are refreshed from the database at least this often.
+VIEWS_MIRROR_SECONDS = 3600
 
 
 class RedisStore:
     def __init__(self, url: str, prefix: str) -> None:
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
-        self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        timeout = conf().redis_socket_timeout
+        # No retries inside redis-py: one failed call trips the breaker (see `active`).
+        self.client = redis.Redis.from_url(
+            url,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            retry=Retry(NoBackoff(), 0),
+        )
         self.prefix = prefix
         self._touch = self.client.register_script(_TOUCH)
         self._raise = self.client.register_script(_RAISE)
@@ -90,11 +127,14 @@ class RedisStore:
     def visits_key(self) -> str:
         return self._key("visits")
 
+    def views_key(self, page_id: int) -> str:
+        return self._key("views", page_id)
+
     def touch(self, reader: str, target: Target | None, now: datetime) -> Touch:
         settings = conf()
         keys = [self._key("online"), self._key("visitor", reader), self.visits_key]
         if target is not None:
-            keys.append(self._key("seen", target.page_id, reader))
+            keys += [self._key("seen", target.page_id, reader), self.views_key(target.page_id)]
         ts = now.timestamp()
         args = [
             repr(ts),
@@ -103,28 +143,43 @@ class RedisStore:
             settings.visit_idle_gap.total_seconds(),
             settings.view_window.total_seconds(),
         ]
-        new_visit, first_view, online, visits = self._touch(keys=keys, args=args)
+        new_visit, first_view, online, visits, views = self._touch(keys=keys, args=args)
         return Touch(
             new_visit=bool(new_visit),
             first_view=None if first_view < 0 else bool(first_view),
             online=int(online),
             visits=None if visits is None else int(visits),
+            views=None if views is None else int(views),
         )
 
     def forget_view(self, reader: str, target: Target) -> None:
         """Undo a mark whose count could not be written, so the next beacon counts."""
         self.client.delete(self._key("seen", target.page_id, reader))
 
-    def widget(self, now: datetime) -> tuple[int, int | None]:
+    def numbers(
+        self, now: datetime, page_id: int | None = None, content_type_id: int | None = None
+    ) -> Numbers:
+        """One round trip (one pipeline): online, the visits mirror, the page's mirror."""
         cutoff = now.timestamp() - conf().online_window.total_seconds()
         pipe = self.client.pipeline(transaction=False)
         pipe.zcount(self._key("online"), repr(cutoff), "+inf")
         pipe.get(self.visits_key)
-        online, visits = pipe.execute()
-        return int(online), None if visits is None else int(visits)
+        if page_id is not None:
+            pipe.get(self.views_key(page_id))
+        online, visits, *views = pipe.execute()
+        views = views[0] if views else None
+        return Numbers(
+            int(online),
+            None if visits is None else int(visits),
+            None if views is None else int(views),
+        )
 
-    def publish_visits(self, total: int) -> None:
-        self._raise(keys=[self.visits_key], args=[total])
+    def publish(self, *, visits: int | None = None, views: dict[int, int] | None = None) -> None:
+        """Raise the mirrors to totals read from the database (one Lua call)."""
+        views = views or {}
+        keys = [self.visits_key] + [self.views_key(page) for page in views]
+        args = ["" if visits is None else visits, *views.values(), VIEWS_MIRROR_SECONDS]
+        self._raise(keys=keys, args=args)
 
     def replace_visits(self, total: int) -> None:
         self.client.set(self.visits_key, total)
@@ -143,8 +198,8 @@ class DatabaseStore:
             first_view = self._first_view(
                 reader, target.hitcount_id, now, now - settings.view_window
             )
-        online, visits = self.widget(now)
-        return Touch(new_visit=new_visit, first_view=first_view, online=online, visits=visits)
+        numbers = self.numbers(now)
+        return Touch(new_visit, first_view, numbers.online, numbers.visits)
 
     @staticmethod
     def _visit(reader: str, now: datetime, idle_cutoff: datetime) -> bool:
@@ -177,24 +232,28 @@ class DatabaseStore:
     def forget_view(self, reader: str, target: Target) -> None:
         ReaderMark.objects.filter(hitcount_id=target.hitcount_id, reader=reader).delete()
 
-    def widget(self, now: datetime) -> tuple[int, int | None]:
-        """One query: online visitors and the visits total."""
+    def numbers(
+        self, now: datetime, page_id: int | None = None, content_type_id: int | None = None
+    ) -> Numbers:
+        """One query: online visitors, the visits total and the page's total."""
         online = (
             Visitor.objects.filter(last_seen__gte=now - conf().online_window)
             .order_by()
             .values(n=Func(F("reader"), function="COUNT"))
         )
-        row = (
-            SiteCounter.objects.filter(pk=SITE_COUNTER_ID)
-            .annotate(online=Subquery(online))
-            .values_list("online", F("visits_start") + F("visits"))
-            .first()
-        )
-        if row is None:
-            return Visitor.objects.filter(last_seen__gte=now - conf().online_window).count(), None
-        return row[0] or 0, row[1]
+        row = SiteCounter.objects.filter(pk=SITE_COUNTER_ID).annotate(online=Subquery(online))
+        if page_id is not None:
+            hits = HitCount.objects.filter(object_pk=page_id, content_type_id=content_type_id)
+            row = row.annotate(views=Subquery(hits.values("hits")[:1]))
+        else:
+            row = row.annotate(views=Value(None, output_field=IntegerField()))
+        values = row.values_list("online", F("visits_start") + F("visits"), "views").first()
+        if values is None:
+            cutoff = now - conf().online_window
+            return Numbers(Visitor.objects.filter(last_seen__gte=cutoff).count(), None, None)
+        return Numbers(values[0] or 0, values[1], values[2])
 
-    def publish_visits(self, total: int) -> None:
+    def publish(self, *, visits: int | None = None, views: dict[int, int] | None = None) -> None:
         """The database is the store: nothing to mirror."""
 
     def replace_visits(self, total: int) -> None:
@@ -202,24 +261,71 @@ class DatabaseStore:
 
 
 _lock = threading.Lock()
-_store: RedisStore | DatabaseStore | None = None
+_redis: RedisStore | None = None
+_database = DatabaseStore()
+
+
+class _Breaker:
+    """After a Redis error, use the database store for STATS_REDIS_RETRY_SECONDS in this
+    process, then try Redis again: requests never queue behind a dead Redis."""
+
+    def __init__(self) -> None:
+        self.open_until = 0.0
+
+    @property
+    def closed(self) -> bool:
+        return time.monotonic() >= self.open_until
+
+    def trip(self, exc: Exception) -> None:
+        if self.closed:
+            logger.warning(
+                "stats: Redis unavailable (%s); using the database store for %ss",
+                exc,
+                conf().redis_retry_seconds,
+            )
+        self.open_until = time.monotonic() + conf().redis_retry_seconds
+
+    def reset(self) -> None:
+        self.open_until = 0.0
+
+
+breaker = _Breaker()
+
+
+def _redis_store() -> RedisStore | None:
+    global _redis
+    settings = conf()
+    if not settings.redis_url:
+        return None
+    if _redis is None:
+        with _lock:
+            if _redis is None:
+                _redis = RedisStore(settings.redis_url, settings.redis_prefix)
+    return _redis
 
 
 def get_store() -> RedisStore | DatabaseStore:
-    global _store
-    if _store is None:
-        with _lock:
-            if _store is None:
-                settings = conf()
-                if settings.redis_url:
-                    _store = RedisStore(settings.redis_url, settings.redis_prefix)
-                else:
-                    _store = DatabaseStore()
-    return _store
+    """The configured store: Redis with REDIS_URL, else the database."""
+    return _redis_store() or _database
+
+
+def active() -> RedisStore | DatabaseStore:
+    """The store to use now: the configured one, or the database while Redis is failing."""
+    store = get_store()
+    if isinstance(store, RedisStore) and not breaker.closed:
+        return _database
+    return store
+
+
+def fallback(exc: Exception) -> DatabaseStore:
+    """Record a Redis failure and return the store to use instead."""
+    breaker.trip(exc)
+    return _database
 
 
 def reset() -> None:
     """Forget the store (settings changed in a test)."""
-    global _store
+    global _redis
     with _lock:
-        _store = None
+        _redis = None
+    breaker.reset()

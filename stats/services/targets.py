@@ -1,8 +1,17 @@
-"""The page a beacon counts, and its django-hitcount HitCount row."""
+"""The page a beacon counts, and its django-hitcount HitCount row.
+
+The page -> counter mapping is kept per process (`STATS_PAGE_CACHE_SECONDS`), so a
+beacon for a known page needs no SQL to find it. Publishing, unpublishing or deleting
+a page clears the entry at once in the process that does it (stats.signals); other
+processes drop it within the TTL, and every counted view re-checks the page's counter
+in the same statement that increments it.
+"""
 
 from __future__ import annotations
 
 import functools
+import threading
+import time
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -19,7 +28,7 @@ from stats.conf import conf
 class Target:
     page_id: int
     hitcount_id: int
-    hits: int
+    content_type_id: int
 
 
 @functools.cache
@@ -33,6 +42,11 @@ def _counted_content_type_ids(labels: tuple[str, ...]) -> frozenset[int] | None:
 def counted_content_type_ids() -> frozenset[int] | None:
     """Content types of the page models counted (None = every page type)."""
     return _counted_content_type_ids(conf().counted_page_models)
+
+
+def is_counted(page: Page) -> bool:
+    types = counted_content_type_ids()
+    return types is None or page.content_type_id in types
 
 
 def counted_pages():
@@ -49,29 +63,73 @@ def _counter_for(outer: str):
     )
 
 
+class _TargetCache:
+    """page id -> Target for live counted pages, per process, for a few seconds.
+
+    Only pages found live are kept: an unknown or unpublished page is looked up again
+    on every beacon (and answered 404), so a page published elsewhere counts at once.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[int, tuple[float, Target]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, page_id: int) -> Target | None:
+        entry = self._entries.get(page_id)
+        if entry is None or entry[0] <= time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, target: Target) -> None:
+        ttl = conf().page_cache_seconds
+        if ttl <= 0:
+            return
+        with self._lock:
+            if len(self._entries) > 50_000:  # bounded: drop everything, refill on demand
+                self._entries.clear()
+            self._entries[target.page_id] = (time.monotonic() + ttl, target)
+
+    def forget(self, page_id: int | None = None) -> None:
+        with self._lock:
+            if page_id is None:
+                self._entries.clear()
+            else:
+                self._entries.pop(page_id, None)
+
+
+cache = _TargetCache()
+
+
 def find(page_id: int) -> Target | None:
     """The live, counted page and its counter, creating the counter on first use.
 
-    One query when the counter exists. The counter is keyed by the page's specific
-    content type, as django-hitcount's own get_for_object() keys it.
+    No query when this process saw the page in the last STATS_PAGE_CACHE_SECONDS;
+    otherwise one query when the counter exists. The counter is keyed by the page's
+    specific content type, as django-hitcount's own get_for_object() keys it.
     """
+    target = cache.get(page_id)
+    if target is not None:
+        return target
     row = (
         counted_pages()
         .filter(pk=page_id)
-        .annotate(
-            counter_id=Subquery(_counter_for("pk").values("pk")[:1]),
-            counter_hits=Subquery(_counter_for("pk").values("hits")[:1]),
-        )
-        .values_list("content_type_id", "counter_id", "counter_hits")
+        .annotate(counter_id=Subquery(_counter_for("pk").values("pk")[:1]))
+        .values_list("content_type_id", "counter_id")
         .first()
     )
     if row is None:
         return None
-    content_type_id, counter_id, hits = row
+    content_type_id, counter_id = row
     if counter_id is None:
-        counter = _create_counter(page_id, content_type_id)
-        counter_id, hits = counter.pk, counter.hits
-    return Target(page_id=page_id, hitcount_id=counter_id, hits=hits)
+        counter_id = _create_counter(page_id, content_type_id).pk
+    target = Target(page_id=page_id, hitcount_id=counter_id, content_type_id=content_type_id)
+    cache.put(target)
+    return target
+
+
+def current_hits(target: Target) -> int | None:
+    """The counter's total as committed (one query); None if the counter is gone."""
+    return HitCount.objects.filter(pk=target.hitcount_id).values_list("hits", flat=True).first()
 
 
 def initial_count(page: Page) -> int:
@@ -94,11 +152,11 @@ def _create_counter(page_id: int, content_type_id: int) -> HitCount:
         return HitCount.objects.get(content_type_id=content_type_id, object_pk=page_id)
 
 
+def counter_filter(page: Page) -> dict:
+    return {"content_type_id": page.content_type_id, "object_pk": page.pk}
+
+
 def rendered_count(page: Page) -> int:
-    """The number a page renders (one query; no write on GET)."""
-    hits = (
-        HitCount.objects.filter(content_type_id=page.content_type_id, object_pk=page.pk)
-        .values_list("hits", flat=True)
-        .first()
-    )
+    """The number a page renders from the database (one query; no write on GET)."""
+    hits = HitCount.objects.filter(**counter_filter(page)).values_list("hits", flat=True).first()
     return initial_count(page) if hits is None else hits

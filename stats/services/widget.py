@@ -1,28 +1,72 @@
-"""The visitor widget ("Thống kê truy cập"): one cheap read per page."""
+"""The visitor widget ("Thống kê truy cập") and a page's count: one cheap read per page."""
 
 from __future__ import annotations
 
-from django.utils import timezone
+import logging
 
-from . import counters
+from django.utils import timezone
+from redis.exceptions import RedisError
+
+from . import counters, stores
 from .decisions import Snapshot
-from .stores import get_store
+from .stores import Numbers
+
+logger = logging.getLogger(__name__)
+
+
+def numbers(page_id: int | None = None, content_type_id: int | None = None) -> Numbers:
+    """Online, visits and (for a page) its views: one Redis round trip or one SQL query.
+
+    While Redis fails the database answers (online then counts the readers seen by the
+    database store only). A total missing from Redis (after a flush or restart) is read
+    from the database once and published back. `views` stays None when the page has no
+    counter yet (the caller renders its carried-over count).
+    """
+    now = timezone.now()
+    store = stores.active()
+    try:
+        result = store.numbers(now, page_id, content_type_id)
+    except RedisError as exc:
+        store = stores.fallback(exc)
+        result = store.numbers(now, page_id, content_type_id)
+    if result.visits is None or (page_id is not None and result.views is None):
+        result = _fill(store, result, now, page_id, content_type_id)
+    return result
+
+
+def _fill(store, result: Numbers, now, page_id, content_type_id) -> Numbers:
+    if isinstance(store, stores.RedisStore):
+        database = stores.DatabaseStore().numbers(now, page_id, content_type_id)
+        visits = result.visits if result.visits is not None else database.visits
+        views = result.views if result.views is not None else database.views
+    else:
+        visits, views = result.visits, result.views
+    if visits is None:
+        visits = counters.visits_total()
+    publish: dict = {}
+    if visits != result.visits:
+        publish["visits"] = visits
+    if page_id is not None and views is not None and views != result.views:
+        publish["views"] = {page_id: views}
+    if publish:
+        try:
+            store.publish(**publish)
+        except RedisError as exc:
+            stores.fallback(exc)
+    return Numbers(result.online, visits, views)
 
 
 def snapshot() -> Snapshot:
-    """Online visitors and the visits total: one Redis round trip or one SQL query.
-
-    After a Redis flush or restart the total is re-read from the database once.
-    """
-    store = get_store()
-    online, visits = store.widget(timezone.now())
-    if visits is None:
-        visits = counters.visits_total()
-        store.publish_visits(visits)
-    return Snapshot(online=online, visits=visits)
+    """Online visitors and the visits total: one Redis round trip or one SQL query."""
+    result = numbers()
+    return Snapshot(online=result.online, visits=result.visits)
 
 
 def set_visits_start(value: int) -> int:
     total = counters.set_visits_start(value)
-    get_store().replace_visits(total)
+    try:
+        stores.get_store().replace_visits(total)
+    except RedisError as exc:
+        stores.fallback(exc)
+        logger.error("stats: the Redis mirror of the visits total was not replaced: %s", exc)
     return total

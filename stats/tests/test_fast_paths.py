@@ -1,0 +1,122 @@
+"""The cheap paths: a repeat beacon without SQL on Redis, a counted view in one
+statement on PostgreSQL, a page render with one stats read, and the database fallback
+while Redis is unreachable."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from hitcount.models import Hit, HitCount
+
+from stats.models import DailyPageViews, SiteCounter
+from stats.services import stores
+
+from .conftest import post_beacon
+from .procs import free_port
+
+pytestmark = pytest.mark.django_db
+
+
+def reader(n: int) -> str:
+    return f"{n:032x}"
+
+
+def stats_queries(queries) -> list[str]:
+    tables = ("hitcount_", "stats_")
+    return [q["sql"] for q in queries if any(t in q["sql"] for t in tables)]
+
+
+@pytest.fixture
+def cached_lists(settings):
+    settings.STATS_BLACKLIST_CACHE_SECONDS = 30
+    settings.STATS_PAGE_CACHE_SECONDS = 30
+
+
+def test_repeat_beacon_needs_no_sql_with_redis(
+    client, redis_store, cached_lists, article, django_assert_num_queries
+):
+    assert post_beacon(client, article.pk, reader(1)).json()["reason"] == "counted"
+    with django_assert_num_queries(0):
+        response = post_beacon(client, article.pk, reader(1))
+    assert response.json() | {"online": None} == {
+        "counted": False,
+        "reason": "repeat",
+        "views": 162,
+        "online": None,
+        "visits": 1,
+    }
+
+
+def test_counted_view_is_one_statement_on_postgresql(
+    client, redis_store, cached_lists, article, django_assert_num_queries
+):
+    assert connection.vendor == "postgresql", "this test needs PostgreSQL"
+    post_beacon(client, article.pk, reader(1))  # creates the counter and the site row
+    with django_assert_num_queries(1):
+        response = post_beacon(client, article.pk, reader(2))  # a new view and a new visit
+    assert response.json()["reason"] == "counted"
+    assert response.json()["views"] == 163 and response.json()["visits"] == 2
+    counter = HitCount.objects.get(object_pk=article.pk)
+    assert counter.hits == 163
+    assert sorted(Hit.objects.filter(hitcount=counter).values_list("session", flat=True)) == [
+        reader(1),
+        reader(2),
+    ]
+    assert DailyPageViews.objects.get(hitcount=counter).views == 2
+    assert SiteCounter.objects.get().visits == 2
+
+
+@pytest.mark.embedded
+def test_unpublishing_a_page_seen_by_this_process_answers_404(
+    client, db_store, cached_lists, article
+):
+    assert post_beacon(client, article.pk, reader(1)).json()["reason"] == "counted"
+    article.unpublish()
+    assert post_beacon(client, article.pk, reader(2)).status_code == 404
+    article.get_latest_revision().publish()
+    assert post_beacon(client, article.pk, reader(2)).json()["reason"] == "counted"
+
+
+@pytest.mark.embedded
+def test_page_render_reads_the_stats_once_on_the_database(client, db_store, article):
+    post_beacon(client, article.pk, reader(1))
+    client.get(article.url)  # most-read lists computed and kept
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(article.url).content.decode()
+    assert len(stats_queries(queries.captured_queries)) == 1
+    assert ">162</span>" in html and "Đã truy cập: <b data-stats-visits>1</b>" in html
+
+
+def test_page_render_reads_no_sql_for_stats_with_redis(client, redis_store, article):
+    post_beacon(client, article.pk, reader(1))
+    client.get(article.url)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(article.url).content.decode()
+    assert stats_queries(queries.captured_queries) == []
+    assert ">162</span>" in html and "Đã truy cập: <b data-stats-visits>1</b>" in html
+
+
+@pytest.mark.embedded
+def test_unreachable_redis_falls_back_to_the_database(client, settings, article):
+    # A real address where nothing listens (no mock): every Redis call fails at once.
+    settings.STATS_REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"
+    settings.STATS_REDIS_RETRY_SECONDS = 60
+    assert isinstance(stores.get_store(), stores.RedisStore)
+
+    html = client.get(article.url).content.decode()
+    assert ">161</span>" in html and "Đã truy cập: <b data-stats-visits>0</b>" in html
+    assert not stores.breaker.closed  # tripped: this process now uses the database
+
+    first = post_beacon(client, article.pk, reader(1))
+    assert first.status_code == 200
+    assert first.json() | {"online": None} == {
+        "counted": True,
+        "reason": "counted",
+        "views": 162,
+        "online": None,
+        "visits": 1,
+    }
+    assert post_beacon(client, article.pk, reader(1)).json()["reason"] == "repeat"
+    assert HitCount.objects.get(object_pk=article.pk).hits == 162
+    assert SiteCounter.objects.get().visits == 1
+    html = client.get(article.url).content.decode()
+    assert "Trực tuyến: <b data-stats-online>1</b>" in html and ">162</span>" in html
