@@ -5,9 +5,13 @@ accepted). Listings are paginated with ?limit= (at most WAGTAILAPI_LIMIT_MAX) an
 ?offset=, and every client address is limited to API_RATE requests.
 """
 
+import re
+
 from django.conf import settings
+from django.http import Http404
 from rest_framework.throttling import SimpleRateThrottle
 from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 
 from news.models import ArticlePage, EventPage
@@ -15,6 +19,16 @@ from news.models import ArticlePage, EventPage
 from .security import client_address
 
 READ_ONLY = ["get", "head", "options"]
+# Ids and offsets beyond a signed 64-bit integer cannot reach the database.
+MAX_INTEGER = 2**63 - 1
+INTEGER_PARAMETERS = (
+    "limit",
+    "offset",
+    "child_of",
+    "descendant_of",
+    "ancestor_of",
+    "translation_of",
+)
 
 
 class APIRateThrottle(SimpleRateThrottle):
@@ -34,6 +48,23 @@ class PublicPagesViewSet(PagesAPIViewSet):
     throttle_classes = [APIRateThrottle]
     authentication_classes = []
     default_order = ("-first_published_at", "-pk")
+
+    def listing_view(self, request):
+        self.check_integers(request)
+        return super().listing_view(request)
+
+    def detail_view(self, request, pk):
+        if not 0 < int(pk) <= MAX_INTEGER:
+            raise Http404
+        self.check_integers(request)
+        return super().detail_view(request, pk)
+
+    @staticmethod
+    def check_integers(request):
+        for name in INTEGER_PARAMETERS:
+            value = request.GET.get(name, "").strip()
+            if re.fullmatch(r"-?[0-9]+", value) and abs(int(value)) > MAX_INTEGER:
+                raise BadRequestError(f"{name} is out of range")
 
     def get_queryset(self):
         # The endpoint's own page type only, whatever ?type= asks for.
