@@ -4,7 +4,7 @@ import logging
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from news.models import ArticleAuthor, ArticlePage, Author, EventIndexPage, EventPage, NewsIndexPage
@@ -64,6 +64,13 @@ def on_delete(sender, instance, **kwargs):
         schedule([instance.pk])
 
 
+def on_restriction_changed(sender, instance, **kwargs):
+    """A privacy change (view restriction added, edited or removed) applies to the page and
+    its descendants: restricted pages leave the index, pages made public again return."""
+    page = Page.objects.filter(pk=instance.page_id).first()
+    schedule(affected(page) if page is not None else [instance.page_id])
+
+
 def on_author_saved(sender, instance, created, **kwargs):
     if created:
         return
@@ -75,4 +82,10 @@ def connect() -> None:
     page_unpublished.connect(on_unpublish, dispatch_uid="search_unpublish")
     post_page_move.connect(on_move, dispatch_uid="search_move")
     post_delete.connect(on_delete, dispatch_uid="search_delete")
+    post_save.connect(
+        on_restriction_changed, sender=PageViewRestriction, dispatch_uid="search_restrict"
+    )
+    post_delete.connect(
+        on_restriction_changed, sender=PageViewRestriction, dispatch_uid="search_unrestrict"
+    )
     post_save.connect(on_author_saved, sender=Author, dispatch_uid="search_author")

@@ -11,6 +11,8 @@ Text is split into syllables of letters and digits; the index stores them joined
 single spaces so every tokenizer sees the same tokens.
 """
 
+import bisect
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -90,6 +92,25 @@ def exact_text(text: str) -> str:
 ASCII_TOKEN_RE = re.compile(r"[a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=200_000)
+def _fold_token(token: str) -> str:
+    # Vietnamese has a few thousand syllables: folding each distinct one once is much
+    # cheaper than folding every character of a 100,000-article archive.
+    folded = fold(token)
+    return folded if folded.isalnum() else " ".join(TOKEN_RE.findall(folded))
+
+
+# fold() of one word, remembered (snippets fold every word of each hit's text).
+_fold_word = functools.lru_cache(maxsize=200_000)(fold)
+
+
+def exact_and_folded(text: str) -> tuple[str, str]:
+    """(``exact_text(text)``, the folded form): each exact syllable folded the way a
+    query's syllables are (``ParsedQuery.folded_terms``)."""
+    words = TOKEN_RE.findall(normalize(text).lower())
+    return " ".join(words), " ".join([_fold_token(w) for w in words])
+
+
 def folded_text(text: str) -> str:
     folded = fold(text)
     return " ".join((ASCII_TOKEN_RE if folded.isascii() else TOKEN_RE).findall(folded))
@@ -159,31 +180,37 @@ def snippet(text: str, query: ParsedQuery, words: int = 32) -> str:
     """HTML: the window of ``text`` with the most query terms, matches in <mark>.
 
     Works on folded tokens, so a query without diacritics highlights the original words.
+    Runs for every hit of every result page, so the whole text is only tokenized
+    (``findall``); character offsets are taken for the chosen window alone.
     """
     text = unicodedata.normalize("NFC", text or "")
-    spans = [(m.start(), m.end(), fold(m.group())) for m in TOKEN_RE.finditer(text)]
-    if not spans:
+    folded = [_fold_word(word) for word in TOKEN_RE.findall(text)]
+    if not folded:
         return ""
     wanted = set(query.folded_terms)
-    matches = [i for i, (_, _, f) in enumerate(spans) if f in wanted]
-    best = _Window(0, min(len(spans), words))
+    matches = [i for i, f in enumerate(folded) if f in wanted]
+    best = _Window(0, min(len(folded), words))
     if matches:
         best_score = (-1, 0)
-        for first in matches:
-            end = min(len(spans), first + words)
-            hits = {spans[i][2] for i in matches if first <= i < end}
-            count = sum(1 for i in matches if first <= i < end)
-            score = (len(hits), count)
+        for n, first in enumerate(matches):
+            end = min(len(folded), first + words)
+            inside = matches[n : bisect.bisect_left(matches, end, lo=n)]
+            score = (len({folded[i] for i in inside}), len(inside))
             if score > best_score:
                 best_score = score
                 start = max(0, first - 4)
-                best = _Window(start, min(len(spans), start + words))
+                best = _Window(start, min(len(folded), start + words))
+    spans = []
+    for index, match in enumerate(TOKEN_RE.finditer(text)):
+        if index >= best.end:
+            break
+        if index >= best.start:
+            spans.append((match.start(), match.end(), folded[index]))
     out: list[str] = []
-    begin = spans[best.start][0]
-    finish = spans[best.end - 1][1]
+    begin = spans[0][0]
+    finish = spans[-1][1]
     cursor = begin
-    for i in range(best.start, best.end):
-        s, e, f = spans[i]
+    for s, e, f in spans:
         out.append(escape(text[cursor:s]))
         word = escape(text[s:e])
         out.append(f"<mark>{word}</mark>" if f in wanted else word)

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Archive search benchmark: 100,000 generated articles on private PostgreSQL and
+# Archive search benchmark: 100,000 generated articles on private PostgreSQL, Redis and
 # Elasticsearch (127.0.0.1 only), rebuild time and JSON-endpoint latency under gunicorn.
 #
 #   bash bench/search/run.sh            # BENCH_ARTICLES=100000 by default
-#   BENCH_ARTICLES=5000 bash bench/search/run.sh
+#   BENCH_ARTICLES=2000 BENCH_ROUNDS=1 bash bench/search/run.sh   # a quick trial run
+# BENCH_ROUNDS: measured rounds of the 50 queries (after one warm-up round); BENCH_OUT:
+# where results go (written after each phase; a run cut by BENCH_TIMEOUT keeps them).
 #
 # Results go to bench/search/results.json and are printed as a Markdown table.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export ES_HEAP=${ES_HEAP:-1g}
 export SERVICES_DIR=${SERVICES_DIR:-$PWD/.services/bench}
-exec timeout "${BENCH_TIMEOUT:-1800}" bash scripts/services.sh run postgres elasticsearch -- \
+exec timeout "${BENCH_TIMEOUT:-1800}" bash scripts/services.sh run postgres redis elasticsearch -- \
     .venv/bin/python bench/search/bench.py "$@"

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from ..items import Item
 from ..models import SearchEntry
 from ..query import NEWEST, Hit, Results, SearchParams
-from ..text import ParsedQuery, exact_text, fold, folded_text, snippet
+from ..text import ParsedQuery, exact_and_folded, fold, snippet
 
 FTS_TABLE = "search_fts"
 # bm25 column weights: title_exact, text_exact, title_folded, text_folded.
@@ -29,6 +29,8 @@ def is_postgres() -> bool:
 
 
 def entry_for(item: Item) -> SearchEntry:
+    title_exact, title_folded = exact_and_folded(item.title)
+    text_exact, text_folded = exact_and_folded(item.search_text)
     return SearchEntry(
         page_id=item.page_id,
         kind=item.kind,
@@ -41,12 +43,59 @@ def entry_for(item: Item) -> SearchEntry:
         tags="\n".join(item.tags),
         view_count=item.view_count,
         text=item.text,
-        title_exact=exact_text(item.title),
-        text_exact=exact_text(item.search_text),
-        title_folded=folded_text(item.title),
-        text_folded=folded_text(item.search_text),
+        title_exact=title_exact,
+        text_exact=text_exact,
+        title_folded=title_folded,
+        text_folded=text_folded,
         stamp=item.stamp[:300],
     )
+
+
+# PostgreSQL: rows are inserted with their tsvectors computed in the same statement (one
+# write per row, no UPDATE pass). The long exact/folded texts only feed the vectors there,
+# so they are not stored a second time (the titles are: they are short).
+PG_COLUMNS = (
+    ("page_id", "integer"),
+    ("kind", "varchar"),
+    ("title", "varchar"),
+    ("url", "varchar"),
+    ("date", "timestamptz"),
+    ("section_id", "integer"),
+    ("section_title", "varchar"),
+    ("author_names", "text"),
+    ("tags", "text"),
+    ("view_count", "integer"),
+    ("text", "text"),
+    ("title_exact", "text"),
+    ("title_folded", "text"),
+    ("stamp", "varchar"),
+)
+PG_INSERT = (
+    "INSERT INTO search_searchentry ("  # noqa: S608 - constant fragments only
+    + ", ".join(name for name, _ in PG_COLUMNS)
+    + ", text_exact, text_folded, exact_vector, folded_vector) SELECT "
+    + ", ".join(f"v.{name}" for name, _ in PG_COLUMNS)
+    + ", '', '', "
+    "setweight(to_tsvector('simple', v.title_exact), 'A') "
+    "|| setweight(to_tsvector('simple', v.text_exact), 'D'), "
+    "setweight(to_tsvector('simple', v.title_folded), 'A') "
+    "|| setweight(to_tsvector('simple', v.text_folded), 'D') FROM (VALUES ("
+    + ", ".join(f"%s::{kind}" for _, kind in PG_COLUMNS)
+    + ", %s::text, %s::text)) AS v("
+    + ", ".join(name for name, _ in PG_COLUMNS)
+    + ", text_exact, text_folded)"
+)
+
+
+def _insert_postgres(entries: list[SearchEntry]) -> None:
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            PG_INSERT,
+            [
+                [getattr(e, name) for name, _ in PG_COLUMNS] + [e.text_exact, e.text_folded]
+                for e in entries
+            ],
+        )
 
 
 def write(items: Iterable[Item], replace_all: bool = False, batch_size: int = 500) -> int:
@@ -66,9 +115,6 @@ def write(items: Iterable[Item], replace_all: bool = False, batch_size: int = 50
                 batch = []
         if batch:
             count += _write_batch(batch, replace=not replace_all)
-        if replace_all and is_postgres():
-            # One pass over the table is much faster than a vector per row.
-            _update_vectors_sql("")
     return count
 
 
@@ -77,7 +123,10 @@ def _write_batch(items: list[Item], replace: bool) -> int:
     if replace:
         delete(ids)
     entries = [entry_for(item) for item in items]
-    SearchEntry.objects.bulk_create(entries, batch_size=500)
+    if is_postgres():
+        _insert_postgres(entries)
+    else:
+        SearchEntry.objects.bulk_create(entries, batch_size=500)
     through = SearchEntry.authors.through
     through.objects.bulk_create(
         [
@@ -87,10 +136,7 @@ def _write_batch(items: list[Item], replace: bool) -> int:
         ],
         batch_size=1000,
     )
-    if is_postgres():
-        if replace:
-            _update_vectors_sql("WHERE page_id = ANY(%s)", [ids])
-    else:
+    if not is_postgres():
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {FTS_TABLE}(rowid, title_exact, text_exact, title_folded, "  # noqa: S608
@@ -101,18 +147,6 @@ def _write_batch(items: list[Item], replace: bool) -> int:
                 ],
             )
     return len(items)
-
-
-def _update_vectors_sql(where: str, params: list | None = None) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE search_searchentry SET "  # noqa: S608 - constant fragments only
-            "exact_vector = setweight(to_tsvector('simple', title_exact), 'A') "
-            "|| setweight(to_tsvector('simple', text_exact), 'D'), "
-            "folded_vector = setweight(to_tsvector('simple', title_folded), 'A') "
-            "|| setweight(to_tsvector('simple', text_folded), 'D') " + where,
-            params or [],
-        )
 
 
 def delete(page_ids: Iterable[int]) -> None:
@@ -244,17 +278,35 @@ def search(params: SearchParams) -> Results:
         order = order_newest or "e.date IS NULL, e.date DESC, e.page_id DESC"
     clause = (" WHERE " + " AND ".join(where)) if where else ""
     with connection.cursor() as cursor:
-        cursor.execute(count_sql + clause, count_args + args)
-        results.total = cursor.fetchone()[0]
-        if results.total == 0:
-            return results
-        if params.offset >= results.total:
-            return results
-        cursor.execute(
-            f"{select}{clause} ORDER BY {order} LIMIT %s OFFSET %s",
-            sql_args + args + [params.page_size, params.offset],
-        )
-        rows = cursor.fetchall()
+        if is_postgres():
+            # One pass: the page and the total together (a query matching most of the
+            # archive costs a full scan; counting separately doubled it).
+            cursor.execute(
+                select.replace(" FROM ", ", COUNT(*) OVER () AS total FROM ", 1)
+                + f"{clause} ORDER BY {order} LIMIT %s OFFSET %s",
+                sql_args + args + [params.page_size, params.offset],
+            )
+            rows = cursor.fetchall()
+            if rows:
+                results.total = rows[0][2]
+                rows = [row[:2] for row in rows]
+            elif params.offset:  # past the end: the total still counts
+                cursor.execute(count_sql + clause, count_args + args)
+                results.total = cursor.fetchone()[0]
+            if not rows:
+                return results
+        else:
+            cursor.execute(count_sql + clause, count_args + args)
+            results.total = cursor.fetchone()[0]
+            if results.total == 0:
+                return results
+            if params.offset >= results.total:
+                return results
+            cursor.execute(
+                f"{select}{clause} ORDER BY {order} LIMIT %s OFFSET %s",
+                sql_args + args + [params.page_size, params.offset],
+            )
+            rows = cursor.fetchall()
     entries = SearchEntry.objects.in_bulk([page_id for page_id, _ in rows])
     for page_id, score in rows:
         entry = entries.get(page_id)

@@ -10,8 +10,11 @@ to it in one atomic ``_aliases`` call, so searches never see an empty index.
 
 import contextlib
 import logging
+import queue
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 
 from django.conf import settings
 from elasticsearch import Elasticsearch, NotFoundError
@@ -20,7 +23,7 @@ from elasticsearch_dsl import Date, Document, Integer, Keyword, Object, Q, Text
 
 from ..items import Item
 from ..query import NEWEST, Hit, Results, SearchParams
-from ..text import fold, folded_text, normalize, snippet
+from ..text import exact_and_folded, fold, normalize, snippet
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +32,8 @@ EXACT_FIELDS = [f"{name}^{boost}" for name, boost in TEXT_FIELDS.items()]
 FOLDED_FIELDS = [f"{name}_folded^{boost}" for name, boost in TEXT_FIELDS.items()]
 MAX_WINDOW = 10_000  # index.max_result_window
 PHRASE_BOOST = 20.0
+RESCORE_WINDOW = 500  # hits that get the whole-query phrase boost
+BULK_CHUNK = 500  # documents per bulk request (about 8 MB of JSON)
 
 
 class ArchiveDocument(Document):
@@ -58,38 +63,43 @@ class ArchiveDocument(Document):
 
     @classmethod
     def from_item(cls, item: Item) -> "ArchiveDocument":
-        searchable = {
+        return cls(meta={"id": item.page_id}, **source_for(item))
+
+
+def source_for(item: Item) -> dict:
+    """The document's ``_source``: exact fields (normalised, as written) and their folded
+    companions. Built as a plain dict: the bulk rebuild sends 100,000 of them."""
+    searchable = {
+        "title": item.title,
+        "lead": item.lead,
+        "body": "\n".join(filter(None, [item.body, item.extra])),
+        "captions": item.captions,
+        "authors": " ; ".join(item.authors),
+        "tags": " ; ".join(item.tags),
+    }
+    source = {name: normalize(value) for name, value in searchable.items()}
+    source.update({f"{name}_folded": exact_and_folded(v)[1] for name, v in searchable.items()})
+    # Authors and tags as lists too (names, not the joined string: the .raw keywords).
+    source["authors"] = [normalize(a) for a in item.authors]
+    source["tags"] = [normalize(t) for t in item.tags]
+    source.update(
+        kind=item.kind,
+        author_ids=item.author_ids,
+        section=item.section_title,
+        section_id=item.section_id,
+        date=item.date,
+        view_count=item.view_count,
+        stamp=item.stamp,
+        # What a result shows, as written by the newsroom.
+        display={
             "title": item.title,
-            "lead": item.lead,
-            "body": "\n".join(filter(None, [item.body, item.extra])),
-            "captions": item.captions,
-            "authors": " ; ".join(item.authors),
-            "tags": " ; ".join(item.tags),
-        }
-        fields = {name: normalize(value) for name, value in searchable.items()}
-        fields.update({f"{name}_folded": folded_text(v) for name, v in searchable.items()})
-        doc = cls(
-            meta={"id": item.page_id},
-            kind=item.kind,
-            author_ids=item.author_ids,
-            section=item.section_title,
-            section_id=item.section_id,
-            date=item.date,
-            view_count=item.view_count,
-            stamp=item.stamp,
-            display={
-                "title": item.title,
-                "url": item.url,
-                "authors": item.authors,
-                "section": item.section_title,
-                "text": item.text,
-            },
-            **fields,
-        )
-        # Authors as keywords too (names, not the joined string).
-        doc.authors = [normalize(a) for a in item.authors]
-        doc.tags = [normalize(t) for t in item.tags]
-        return doc
+            "url": item.url,
+            "authors": item.authors,
+            "section": item.section_title,
+            "text": item.text,
+        },
+    )
+    return source
 
 
 _clients: dict[str, Elasticsearch] = {}
@@ -121,6 +131,7 @@ def create_index(name: str, bulk: bool = False) -> None:
     body_settings = {"number_of_shards": 1, "number_of_replicas": 0}
     if bulk:
         body_settings["refresh_interval"] = "-1"
+        body_settings["translog.durability"] = "async"  # fsync per bulk request is wasted
     client().indices.create(
         index=name,
         settings=body_settings,
@@ -159,24 +170,62 @@ def delete(page_ids: Iterable[int]) -> None:
         es.indices.refresh(index=alias())
 
 
+_DONE = object()
+
+
+def _bulk_load(es: Elasticsearch, actions: Iterator[dict], progress) -> int:
+    """streaming_bulk in a sender thread, fed from this thread: Elasticsearch indexes one
+    chunk while Python reads and folds the next. ``actions`` stays in the calling thread
+    because it reads the database through this thread's connection (and transaction)."""
+    pending: queue.Queue = queue.Queue(maxsize=2 * BULK_CHUNK)
+    state = {"count": 0, "error": None}
+
+    def stream():
+        while (action := pending.get()) is not _DONE:
+            yield action
+
+    def send():
+        try:
+            for ok, _info in streaming_bulk(es, stream(), chunk_size=BULK_CHUNK):
+                if ok:
+                    state["count"] += 1
+                    if progress and state["count"] % 1000 == 0:
+                        progress(state["count"])
+        except BaseException as exc:  # re-raised in the calling thread
+            state["error"] = exc
+            while pending.get() is not _DONE:  # let the producer finish putting
+                pass
+
+    sender = threading.Thread(target=send, name="search-bulk", daemon=True)
+    sender.start()
+    try:
+        for action in actions:
+            if state["error"] is not None:
+                break
+            pending.put(action)
+    finally:
+        pending.put(_DONE)
+        sender.join()
+    if state["error"] is not None:
+        raise state["error"]
+    return state["count"]
+
+
 def rebuild(items: Iterable[Item], progress: Callable[[int], None] | None = None) -> int:
     """Bulk-load a new index and swap the alias to it atomically; returns documents loaded."""
     es = client()
     name = f"{alias()}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 1_000_000:06d}"
     create_index(name, bulk=True)
-    count = 0
 
     def actions():
         for item in items:
-            yield ArchiveDocument.from_item(item).to_dict(include_meta=True) | {"_index": name}
+            yield {"_index": name, "_id": item.page_id, "_source": source_for(item)}
 
     try:
-        for ok, _info in streaming_bulk(es, actions(), chunk_size=1000, raise_on_error=True):
-            if ok:
-                count += 1
-                if progress and count % 1000 == 0:
-                    progress(count)
-        es.indices.put_settings(index=name, settings={"refresh_interval": "1s"})
+        count = _bulk_load(es, actions(), progress)
+        es.indices.put_settings(
+            index=name, settings={"refresh_interval": "1s", "translog.durability": "request"}
+        )
         es.indices.refresh(index=name)
         # A concrete index named like the alias (from an old setup) would block the alias.
         if es.indices.exists(index=alias()) and not es.indices.exists_alias(name=alias()):
@@ -236,9 +285,13 @@ def build_search(params: SearchParams):
             for p in query.folded_phrases
         ]
         should = [Q("multi_match", query=" ".join(query.exact_terms), fields=EXACT_FIELDS, boost=2)]
-        if len(query.terms) > 1:
-            # The whole query as a phrase outweighs term counts (as on the database).
-            should.append(
+        search = search.query(Q("bool", must=must, should=should))
+        if len(query.terms) > 1 and params.sort != NEWEST:
+            # The whole query as a phrase outweighs term counts (as on the database). Phrase
+            # clauses read positions in every field, the costliest part of a query that
+            # matches most of the archive, so they rescore the best RESCORE_WINDOW hits
+            # instead of every hit (newest-first ignores scores and skips them).
+            phrases = [
                 Q(
                     "constant_score",
                     filter=Q(
@@ -248,9 +301,7 @@ def build_search(params: SearchParams):
                         fields=FOLDED_FIELDS,
                     ),
                     boost=PHRASE_BOOST,
-                )
-            )
-            should.append(
+                ),
                 Q(
                     "constant_score",
                     filter=Q(
@@ -260,9 +311,19 @@ def build_search(params: SearchParams):
                         fields=EXACT_FIELDS,
                     ),
                     boost=PHRASE_BOOST / 2,
-                )
+                ),
+            ]
+            search = search.extra(
+                rescore={
+                    "window_size": RESCORE_WINDOW,
+                    "query": {
+                        "rescore_query": Q("bool", should=phrases).to_dict(),
+                        "query_weight": 1,
+                        "rescore_query_weight": 1,
+                        "score_mode": "total",
+                    },
+                }
             )
-        search = search.query(Q("bool", must=must, should=should))
     filters = []
     if params.kind:
         filters.append(Q("term", kind=params.kind))
@@ -281,34 +342,40 @@ def build_search(params: SearchParams):
         search = search.filter(Q("bool", filter=filters))
     if params.sort == NEWEST or not query:
         search = search.sort({"date": {"order": "desc", "missing": "_last"}}, {"_score": "desc"})
-    else:
+        search = search.extra(track_scores=True)
+    elif len(query.terms) < 2:
         search = search.sort({"_score": "desc"}, {"date": {"order": "desc"}})
-    search = search.extra(track_total_hits=True, track_scores=True)
+    # else: by score only (what rescoring allows); ties in index order.
+    search = search.extra(track_total_hits=True)
     return search.source(["display", "date", "kind"])
 
 
 def search(params: SearchParams) -> Results:
     results = Results(page=params.page, page_size=params.page_size)
     start = min(params.offset, MAX_WINDOW - params.page_size)
-    response = build_search(params)[start : start + params.page_size].execute()
-    results.total = response.hits.total.value
+    body = build_search(params)[start : start + params.page_size].to_dict()
+    # The raw client: the answer is read as plain dicts (elasticsearch-dsl's hit wrappers and
+    # date parsing cost more than the rest of the Python side of a query).
+    response = client().search(index=alias(), body=body)
+    results.total = response["hits"]["total"]["value"]
     if params.offset >= results.total or params.offset != start:
         results.hits = []
         return results
-    for hit in response.hits:
-        display = hit.display.to_dict() if hasattr(hit.display, "to_dict") else dict(hit.display)
-        date = hit.date if hasattr(hit, "date") else None
+    for hit in response["hits"]["hits"]:
+        source = hit["_source"]
+        display = source.get("display") or {}
+        date = source.get("date")
         results.hits.append(
             Hit(
-                page_id=int(hit.meta.id),
-                kind=hit.kind,
+                page_id=int(hit["_id"]),
+                kind=source.get("kind", ""),
                 title=display.get("title", ""),
                 url=display.get("url", ""),
-                date=date,
+                date=datetime.fromisoformat(date) if date else None,
                 section=display.get("section", ""),
                 authors=list(display.get("authors") or []),
                 snippet=snippet(display.get("text", ""), params.query),
-                score=round(hit.meta.score, 4) if hit.meta.score is not None else None,
+                score=round(hit["_score"], 4) if hit.get("_score") is not None else None,
             )
         )
     return results

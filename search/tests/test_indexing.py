@@ -90,6 +90,45 @@ def test_nothing_is_indexed_before_commit(
     assert page.pk in found(client, "nong nghiep")
 
 
+def test_privacy_change_reaches_the_index(
+    client, section, live_engine, django_capture_on_commit_callbacks
+):
+    from wagtail.models import PageViewRestriction
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = publish_article(section, "Bản tin nội bộ về công tác cán bộ")
+        other = publish_article(section, "Bản tin công khai về công tác cán bộ")
+    assert {page.pk, other.pk} <= set(found(client, "cong tac can bo"))
+
+    # A restriction on the article itself: it leaves the index once the change commits.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        restriction = PageViewRestriction.objects.create(
+            page=page, restriction_type=PageViewRestriction.PASSWORD, password="mat-khau"
+        )
+    assert page.pk in found(client, "cong tac can bo")
+    for callback in callbacks:
+        callback()
+    assert set(found(client, "cong tac can bo")) == {other.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    assert {page.pk, other.pk} <= set(found(client, "cong tac can bo"))
+
+    # A restriction on the section covers every article under it; editing it keeps them out.
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=section, restriction_type=PageViewRestriction.LOGIN
+        )
+    assert not {page.pk, other.pk} & set(found(client, "cong tac can bo"))
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.restriction_type = PageViewRestriction.PASSWORD
+        restriction.password = "mat-khau"
+        restriction.save()
+    assert not {page.pk, other.pk} & set(found(client, "cong tac can bo"))
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    assert {page.pk, other.pk} <= set(found(client, "cong tac can bo"))
+
+
 def test_author_rename_reaches_the_index(
     client, section, live_engine, django_capture_on_commit_callbacks
 ):
@@ -160,3 +199,14 @@ def test_rebuild_shows_progress_on_the_database(section, settings, capsys):
     call_command("search_index", "--rebuild")
     out = capsys.readouterr().out
     assert "1000/1200" in out and "1200 entries" in out
+
+
+@pytest.mark.embedded
+def test_command_runs_with_system_checks(section, settings, capsys):
+    """manage.py runs the system checks (BaseCommand.check) before handle(); the command
+    once shadowed that method and failed from the shell though call_command() worked."""
+    settings.ELASTICSEARCH_URL = ""
+    publish_article(section, "Bản tin sáng")
+    call_command("search_index", "--rebuild", skip_checks=False)
+    call_command("search_index", "--check", skip_checks=False)
+    assert "up to date" in capsys.readouterr().out

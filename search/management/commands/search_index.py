@@ -36,12 +36,14 @@ class Command(BaseCommand):
             raise CommandError(f"{engine} is not configured (set ELASTICSEARCH_URL)")
         else:
             chosen = [engine]
+        # Not named check(): that is BaseCommand.check(), the system checks that
+        # manage.py runs before handle().
         if rebuild:
-            self.rebuild(chosen)
+            self.rebuild_indexes(chosen)
         else:
-            self.check(chosen)
+            self.check_indexes(chosen)
 
-    def rebuild(self, engines):
+    def rebuild_indexes(self, engines):
         total = items.count_indexable()
         for engine in engines:
             self.stdout.write(f"{engine}: indexing {total} pages")
@@ -62,7 +64,7 @@ class Command(BaseCommand):
                 )
             )
 
-    def check(self, engines):
+    def check_indexes(self, engines):
         problems = 0
         for engine in engines:
             try:
