@@ -231,6 +231,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.uploads.SafeImageForm"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# No editor's e-mail address goes to Gravatar; the admin shows initials instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Wagtail moderation: the newsroom workflow created by news/migrations/0003.
 NEWSROOM_WORKFLOW_NAME = "Duyệt tin bài"
 NEWSROOM_EDITORS_GROUP = "Biên tập viên"
