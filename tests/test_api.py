@@ -118,3 +118,19 @@ def test_api_is_rate_limited_per_client(client, article, settings):
     assert int(refused["Retry-After"]) > 0
     # Another address still gets answers.
     assert client.get("/api/v2/articles/", REMOTE_ADDR="203.0.113.9").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        # Found by tests/test_fuzz.py: both used to answer 500.
+        ("/api/v2/articles/9223372036854775808/", 404),
+        ("/api/v2/articles/?search=thi&search_operator=xor", 400),
+        ("/api/v2/articles/?child_of=99999999999999999999", 400),
+        ("/api/v2/articles/?offset=99999999999999999999", 400),
+        ("/api/v2/articles/?order=khong-co", 400),
+        ("/api/v2/articles/?fields=khong_co", 400),
+    ],
+)
+def test_bad_requests_are_answered_not_crashed(client, article, url, status):
+    assert client.get(url).status_code == status

@@ -256,6 +256,9 @@ NEWS_SITEMAP_DAYS = 2
 NEWS_PUBLICATION_NAME = env.get("NEWS_PUBLICATION_NAME", WAGTAIL_SITE_NAME)
 # Read-only API (Wagtail API v2 at /api/v2/): page size and per-client rate.
 WAGTAILAPI_LIMIT_MAX = 50
+# Search has its own page and JSON (/search/); Wagtail's API search is off (an invalid
+# search_operator made it answer 500).
+WAGTAILAPI_SEARCH_ENABLED = False
 API_RATE = env.get("API_RATE", "120/min")
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
