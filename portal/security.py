@@ -96,7 +96,11 @@ class SecurityHeadersMiddleware:
     @staticmethod
     def _is_editor(request) -> bool:
         user = getattr(request, "user", None)
-        return bool(user is not None and user.is_authenticated and user.is_staff)
+        return bool(
+            user is not None
+            and user.is_authenticated
+            and user.has_perm("wagtailadmin.access_admin")
+        )
 
 
 # --- Login throttle ----------------------------------------------------------------

@@ -125,3 +125,13 @@ def test_production_sends_hsts_and_secure_cookies(tmp_path):
     assert data["redirect"] == [301, "https://portal.example.vn/robots.txt"]
     assert data["session_secure"] and data["csrf_secure"] and data["session_httponly"]
     assert data["debug"] is False
+
+
+def test_signed_in_editors_get_styles_for_the_userbar(client, section, django_user_model):
+    from tests.newsroom import EDITORS, make_user
+
+    assert "'unsafe-inline'" not in client.get(section.url)["Content-Security-Policy"]
+    client.force_login(make_user(django_user_model, "bientapvien", EDITORS))
+    policy = directives(client.get(section.url)["Content-Security-Policy"])
+    assert policy["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert policy["script-src"] == ["'self'"]
