@@ -56,13 +56,17 @@ stop_app() { kill "$GUNICORN_PID"; wait "$GUNICORN_PID" 2>/dev/null || true; GUN
 run_wrk() {  # run_wrk LABEL PATH [ENV=VALUE...]
   local label=$1 path=$2
   shift 2
-  local line
+  local line cpu0 cpu1
+  read -r -a cpu0 < <("$PY" bench/stats/cpu.py "$GUNICORN_PID")
   line=$(env "$@" wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_EACH}s" --latency -s bench/stats/wrk.lua "$BASE$path" | grep '^RESULT')
+  read -r -a cpu1 < <("$PY" bench/stats/cpu.py "$GUNICORN_PID")
+  line="$line app_cpu=$(awk "BEGIN{print ${cpu1[0]}-${cpu0[0]}}") db_cpu=$(awk "BEGIN{print ${cpu1[1]}-${cpu0[1]}}") redis_cpu=$(awk "BEGIN{print ${cpu1[2]}-${cpu0[2]}}")"
   echo "$label $line" >>"$WORK/results"
   echo "$label $line" >&2
 }
 
 BODY="{\"page\": $PAGE}"
+uptime >"$WORK/load-start"
 start_app DJANGO_SETTINGS_MODULE=bench.stats.settings
 WARM=$(curl -s -X POST -H 'Content-Type: application/json' -A 'Mozilla/5.0 Chrome/130' -d "$BODY" "$BASE/stats/hit/" -o /dev/null -w '%{http_code}')
 [[ $WARM == 428 ]] || { echo "unexpected beacon status $WARM" >&2; exit 1; }
@@ -76,10 +80,11 @@ stop_app
 start_app DJANGO_SETTINGS_MODULE=bench.stats.settings STATS_BENCH_STUB=1
 run_wrk page_without_stats "$URL"
 stop_app
+uptime >"$WORK/load-end"
 
-"$PY" - "$WORK/results" "$HITS0" "$HITS1" "$((HIT_ROWS - ROWS0))" "$((READERS - READERS0))" "$((DAILY - DAILY0))" "$((VISITS - VISITS0))" "$CONNECTIONS" "$SECONDS_EACH" <<'PYEOF' | tee bench/stats/last-run.md
+"$PY" - "$WORK/results" "$WORK/load-start" "$WORK/load-end" "$HITS0" "$HITS1" "$((HIT_ROWS - ROWS0))" "$((READERS - READERS0))" "$((DAILY - DAILY0))" "$((VISITS - VISITS0))" "$CONNECTIONS" "$SECONDS_EACH" <<'PYEOF' | tee bench/stats/last-run.md
 import re, sys, platform, os
-path, hits0, hits1, rows, readers, daily, visits, conns, secs = sys.argv[1:]
+path, load_start, load_end, hits0, hits1, rows, readers, daily, visits, conns, secs = sys.argv[1:]
 runs = {}
 for line in open(path):
     label, _, rest = line.partition(" RESULT ")
@@ -87,15 +92,25 @@ for line in open(path):
 bare = runs["bare"]["rps"]
 print(f"Stats benchmark: gunicorn 2 sync workers, production settings, PostgreSQL + Redis, "
       f"wrk -t2 -c{conns} -d{secs}s on 127.0.0.1 ({os.cpu_count()} cores, {platform.python_version()}).\n")
-print("| run | req/s | p50 ms | p99 ms | non-2xx | ratio to bare |")
-print("| --- | ---: | ---: | ---: | ---: | ---: |")
+print(f"Machine load (`uptime`) before: `{open(load_start).read().strip()}`; "
+      f"after: `{open(load_end).read().strip()}`.\n")
+def cost(r, *keys):  # CPU milliseconds per completed request
+    return sum(r[k] for k in keys) * 1000 / max(r["requests"], 1)
+bare_cpu = cost(runs["bare"], "app_cpu")
+print("| run | req/s | p50 ms | p99 ms | non-2xx | ratio to bare (req/s) | app CPU ms/req | PostgreSQL + Redis CPU ms/req | ratio to bare (app CPU) |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 for label, r in runs.items():
-    ratio = f"{r['rps'] / bare:.2f}" if label in ("bare", "repeat", "counted") else ""
-    print(f"| {label} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['non2xx']:.0f} | {ratio} |")
+    beacon = label in ("bare", "repeat", "counted")
+    ratio = f"{r['rps'] / bare:.2f}" if beacon else ""
+    cpu_ratio = f"{bare_cpu / cost(r, 'app_cpu'):.2f}" if beacon else ""
+    print(f"| {label} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['non2xx']:.0f} | {ratio} "
+          f"| {cost(r, 'app_cpu'):.2f} | {cost(r, 'db_cpu', 'redis_cpu'):.2f} | {cpu_ratio} |")
 page, without = runs["page"], runs["page_without_stats"]
 print(f"\nArticle page: {page['p50_ms']:.2f} ms p50 with the widget and counter, "
       f"{without['p50_ms']:.2f} ms without ({page['p50_ms'] - without['p50_ms']:+.2f} ms); "
-      f"{page['rps']:.0f} vs {without['rps']:.0f} req/s.")
+      f"{page['rps']:.0f} vs {without['rps']:.0f} req/s; app CPU {cost(page, 'app_cpu'):.2f} vs "
+      f"{cost(without, 'app_cpu'):.2f} ms per page, PostgreSQL + Redis CPU "
+      f"{cost(page, 'db_cpu', 'redis_cpu'):.2f} vs {cost(without, 'db_cpu', 'redis_cpu'):.2f} ms.")
 delta = int(hits1) - int(hits0)
 completed = int(runs["counted"]["requests"])
 exact = delta == int(rows) == int(readers) == int(daily)

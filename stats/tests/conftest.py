@@ -8,7 +8,7 @@ import pytest
 from django.core.servers.basehttp import WSGIServer
 
 from stats.conf import conf
-from stats.services import readers, stores
+from stats.services import popular, readers, stores, targets
 
 # The live server's listen backlog (Django's default is 10) would drop part of 50
 # simultaneous connections before the server sees them; the concurrency tests need 50.
@@ -78,5 +78,10 @@ def _fresh_state():
 
     cache.clear()
     readers.blacklists.clear()
+    # Per-process copies: a rolled-back database may reuse ids (SQLite).
+    targets.cache.forget()
+    popular.local.clear()
     yield
     stores.reset()
+    targets.cache.forget()
+    popular.local.clear()
