@@ -125,11 +125,14 @@ class Bench:
         return [int(pid) for pid in out.stdout.split()]
 
     def worker_memory(self, field: str) -> list[float]:
-        """VmHWM (peak) or VmRSS of each worker, in MB."""
+        """VmHWM (peak RSS) or VmRSS from /proc/PID/status, or Pss (the worker's share
+        of memory, counting pages shared with the preloaded master once) from
+        /proc/PID/smaps_rollup, for each worker, in MB."""
+        source = "smaps_rollup" if field == "Pss" else "status"
         values = []
         for pid in self.worker_pids():
-            status = Path(f"/proc/{pid}/status").read_text()
-            kb = int(re.search(rf"{field}:\s+(\d+) kB", status).group(1))
+            text = Path(f"/proc/{pid}/{source}").read_text()
+            kb = int(re.search(rf"{field}:\s+(\d+) kB", text).group(1))
             values.append(kb / 1024)
         return values
 
@@ -233,6 +236,7 @@ class Bench:
             BENCH_COOKIES=str(self.work / "cookies.txt"),
         )
         self.notes["rss_uncached"] = self.worker_memory("VmHWM")
+        self.notes["pss_uncached"] = self.worker_memory("Pss")
         self.stop_gunicorn()
 
     def cached(self) -> None:
@@ -246,6 +250,7 @@ class Bench:
         self.wrk("article, nginx cache", proxy + self.article)
         self.wrk("static file (nginx)", static)
         self.notes["rss_cached"] = self.worker_memory("VmHWM")
+        self.notes["pss_cached"] = self.worker_memory("Pss")
         self.notes["html_bytes"] = saved.stat().st_size
         self.stop_all()
 
@@ -393,6 +398,9 @@ def report(bench: Bench) -> str:
         + ", ".join(f"{x:.1f}" for x in n["rss_uncached"])
         + " MB; page cache on "
         + ", ".join(f"{x:.1f}" for x in n["rss_cached"])
+        + " MB. Proportional set size (shared pages of the preloaded app counted once "
+        "across master and workers): "
+        + ", ".join(f"{x:.1f}" for x in n["pss_uncached"] + n["pss_cached"])
         + " MB.",
         "",
         "SQL queries per page (uncached, anonymous): "
