@@ -75,11 +75,17 @@ run_wrk repeat /stats/hit/ BENCH_BODY="$BODY" BENCH_COOKIE="$("$PY" -m bench.sta
 read -r HITS0 ROWS0 READERS0 DAILY0 VISITS0 < <("$PY" -m bench.stats.tool counts "$PAGE")
 run_wrk counted /stats/hit/ BENCH_BODY="$BODY" BENCH_COOKIES="$WORK/cookies.txt"
 read -r HITS1 HIT_ROWS READERS DAILY VISITS < <("$PY" -m bench.stats.tool counts "$PAGE")
-run_wrk page "$URL"
 stop_app
-start_app DJANGO_SETTINGS_MODULE=bench.stats.settings STATS_BENCH_STUB=1
-run_wrk page_without_stats "$URL"
-stop_app
+# The page with and without the stats tags, each on freshly started workers, twice in
+# alternation: the machine's load changes within a run, so one pair can mislead.
+for round in "" _b; do
+  start_app DJANGO_SETTINGS_MODULE=bench.stats.settings
+  run_wrk "page$round" "$URL"
+  stop_app
+  start_app DJANGO_SETTINGS_MODULE=bench.stats.settings STATS_BENCH_STUB=1
+  run_wrk "page_without_stats$round" "$URL"
+  stop_app
+done
 uptime >"$WORK/load-end"
 
 "$PY" - "$WORK/results" "$WORK/load-start" "$WORK/load-end" "$HITS0" "$HITS1" "$((HIT_ROWS - ROWS0))" "$((READERS - READERS0))" "$((DAILY - DAILY0))" "$((VISITS - VISITS0))" "$CONNECTIONS" "$SECONDS_EACH" <<'PYEOF' | tee bench/stats/last-run.md
@@ -105,12 +111,13 @@ for label, r in runs.items():
     cpu_ratio = f"{bare_cpu / cost(r, 'app_cpu'):.2f}" if beacon else ""
     print(f"| {label} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['non2xx']:.0f} | {ratio} "
           f"| {cost(r, 'app_cpu'):.2f} | {cost(r, 'db_cpu', 'redis_cpu'):.2f} | {cpu_ratio} |")
-page, without = runs["page"], runs["page_without_stats"]
-print(f"\nArticle page: {page['p50_ms']:.2f} ms p50 with the widget and counter, "
-      f"{without['p50_ms']:.2f} ms without ({page['p50_ms'] - without['p50_ms']:+.2f} ms); "
-      f"{page['rps']:.0f} vs {without['rps']:.0f} req/s; app CPU {cost(page, 'app_cpu'):.2f} vs "
-      f"{cost(without, 'app_cpu'):.2f} ms per page, PostgreSQL + Redis CPU "
-      f"{cost(page, 'db_cpu', 'redis_cpu'):.2f} vs {cost(without, 'db_cpu', 'redis_cpu'):.2f} ms.")
+for suffix, name in (("", "first pair"), ("_b", "second pair")):
+    page, without = runs["page" + suffix], runs["page_without_stats" + suffix]
+    print(f"\nArticle page ({name}): {page['p50_ms']:.2f} ms p50 with the widget and counter, "
+          f"{without['p50_ms']:.2f} ms without ({page['p50_ms'] - without['p50_ms']:+.2f} ms); "
+          f"{page['rps']:.0f} vs {without['rps']:.0f} req/s; app CPU {cost(page, 'app_cpu'):.2f} vs "
+          f"{cost(without, 'app_cpu'):.2f} ms per page, PostgreSQL + Redis CPU "
+          f"{cost(page, 'db_cpu', 'redis_cpu'):.2f} vs {cost(without, 'db_cpu', 'redis_cpu'):.2f} ms.")
 delta = int(hits1) - int(hits0)
 completed = int(runs["counted"]["requests"])
 exact = delta == int(rows) == int(readers) == int(daily)
