@@ -82,6 +82,21 @@ def current_generation() -> int:
     return cache.get(GENERATION_KEY) or 0
 
 
+def cached_until_publish(key: str, build, timeout: int):
+    """A value kept in the cache until the next publish (or `timeout`): one round trip.
+
+    For fragments every page repeats, such as the section menu.
+    """
+    values = cache.get_many([GENERATION_KEY, key])
+    generation = values.get(GENERATION_KEY) or 0
+    entry = values.get(key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    value = build()
+    cache.set(key, (generation, value), timeout)
+    return value
+
+
 def cache_key(request, generation: int) -> str:
     location = f"{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(location.encode()).hexdigest()[:32]

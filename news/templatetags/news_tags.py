@@ -2,19 +2,35 @@ from django import template
 from wagtail.models import Site
 
 from news.renditions import picture_sources
+from portal.pagecache import cached_until_publish
 
 register = template.Library()
 
 
+MENU_CACHE_SECONDS = 3600
+
+
 @register.inclusion_tag("news/includes/site_menu.html", takes_context=True)
 def site_menu(context):
+    """The sections shown in menus, kept in the cache until the next publish."""
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
-    items = []
-    if site is not None:
-        root = site.root_page
-        items = root.get_children().live().public().in_menu().only("title", "url_path")
-    return {"menu_items": items, "request": request, "current": context.get("page")}
+    if site is None:
+        return {"menu_items": []}
+
+    def build():
+        children = site.root_page.get_children().live().public().in_menu()
+        return [
+            {"title": page.title, "url": page.relative_url(site), "path": page.url_path}
+            for page in children.only("title", "url_path")
+        ]
+
+    items = cached_until_publish(f"site-menu:{site.pk}", build, MENU_CACHE_SECONDS)
+    current = context.get("page")
+    current_path = getattr(current, "url_path", "")
+    return {
+        "menu_items": [{**item, "current": current_path.startswith(item["path"])} for item in items]
+    }
 
 
 @register.inclusion_tag("news/includes/picture.html")

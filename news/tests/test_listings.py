@@ -106,3 +106,23 @@ def test_event_end_before_start_is_rejected(home):
     with pytest.raises(ValidationError):
         events.add_child(instance=event)
         event.full_clean()
+
+
+def test_menu_follows_publishing(client, home, section, django_capture_on_commit_callbacks):
+    from news.models import NewsIndexPage
+
+    section.show_in_menus = True
+    section.save_revision().publish()
+
+    def menu(url="/"):
+        soup = BeautifulSoup(client.get(url).content, "html.parser")
+        return [(a.get_text(), a.get("aria-current")) for a in soup.select(".site-nav a")]
+
+    assert ("Tin tức - Sự kiện", None) in menu()
+    assert ("Tin tức - Sự kiện", "page") in menu(section.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = home.add_child(
+            instance=NewsIndexPage(title="Chính trị", slug="chinh-tri", show_in_menus=True)
+        )
+        page.save_revision().publish()
+    assert ("Chính trị", None) in menu()
