@@ -54,3 +54,12 @@ def imported_article(section, fixture_export, photo_dir):
     result = import_file(fixture_export, section, photo_dir)
     assert result.status == "created", result.reason
     return result.page
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache (pages, menus, counters cached per process)."""
+    from django.core.cache import caches
+
+    for alias in caches:
+        caches[alias].clear()
