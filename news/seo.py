@@ -43,7 +43,9 @@ class PageMeta:
 
 
 def site_root(page: Page, request=None) -> str:
-    site = page.get_site() or Site.find_for_request(request)
+    # The request's site is already known (and cached on the request); a page's own
+    # get_site() would cost queries on every render.
+    site = (Site.find_for_request(request) if request is not None else None) or page.get_site()
     return site.root_url if site else ""
 
 
