@@ -11,7 +11,7 @@ from news.models import ArticlePage, EventIndexPage, NewsIndexPage
 
 pytestmark = pytest.mark.embedded
 
-MAX_QUERIES = {"home": 12, "section": 16, "article": 18, "events": 16}
+MAX_QUERIES = {"home": 9, "section": 13, "article": 14, "events": 13}
 
 
 @pytest.fixture
