@@ -50,17 +50,21 @@ class PublicPagesViewSet(PagesAPIViewSet):
     default_order = ("-first_published_at", "-pk")
 
     def listing_view(self, request):
-        self.check_integers(request)
+        self.check_query(request)
         return super().listing_view(request)
 
     def detail_view(self, request, pk):
         if not 0 < int(pk) <= MAX_INTEGER:
             raise Http404
-        self.check_integers(request)
+        self.check_query(request)
         return super().detail_view(request, pk)
 
     @staticmethod
-    def check_integers(request):
+    def check_query(request):
+        """Refuse what the database cannot take: NUL characters, huge integers."""
+        for key, value in request.GET.items():
+            if "\x00" in key or "\x00" in value:
+                raise BadRequestError("query parameters must not contain NUL characters")
         for name in INTEGER_PARAMETERS:
             value = request.GET.get(name, "").strip()
             if re.fullmatch(r"-?[0-9]+", value) and abs(int(value)) > MAX_INTEGER:
