@@ -108,7 +108,7 @@ def test_redis_stopping_mid_traffic(client, imported_article, production_cache):
     assert "X-Page-Cache" not in during[0] or during[0]["X-Page-Cache"] == "MISS"
     assert "Số lượt xem" in during[0].content.decode()
     beacon = post_beacon(client, imported_article.pk, reader="b" * 32)
-    # Documented degradation (docs/operations.md): the view is counted in the database.
+    # Documented degradation (docs/stats.md, "When Redis fails"): counted in the database.
     assert beacon.status_code == 200, beacon.content
     assert beacon.json()["counted"] is True
 
