@@ -5,12 +5,13 @@ production, so every app server shares them, and local memory on the embedded
 default. Readers who are logged in, or who carry a session cookie (editors,
 password-protected pages), always get a fresh page.
 
-Invalidation is by generation: every cache key carries a site-wide generation
-number, and publishing, unpublishing, moving or deleting any page bumps it once the
+Invalidation is by generation: every entry records the site-wide generation number
+it was rendered in (read together with the entry, in one round trip), and
+publishing, unpublishing, moving or deleting any page bumps that number once the
 transaction commits. That invalidates the page and everything that lists it (home,
-its section, related articles, feeds) in one cheap step; newsrooms publish a few
-times an hour and read thousands of times a minute, so a re-render of the pages
-people actually open is the whole cost. Entries also expire after
+its section, related articles) in one cheap step; newsrooms publish a few times an
+hour and are read thousands of times a minute, so a re-render of the pages people
+actually open is the whole cost. Entries also expire after
 PAGE_CACHE_SECONDS, which bounds time-based content such as "upcoming events".
 
 View counts and the visitor widget keep counting on cached pages: the stats beacon
@@ -78,29 +79,32 @@ def response_decision(response) -> Decision:
     return Decision(True, "public page")
 
 
-def current_generation() -> int:
-    return cache.get(GENERATION_KEY) or 0
-
-
-def cached_until_publish(key: str, build, timeout: int):
-    """A value kept in the cache until the next publish (or `timeout`): one round trip.
-
-    For fragments every page repeats, such as the section menu.
-    """
+def read_fresh(key: str):
+    """(The current generation, the value stored under `key` if it was stored in that
+    generation, else None), in one cache round trip."""
     values = cache.get_many([GENERATION_KEY, key])
     generation = values.get(GENERATION_KEY) or 0
     entry = values.get(key)
     if entry is not None and entry[0] == generation:
-        return entry[1]
-    value = build()
-    cache.set(key, (generation, value), timeout)
+        return generation, entry[1]
+    return generation, None
+
+
+def cached_until_publish(key: str, build, timeout: int):
+    """A value kept in the cache until the next publish (or `timeout`).
+
+    For fragments every page repeats, such as the section menu.
+    """
+    generation, value = read_fresh(key)
+    if value is None:
+        value = build()
+        cache.set(key, (generation, value), timeout)
     return value
 
 
-def cache_key(request, generation: int) -> str:
+def cache_key(request) -> str:
     location = f"{request.get_host()}{request.get_full_path()}"
-    digest = hashlib.sha256(location.encode()).hexdigest()[:32]
-    return f"pagecache:{generation}:{digest}"
+    return "pagecache:" + hashlib.sha256(location.encode()).hexdigest()[:32]
 
 
 def bump_generation() -> None:
@@ -131,8 +135,8 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
-        key = cache_key(request, current_generation())
-        entry = cache.get(key)
+        key = cache_key(request)
+        generation, entry = read_fresh(key)
         if entry is not None:
             return self.from_entry(entry)
 
@@ -141,7 +145,9 @@ class PageCacheMiddleware:
             response["ETag"] = f'"{hashlib.md5(response.content).hexdigest()}"'  # noqa: S324
             response["Last-Modified"] = http_date()
             patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
-            cache.set(key, self.to_entry(response), settings.PAGE_CACHE_SECONDS)
+            # Stored with the generation read before rendering: if a publish landed
+            # meanwhile, the entry is already stale and will not be served.
+            cache.set(key, (generation, self.to_entry(response)), settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "MISS"
         return response
 

@@ -109,3 +109,22 @@ def test_errors_and_admin_are_not_cached(client, section):
     client.get("/khong-co-trang-nay/")
     assert "X-Page-Cache" not in client.get("/khong-co-trang-nay/")
     assert "X-Page-Cache" not in client.get("/admin/login/")
+
+
+def test_an_entry_rendered_before_a_publish_is_never_served_after_it(client, section):
+    from portal import pagecache
+
+    builds = []
+
+    def build():
+        builds.append(1)
+        # A publish lands while this value is being built.
+        pagecache.bump_generation()
+        return len(builds)
+
+    assert pagecache.cached_until_publish("probe", build, 60) == 1
+    assert pagecache.cached_until_publish("probe", build, 60) == 2
+    builds_before = len(builds)
+    assert pagecache.cached_until_publish("probe", lambda: -1, 60) == -1
+    assert pagecache.cached_until_publish("probe", lambda: -2, 60) == -1
+    assert len(builds) == builds_before
