@@ -34,6 +34,7 @@ MAX_WINDOW = 10_000  # index.max_result_window
 PHRASE_BOOST = 20.0
 RESCORE_WINDOW = 500  # hits that get the whole-query phrase boost
 BULK_CHUNK = 500  # documents per bulk request (about 8 MB of JSON)
+BULK_TIMEOUT = 120  # seconds per request while rebuilding
 
 
 class ArchiveDocument(Document):
@@ -213,7 +214,9 @@ def _bulk_load(es: Elasticsearch, actions: Iterator[dict], progress) -> int:
 
 def rebuild(items: Iterable[Item], progress: Callable[[int], None] | None = None) -> int:
     """Bulk-load a new index and swap the alias to it atomically; returns documents loaded."""
-    es = client()
+    # Queries must fail fast (SEARCH_ES_TIMEOUT, then the database answers); a bulk request
+    # on a busy node may take longer, and retrying one is harmless (documents have ids).
+    es = client().options(request_timeout=BULK_TIMEOUT, max_retries=2, retry_on_timeout=True)
     name = f"{alias()}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 1_000_000:06d}"
     create_index(name, bulk=True)
 
