@@ -324,7 +324,7 @@ print(json.dumps({"article": article.url, "home": "/", "section": section.url,
 """
 
 PROFILE_SNIPPET = r"""
-import json, sys
+import json, sys, time
 import django
 django.setup()
 from django.test import Client
@@ -333,11 +333,13 @@ client = Client(HTTP_HOST="127.0.0.1")
 client.get(sys.argv[1])
 profiler = Profiler(interval=0.0005)
 profiler.start()
+started = time.perf_counter()
 for _ in range(100):
     client.get(sys.argv[1])
+elapsed = time.perf_counter() - started
 profiler.stop()
 text = profiler.output_text(unicode=False, color=False, show_all=False)
-print(json.dumps(text))
+print(json.dumps(f"{elapsed * 10:.1f} ms per render under the profiler\n" + text))
 """
 
 
@@ -452,8 +454,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--soak", type=int, default=0, help="soak duration in seconds")
     parser.add_argument("--output", type=Path, default=REPO / "docs/performance.md")
+    parser.add_argument(
+        "--profile-only", action="store_true", help="prepare, then print the profile only"
+    )
     args = parser.parse_args()
     bench = Bench(args)
+    if args.profile_only:
+        bench.prepare()
+        print(json.loads(bench.run_django(PROFILE_SNIPPET, bench.article)))
+        print(json.dumps(bench.notes["queries"]))
+        shutil.rmtree(bench.work, ignore_errors=True)
+        return
     try:
         bench.prepare()
         bench.uncached()
