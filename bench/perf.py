@@ -188,7 +188,11 @@ class Bench:
         )
         return result
 
+    def load(self) -> str:
+        return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
     def prepare(self) -> None:
+        self.notes["load_start"] = self.load()
         print("preparing: migrate, demo content, static files, renditions", flush=True)
         self.manage("migrate", "--noinput", "-v0")
         self.manage("load_demo", "-v0")
@@ -360,7 +364,9 @@ def report(bench: Bench) -> str:
         f"is the imported fixture report with {n['photos']} photos "
         f"({n['html_bytes']:,} bytes of HTML). nginx runs the deployed locations "
         "(deploy/nginx/portal-locations.conf) with keep-alive off; the static reference is the "
-        "same nginx serving the article's saved HTML as a file.",
+        "same nginx serving the article's saved HTML as a file. Load average (1, 5, 15 min) "
+        f"at the start: {n['load_start']}; at the end: {n['load_end']} (other work on the "
+        "machine inflates latencies).",
         "",
         "| what | req/s | p50 ms | p99 ms | non-2xx | ratio to static |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
@@ -474,6 +480,7 @@ def main() -> None:
             bench.soak()
     finally:
         bench.stop_all()
+    bench.notes["load_end"] = bench.load()
     text = report(bench)
     args.output.write_text(text)
     (REPO / "bench/last-run.json").write_text(
