@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -158,3 +159,8 @@ def test_nginx_microcaches_anonymous_pages_only(nginx_proxy, section):
     assert status == 200 and "X-Proxy-Cache" not in health
     _, admin, _ = fetch(nginx_proxy + "/admin/login/")
     assert "X-Proxy-Cache" not in admin
+
+    # Document files are never served straight from disk: the app checks privacy.
+    with pytest.raises(urllib.error.HTTPError) as denied:
+        fetch(nginx_proxy + "/media/documents/bien-ban.pdf")
+    assert denied.value.code == 404
