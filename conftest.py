@@ -61,5 +61,8 @@ def _empty_cache():
     """Every test starts with an empty cache (pages, menus, counters cached per process)."""
     from django.core.cache import caches
 
+    from news import renditions
+
     for alias in caches:
         caches[alias].clear()
+    renditions.forget()

@@ -309,6 +309,11 @@ class ArticlePage(LeadMixin, BasePage):
             links = links.select_related("author")
         return [link.author for link in links]
 
+    @cached_property
+    def tag_names(self) -> list[str]:
+        """The tags' names, read once per render (template and metadata share them)."""
+        return [tag.name for tag in self.tags.all()]
+
     @property
     def listing_image(self):
         if self.lead_image_id:

@@ -6,6 +6,7 @@ Wagtail stores each rendition the first time it is made and looks existing ones 
 one query per image (cached in the "renditions" cache in production).
 """
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 FORMATS = ("webp", "jpeg")
@@ -26,8 +27,47 @@ KINDS = {
 }
 
 
+# Rendition URLs never change for a given image file and focal point, so each process
+# remembers the <picture> sources it built: a page render then costs no rendition lookup.
+# Editing an image's file or focal point changes the key.
+_MEMO: OrderedDict = OrderedDict()
+MEMO_SIZE = 4096
+
+
+def memo_key(image, kind_name: str) -> tuple:
+    return (
+        image.pk,
+        image.file.name,
+        image.focal_point_x,
+        image.focal_point_y,
+        image.focal_point_width,
+        image.focal_point_height,
+        kind_name,
+    )
+
+
+def remembered(key: tuple, build):
+    try:
+        _MEMO.move_to_end(key)
+        return _MEMO[key]
+    except KeyError:
+        value = _MEMO[key] = build()
+        if len(_MEMO) > MEMO_SIZE:
+            _MEMO.popitem(last=False)
+        return value
+
+
+def forget() -> None:
+    """Empty this process's memo (tests start from nothing)."""
+    _MEMO.clear()
+
+
 def picture_sources(image, kind_name: str) -> dict:
     """The renditions of one image for a <picture>: WebP srcset, JPEG srcset and fallback."""
+    return remembered(memo_key(image, kind_name), lambda: _build_sources(image, kind_name))
+
+
+def _build_sources(image, kind_name: str) -> dict:
     kind = KINDS[kind_name]
     renditions = image.get_renditions(*kind.specs())
 
@@ -41,7 +81,7 @@ def picture_sources(image, kind_name: str) -> dict:
     return {
         "webp_srcset": srcset("webp"),
         "jpeg_srcset": srcset("jpeg"),
-        "fallback": fallback,
+        "fallback": {"url": fallback.url, "width": fallback.width, "height": fallback.height},
         "sizes": kind.sizes,
     }
 

@@ -13,6 +13,8 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from wagtail.models import Page, Site
 
+from news.renditions import memo_key, remembered
+
 SOCIAL_IMAGE_SPEC = "fill-1200x630"
 DESCRIPTION_CHARS = 200
 
@@ -70,19 +72,27 @@ def social_image(image, alt: str, root: str) -> SocialImage | None:
     """The lead image as a 1200x630 rendition (smaller originals are not enlarged)."""
     if image is None:
         return None
+    url, width, height, mime_type, length = remembered(
+        memo_key(image, SOCIAL_IMAGE_SPEC), lambda: _social_rendition(image)
+    )
+    return SocialImage(
+        url=absolute(url, root),
+        width=width,
+        height=height,
+        alt=alt,
+        mime_type=mime_type,
+        length=length,
+    )
+
+
+def _social_rendition(image) -> tuple:
     rendition = image.get_rendition(SOCIAL_IMAGE_SPEC)
     try:
         length = rendition.file.size
     except OSError:
         length = 0
-    return SocialImage(
-        url=absolute(rendition.url, root),
-        width=rendition.width,
-        height=rendition.height,
-        alt=alt,
-        mime_type=mimetypes.guess_type(rendition.file.name)[0] or "image/jpeg",
-        length=length,
-    )
+    mime_type = mimetypes.guess_type(rendition.file.name)[0] or "image/jpeg"
+    return rendition.url, rendition.width, rendition.height, mime_type, length
 
 
 def describe(page: Page) -> str:
@@ -122,7 +132,7 @@ def page_meta(page: Page, request=None) -> PageMeta:
             meta.modified = meta.published
         parent = specific.get_parent()
         meta.section = specific.category.name if specific.category_id else parent.title
-        meta.tags = [tag.name for tag in specific.tags.all()]
+        meta.tags = specific.tag_names
         meta.structured_data = news_article(specific, meta, parent)
     elif isinstance(specific, EventPage):
         meta.structured_data = event(specific, meta)

@@ -13,6 +13,9 @@ from .stores import Numbers
 
 logger = logging.getLogger(__name__)
 
+# The views mirror of a page that has no counter yet (counts are never negative).
+NO_COUNTER = -1
+
 
 def numbers(page_id: int | None = None, content_type_id: int | None = None) -> Numbers:
     """Online, visits and (for a page) its views: one Redis round trip or one SQL query.
@@ -31,6 +34,8 @@ def numbers(page_id: int | None = None, content_type_id: int | None = None) -> N
         result = store.numbers(now, page_id, content_type_id)
     if result.visits is None or (page_id is not None and result.views is None):
         result = _fill(store, result, now, page_id, content_type_id)
+    if result.views == NO_COUNTER:
+        result = Numbers(result.online, result.visits, None)
     return result
 
 
@@ -46,8 +51,11 @@ def _fill(store, result: Numbers, now, page_id, content_type_id) -> Numbers:
     publish: dict = {}
     if visits != result.visits:
         publish["visits"] = visits
-    if page_id is not None and views is not None and views != result.views:
-        publish["views"] = {page_id: views}
+    # A page without a counter yet is remembered as such, so its renders do not go back
+    # to the database each time; its first counted view raises the mirror.
+    mirrored = NO_COUNTER if views is None else views
+    if page_id is not None and mirrored != result.views:
+        publish["views"] = {page_id: mirrored}
     if publish:
         try:
             store.publish(**publish)

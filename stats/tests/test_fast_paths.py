@@ -95,6 +95,17 @@ def test_page_render_reads_no_sql_for_stats_with_redis(client, redis_store, arti
     assert ">162</span>" in html and "Đã truy cập: <b data-stats-visits>1</b>" in html
 
 
+def test_uncounted_page_renders_without_stats_sql_with_redis(client, redis_store, article):
+    """A page nobody has counted yet: the database is asked once, then Redis remembers."""
+    client.get(article.url)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(article.url).content.decode()
+    assert stats_queries(queries.captured_queries) == []
+    assert ">161</span>" in html
+    post_beacon(client, article.pk, reader(1))
+    assert ">162</span>" in client.get(article.url).content.decode()
+
+
 @pytest.mark.embedded
 def test_unreachable_redis_falls_back_to_the_database(client, settings, article):
     # A real address where nothing listens (no mock): every Redis call fails at once.
