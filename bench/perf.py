@@ -219,17 +219,34 @@ class Bench:
 
     def uncached(self) -> None:
         print("gunicorn, page cache off", flush=True)
-        self.start_gunicorn(PAGE_CACHE_SECONDS="0")
+        access_log = self.work / "access.log"
+        self.start_gunicorn(
+            PAGE_CACHE_SECONDS="0",
+            GUNICORN_ACCESSLOG=str(access_log),
+            GUNICORN_ACCESS_LOG_FORMAT="%(U)s %(D)s",
+        )
         body = json.dumps({"page": self.page_id})
         for _ in range(20):
             urllib.request.urlopen(self.base + self.article).read()  # noqa: S310 - warm-up
         self.wrk("article, uncached", self.base + self.article)
+        logged = len(access_log.read_text().splitlines())
         self.wrk(
             "article, uncached, 1 connection",
             self.base + self.article,
             connections=1,
             threads=1,
         )
+        # Server time: what gunicorn's workers measured for those requests (%(D)s).
+        times = sorted(
+            int(line.split()[1]) / 1000
+            for line in access_log.read_text().splitlines()[logged:]
+            if line.startswith(self.article)
+        )
+        self.notes["server_ms"] = {
+            "p50": times[len(times) // 2],
+            "p99": times[int(len(times) * 0.99)],
+            "requests": len(times),
+        }
         self.wrk("home page, uncached", self.base + self.home)
         self.wrk("section page, uncached", self.base + self.section)
         self.wrk("search page", self.base + "/search/?q=dai+hoi")
@@ -376,7 +393,7 @@ def report(bench: Bench) -> str:
             f"| {label} | {result['rps']:.0f} | {result['p50_ms']:.2f} | "
             f"{result['p99_ms']:.2f} | {result['non2xx']:.0f} | {ratio(result['rps'], static)} |"
         )
-    server_time = r["article, uncached, 1 connection"]["p50_ms"]
+    server_time = n["server_ms"]["p50"]
     rss = n["rss_uncached"] + n["rss_cached"]
     goals = [
         (
@@ -390,9 +407,13 @@ def report(bench: Bench) -> str:
             ratio(r["article, app cache"]["rps"], static),
         ),
         (
-            "uncached article < 15 ms server time at the median (1 connection)",
+            "uncached article < 15 ms server time at the median",
             server_time < 15,
-            f"{server_time:.2f} ms",
+            f"{server_time:.2f} ms (gunicorn's own request time over "
+            f"{n['server_ms']['requests']} requests on one connection; p99 "
+            f"{n['server_ms']['p99']:.2f} ms; wrk saw p50 "
+            f"{r['article, uncached, 1 connection']['p50_ms']:.2f} ms with a new TCP connection "
+            "per request)",
         ),
         ("worker RSS < 120 MB (peak)", max(rss) < 120, f"{max(rss):.1f} MB"),
     ]
