@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from portal import net
+
 # --- Headers ----------------------------------------------------------------------
 
 
@@ -108,13 +110,7 @@ class SecurityHeadersMiddleware:
 
 def client_address(request) -> str:
     """The client's address; with TRUSTED_PROXY_COUNT proxies, taken from X-Forwarded-For."""
-    remote = request.META.get("REMOTE_ADDR", "") if request is not None else ""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if request is None or proxies <= 0:
-        return remote
-    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    hops = [h for h in hops if h]
-    return hops[-proxies] if len(hops) >= proxies else remote
+    return net.client_ip(request, settings.TRUSTED_PROXY_COUNT)
 
 
 class LoginThrottle:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import secrets
 import threading
 import time
@@ -11,6 +10,7 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from hitcount.models import BlacklistIP, BlacklistUserAgent
 
+from portal import net
 from stats.conf import conf
 
 from .decisions import Reason
@@ -93,33 +93,9 @@ def set_reader_cookie(response: HttpResponse, reader: str) -> None:
 # --- the client IP -----------------------------------------------------------------
 
 
-def _valid_ip(value: str) -> str | None:
-    value = value.strip()
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return None
-
-
 def client_ip(request: HttpRequest) -> str:
-    """The reader's address behind STATS_TRUSTED_PROXY_COUNT reverse proxies.
-
-    Each trusted proxy appends the address it received the request from to
-    X-Forwarded-For, so with N proxies the client is the N-th entry from the right;
-    entries further left were written by the client and are not trusted.
-    """
-    remote = _valid_ip(request.META.get("REMOTE_ADDR", "")) or "0.0.0.0"  # noqa: S104
-    proxies = conf().trusted_proxy_count
-    if proxies <= 0:
-        return remote
-    forwarded = [
-        part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part
-    ]
-    forwarded = [part for part in forwarded if part]
-    if not forwarded:
-        return remote
-    candidate = forwarded[-proxies] if len(forwarded) >= proxies else forwarded[0]
-    return _valid_ip(candidate) or remote
+    """The reader's address behind STATS_TRUSTED_PROXY_COUNT reverse proxies."""
+    return net.client_ip(request, conf().trusted_proxy_count)
 
 
 # --- exclusions --------------------------------------------------------------------
