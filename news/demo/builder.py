@@ -242,13 +242,10 @@ EVENTS = [
 def build_demo_site() -> list[str]:
     report: list[str] = []
     home = HomePage.objects.first()
-    home_changed = False
     if not home.intro:
         home.intro = (
             "<p>Thông tin chính thống về hoạt động của chính quyền và đời sống nhân dân.</p>"
         )
-        home_changed = True
-    if home_changed:
         home.save_revision().publish()
     site = home.get_site()
     if site and site.site_name != SITE_NAME:
