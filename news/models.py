@@ -21,6 +21,8 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from portal.routing import RoutedPageMixin
+
 from . import api_fields as api_serializers
 from .blocks import BodyBlock
 from .ical import calendar_response
@@ -155,7 +157,7 @@ class IntroMixin(models.Model):
         abstract = True
 
 
-class BasePage(Page):
+class BasePage(RoutedPageMixin, Page):
     """Every page of the portal. Shared behaviour lives in small mixins."""
 
     class Meta:
