@@ -15,7 +15,8 @@ Everything targets 127.0.0.1 and every load run is bounded in time. Steps:
    in nginx for both;
 5. peak RSS of each worker; a pyinstrument profile of the uncached article;
 6. optionally a soak: a steady mix of pages, beacons and searches for --soak seconds,
-   counting errors and worker memory growth.
+   counting errors and worker memory growth. Its result is kept in bench/last-soak.json
+   and reported by later runs too; `--soak 600 --soak-only` runs the soak alone.
 """
 
 import argparse
@@ -41,6 +42,7 @@ PY = str(REPO / ".venv/bin/python")
 GUNICORN = str(REPO / ".venv/bin/gunicorn")
 WRK_SCRIPT = REPO / "bench/stats/wrk.lua"
 MIX_SCRIPT = REPO / "bench/mix.lua"
+SOAK_RESULTS = REPO / "bench/last-soak.json"
 UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0"
 
 
@@ -290,14 +292,23 @@ class Bench:
         start = self.worker_memory("VmRSS")
         result = self.wrk_mix(seconds, paths_file)
         end = self.worker_memory("VmRSS")
-        self.notes["soak"] = {
+        self.stop_gunicorn()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
+        soak = {
             "seconds": seconds,
             "warm": warm,
             "result": result,
             "rss_start": start,
             "rss_end": end,
+            "load_start": self.notes["load_start"],
+            "load_end": self.load(),
+            "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "commit": commit,
         }
-        self.stop_gunicorn()
+        # Kept apart from the speed figures: a later run without --soak reports it too.
+        SOAK_RESULTS.write_text(json.dumps(soak, indent=1))
 
     def wrk_mix(self, seconds: int, paths_file: Path) -> dict:
         command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "-s", str(MIX_SCRIPT)]
@@ -436,8 +447,8 @@ def report(bench: Bench) -> str:
         + ", ".join(f"{k} {v}" for k, v in n["queries"].items())
         + ". The test suite pins the maxima (news/tests/test_query_counts.py).",
     ]
-    if "soak" in n:
-        soak = n["soak"]
+    if SOAK_RESULTS.exists():
+        soak = json.loads(SOAK_RESULTS.read_text())
         result = soak["result"]
         growth = [
             (end - start) / start * 100
@@ -446,6 +457,11 @@ def report(bench: Bench) -> str:
         lines += [
             "",
             "## Soak",
+            "",
+            f"From `bash bench/run.sh --soak {soak['seconds']}` at {soak['finished']} "
+            f"(commit {soak['commit']}; load average {soak['load_start']} at the start, "
+            f"{soak['load_end']} at the end; the soak checks errors and memory growth, "
+            "not speed, so it may share the machine with other work):",
             "",
             f"{soak['seconds']} s at a steady rate (8 connections, each waiting 40 ms between "
             "requests) of a mix: the article, home, a section and a search, each followed by a "
@@ -480,6 +496,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--soak", type=int, default=0, help="soak duration in seconds")
+    parser.add_argument(
+        "--soak-only", action="store_true", help="prepare, then only the soak (with --soak)"
+    )
     parser.add_argument("--output", type=Path, default=REPO / "docs/performance.md")
     parser.add_argument(
         "--profile-only", action="store_true", help="prepare, then print the profile only"
@@ -490,6 +509,17 @@ def main() -> None:
         bench.prepare()
         print(json.loads(bench.run_django(PROFILE_SNIPPET, bench.article)))
         print(json.dumps(bench.notes["queries"]))
+        shutil.rmtree(bench.work, ignore_errors=True)
+        return
+    if args.soak_only:
+        if not args.soak:
+            parser.error("--soak-only needs --soak SECONDS")
+        try:
+            bench.prepare()
+            bench.soak()
+        finally:
+            bench.stop_all()
+        print(SOAK_RESULTS.read_text())
         shutil.rmtree(bench.work, ignore_errors=True)
         return
     try:
