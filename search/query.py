@@ -79,10 +79,17 @@ class Hit:
         }
 
 
+# Totals are counted exactly up to this many matches (also the deepest result anyone can
+# page to); beyond it ``total`` is TOTAL_CAP and ``total_exact`` is False ("more than
+# 10,000"). Counting every match of a common word costs more than the rest of a search.
+TOTAL_CAP = 10_000
+
+
 @dataclass
 class Results:
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
+    total_exact: bool = True
     page: int = 1
     page_size: int = 10
 

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET
 
 from . import params as search_params
 from . import service
-from .query import RELEVANCE
+from .query import RELEVANCE, TOTAL_CAP
 
-MAX_RESULTS = 10_000  # deepest result anyone can page to, on every engine
+MAX_RESULTS = TOTAL_CAP  # deepest result anyone can page to, on every engine
 
 
 @require_GET
@@ -56,6 +56,7 @@ def search_view(request):
             {
                 "query": parsed.values["q"],
                 "total": results.total,
+                "total_exact": results.total_exact,
                 "page": params.page,
                 "page_size": params.page_size,
                 "num_pages": results.num_pages if results.total else 0,

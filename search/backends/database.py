@@ -13,12 +13,14 @@ from django.db import connection, transaction
 
 from ..items import Item
 from ..models import SearchEntry
-from ..query import NEWEST, Hit, Results, SearchParams
+from ..query import NEWEST, TOTAL_CAP, Hit, Results, SearchParams
 from ..text import ParsedQuery, exact_and_folded, fold, snippet
 
 FTS_TABLE = "search_fts"
 # bm25 column weights: title_exact, text_exact, title_folded, text_folded.
 FTS_WEIGHTS = (8.0, 2.0, 4.0, 1.0)
+# PostgreSQL: added for the whole query as a phrase (folded, and again for exact).
+PHRASE_BONUS = 4
 
 
 def is_postgres() -> bool:
@@ -232,32 +234,34 @@ def tsquery_texts(query: ParsedQuery) -> tuple[str, str, str, str]:
     return " & ".join(required), exact_any, phrase, exact_phrase
 
 
-def search(params: SearchParams) -> Results:
-    results = Results(page=params.page, page_size=params.page_size)
+def _statements(params: SearchParams) -> tuple[str, list, str, list, str]:
+    """(ranked select, its arguments, match FROM/WHERE for counting, its arguments, order)."""
     where, args = _filters(params)
     query = params.query
     order_newest = "e.date DESC NULLS LAST, e.page_id DESC" if is_postgres() else None
     if not query:
         select = "SELECT e.page_id, NULL AS score FROM search_searchentry e"
-        count_sql = "SELECT COUNT(*) FROM search_searchentry e"
+        match_from = " FROM search_searchentry e"
         sql_args: list = []
-        count_args: list = []
+        match_args: list = []
         order = order_newest or "e.date IS NULL, e.date DESC, e.page_id DESC"
     elif is_postgres():
         match, exact_any, phrase, exact_phrase = tsquery_texts(query)
-        # ts_rank stays below 1: the whole query as a phrase outweighs any term counts,
-        # then exact diacritics, then the folded terms.
+        # ts_rank stays below 1: the whole query as a phrase outweighs any term counts
+        # (folded phrase +4 > 1 + 2, exact phrase +4 more), then exact diacritics, then
+        # the folded terms.
         select = (
-            "SELECT e.page_id, (ts_rank(e.folded_vector, qm) + 2 * ts_rank(e.exact_vector, qe)"
-            " + 2 * (e.folded_vector @@ qp)::int + 2 * (e.exact_vector @@ qpe)::int) AS score "
+            "SELECT e.page_id, (ts_rank(e.folded_vector, qm) + 2 * ts_rank(e.exact_vector, qe)"  # noqa: S608
+            f" + {PHRASE_BONUS} * (e.folded_vector @@ qp)::int"
+            f" + {PHRASE_BONUS} * (e.exact_vector @@ qpe)::int) AS score "
             "FROM search_searchentry e, to_tsquery('simple', %s) qm, "
             "to_tsquery('simple', %s) qe, to_tsquery('simple', %s) qp, "
             "to_tsquery('simple', %s) qpe"
         )
         sql_args = [match, exact_any, phrase, exact_phrase]
         where = ["e.folded_vector @@ qm", *where]
-        count_sql = "SELECT COUNT(*) FROM search_searchentry e, to_tsquery('simple', %s) qm"  # noqa: S608
-        count_args = [match]
+        match_from = " FROM search_searchentry e, to_tsquery('simple', %s) qm"
+        match_args = [match]
         order = "score DESC, e.page_id DESC"
     else:
         expression = fts5_expression(query)
@@ -268,45 +272,46 @@ def search(params: SearchParams) -> Results:
         )
         sql_args = [expression]
         where = [f"{FTS_TABLE} MATCH %s", *where]
-        count_sql = (
-            f"SELECT COUNT(*) FROM {FTS_TABLE} "  # noqa: S608
-            f"JOIN search_searchentry e ON e.page_id = {FTS_TABLE}.rowid"
-        )
-        count_args = [expression]
+        match_from = f" FROM {FTS_TABLE} JOIN search_searchentry e ON e.page_id = {FTS_TABLE}.rowid"
+        match_args = [expression]
         order = "score DESC, e.page_id DESC"
     if params.sort == NEWEST:
         order = order_newest or "e.date IS NULL, e.date DESC, e.page_id DESC"
     clause = (" WHERE " + " AND ".join(where)) if where else ""
+    return select + clause, sql_args + args, match_from + clause, match_args + args, order
+
+
+def count(params: SearchParams, cap: int | None = None) -> int:
+    """Matches of ``params``, counted up to ``cap`` + 1 (all of them without a cap)."""
+    if not params.runnable:
+        return 0
+    _, _, match, match_args, _ = _statements(params)
+    if cap is None:
+        sql = f"SELECT COUNT(*){match}"  # noqa: S608 - constant fragments only
+    else:
+        sql = f"SELECT COUNT(*) FROM (SELECT 1{match} LIMIT {int(cap) + 1}) capped"  # noqa: S608
     with connection.cursor() as cursor:
-        if is_postgres():
-            # One pass: the page and the total together (a query matching most of the
-            # archive costs a full scan; counting separately doubled it).
-            cursor.execute(
-                select.replace(" FROM ", ", COUNT(*) OVER () AS total FROM ", 1)
-                + f"{clause} ORDER BY {order} LIMIT %s OFFSET %s",
-                sql_args + args + [params.page_size, params.offset],
-            )
-            rows = cursor.fetchall()
-            if rows:
-                results.total = rows[0][2]
-                rows = [row[:2] for row in rows]
-            elif params.offset:  # past the end: the total still counts
-                cursor.execute(count_sql + clause, count_args + args)
-                results.total = cursor.fetchone()[0]
-            if not rows:
-                return results
-        else:
-            cursor.execute(count_sql + clause, count_args + args)
-            results.total = cursor.fetchone()[0]
-            if results.total == 0:
-                return results
-            if params.offset >= results.total:
-                return results
-            cursor.execute(
-                f"{select}{clause} ORDER BY {order} LIMIT %s OFFSET %s",
-                sql_args + args + [params.page_size, params.offset],
-            )
-            rows = cursor.fetchall()
+        cursor.execute(sql, match_args)
+        return cursor.fetchone()[0]
+
+
+def search(params: SearchParams) -> Results:
+    results = Results(page=params.page, page_size=params.page_size)
+    query = params.query
+    ranked, ranked_args, _, _, order = _statements(params)
+    # The total is exact up to TOTAL_CAP: counting all 90,000 matches of a common word
+    # costs more than ranking the page (Elasticsearch: track_total_hits, the same cap).
+    found = count(params, cap=TOTAL_CAP)
+    results.total = min(found, TOTAL_CAP)
+    results.total_exact = found <= TOTAL_CAP
+    if results.total == 0 or params.offset >= results.total:
+        return results
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{ranked} ORDER BY {order} LIMIT %s OFFSET %s",
+            ranked_args + [params.page_size, params.offset],
+        )
+        rows = cursor.fetchall()
     entries = SearchEntry.objects.in_bulk([page_id for page_id, _ in rows])
     for page_id, score in rows:
         entry = entries.get(page_id)

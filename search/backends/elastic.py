@@ -22,7 +22,7 @@ from elasticsearch.helpers import scan, streaming_bulk
 from elasticsearch_dsl import Date, Document, Integer, Keyword, Object, Q, Text
 
 from ..items import Item
-from ..query import NEWEST, Hit, Results, SearchParams
+from ..query import NEWEST, TOTAL_CAP, Hit, Results, SearchParams
 from ..text import exact_and_folded, fold, normalize, snippet
 
 logger = logging.getLogger(__name__)
@@ -31,7 +31,9 @@ TEXT_FIELDS = {"title": 4, "lead": 2, "body": 1, "captions": 1, "authors": 2, "t
 EXACT_FIELDS = [f"{name}^{boost}" for name, boost in TEXT_FIELDS.items()]
 FOLDED_FIELDS = [f"{name}_folded^{boost}" for name, boost in TEXT_FIELDS.items()]
 MAX_WINDOW = 10_000  # index.max_result_window
-PHRASE_BOOST = 20.0
+# The whole query as a phrase must outrank any term score (a BM25 sum stays far below):
+# folded phrase +1000, exact phrase +500 more, like the database engine's tiers.
+PHRASE_BOOST = 1000.0
 RESCORE_WINDOW = 500  # hits that get the whole-query phrase boost
 BULK_CHUNK = 500  # documents per bulk request (about 8 MB of JSON)
 BULK_TIMEOUT = 120  # seconds per request while rebuilding
@@ -349,7 +351,8 @@ def build_search(params: SearchParams):
     elif len(query.terms) < 2:
         search = search.sort({"_score": "desc"}, {"date": {"order": "desc"}})
     # else: by score only (what rescoring allows); ties in index order.
-    search = search.extra(track_total_hits=True)
+    # Counted exactly up to TOTAL_CAP (then "more than"), as on the database engine.
+    search = search.extra(track_total_hits=TOTAL_CAP)
     return search.source(["display", "date", "kind"])
 
 
@@ -360,7 +363,9 @@ def search(params: SearchParams) -> Results:
     # The raw client: the answer is read as plain dicts (elasticsearch-dsl's hit wrappers and
     # date parsing cost more than the rest of the Python side of a query).
     response = client().search(index=alias(), body=body)
-    results.total = response["hits"]["total"]["value"]
+    total = response["hits"]["total"]
+    results.total = min(total["value"], TOTAL_CAP)
+    results.total_exact = total["relation"] == "eq" and total["value"] <= TOTAL_CAP
     if params.offset >= results.total or params.offset != start:
         results.hits = []
         return results

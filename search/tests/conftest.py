@@ -151,7 +151,11 @@ def corpus(django_db_setup, django_db_blocker):
                     calendar, "Hội nghị ký kết giao ước thi đua 2021", aware(2021, 3, 1, 8)
                 ),
             ]
-            ns.generated = generator.bulk_articles(archive, 300, seed=7)
+            # Without the party-congress topic: "Đại hội" fills its reports, and the folding
+            # tests look for the fixture (which has it nine times) on the first page.
+            ns.generated = generator.bulk_articles(
+                archive, 300, seed=7, topics=[t.key for t in generator.TOPICS if t.key != "dai-hoi"]
+            )
             service.rebuild("database")
             if os.environ.get("ELASTICSEARCH_URL"):
                 from django.test import override_settings
