@@ -6,7 +6,8 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
-        from django.db.models.signals import post_delete
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from .pagecache import invalidate_on_commit
@@ -14,6 +15,9 @@ class PortalConfig(AppConfig):
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(invalidate_on_commit, dispatch_uid=f"pagecache-{id(signal)}")
         post_delete.connect(self.page_deleted, dispatch_uid="pagecache-delete")
+        # A changed Site changes URLs, and portal.routing remembers Site lookups.
+        for signal in (post_save, post_delete):
+            signal.connect(invalidate_on_commit, sender=Site, dispatch_uid=f"site-{id(signal)}")
 
     @staticmethod
     def page_deleted(sender, instance, **kwargs):

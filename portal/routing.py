@@ -15,16 +15,26 @@ Wagtail's answer, it steps aside and Wagtail routes as usual:
 * a URL that is not exactly a page's path (RoutablePage sub-routes such as ical/, 404s);
 * an ancestor whose type overrides `route` (it could claim the child's slug);
 * aliases in the chain, or localisation (WAGTAIL_I18N_ENABLED).
+
+The Site lookup (another query with a join, on every request) is remembered in the
+shared cache under the page cache's generation, so publishing anything or saving a
+Site makes every app server look it up afresh.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404
+from django.http.request import split_domain_port
 from wagtail.models import Page, PageViewRestriction, Site
+
+from .pagecache import read_fresh
 
 ROUTE_ATTRIBUTE = "_wagtail_route_for_request"
 CHAIN_ATTRIBUTE = "_route_chain_ids"
+SITE_ATTRIBUTE = "_wagtail_site"  # where Site.find_for_request keeps its answer
+SITE_CACHE_SECONDS = 3600
 NOT_FOUND = object()  # the page exists but is not served (not live): Wagtail's 404
 
 
@@ -39,6 +49,25 @@ def _prefixes(url_path: str) -> list[str]:
     return ["/"] + ["/" + "/".join(parts[:end]) + "/" for end in range(1, len(parts) + 1)]
 
 
+def site_for_request(request):
+    """`Site.find_for_request`, remembered in the shared cache until the next publish
+    or change of a Site (both bump the page cache's generation), so a page request
+    costs a cache read instead of a query that joins the site's root page."""
+    if hasattr(request, SITE_ATTRIBUTE):
+        return getattr(request, SITE_ATTRIBUTE)
+    # get_host() has already been validated against ALLOWED_HOSTS (CommonMiddleware),
+    # so the keys stay few.
+    hostname, port = split_domain_port(request.get_host())[0], request.get_port()
+    key = f"portal:site:{hostname}:{port}"
+    generation, site = read_fresh(key)
+    if site is None:
+        site = Site.find_for_request(request)
+        if site is not None:
+            cache.set(key, (generation, site), SITE_CACHE_SECONDS)
+    setattr(request, SITE_ATTRIBUTE, site)
+    return site
+
+
 def fast_route(request, path: str):
     """Wagtail's RouteResult for `path`, or None to let Wagtail route it."""
     if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
@@ -46,7 +75,7 @@ def fast_route(request, path: str):
     components = [component for component in path.split("/") if component]
     if not components:
         return None  # the site root: Wagtail's route is one query already
-    site = Site.find_for_request(request)
+    site = site_for_request(request)
     if site is None:
         return None
     url_path = site.root_page.url_path + "/".join(components) + "/"
@@ -80,6 +109,7 @@ def serve(request, path):
     """Wagtail's serve view, routed by `fast_route` where it can."""
     from wagtail import views as wagtail_views  # it loads models: not at import time
 
+    site_for_request(request)  # Wagtail's own lookups then read request._wagtail_site
     if not hasattr(request, ROUTE_ATTRIBUTE):
         route = fast_route(request, path)
         if route is not None:

@@ -6,7 +6,7 @@ from urllib.parse import unquote
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 
 from news.models import EventIndexPage, NewsIndexPage
 from portal import routing
@@ -88,3 +88,23 @@ def test_an_alias_is_served_with_its_source_content(client, home, section):
     response = client.get(alias.url)
     assert response.status_code == 200
     assert "Bài gốc được dẫn lại" in response.content.decode()
+
+
+def test_the_site_lookup_is_remembered_until_a_site_changes(
+    client, section, django_capture_on_commit_callbacks
+):
+    article = publish_article(section, "Tin tức trong tỉnh")
+
+    def site_queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(article.url).status_code == 200
+        return sum('FROM "wagtailcore_site"' in q["sql"] for q in ctx.captured_queries)
+
+    site_queries()
+    assert site_queries() == 0
+    site = Site.objects.get(is_default_site=True)
+    site.site_name = "Cổng thông tin điện tử huyện"
+    with django_capture_on_commit_callbacks(execute=True):
+        site.save()
+    assert site_queries() >= 1  # ours, and Wagtail's site root paths, also cleared
+    assert site_queries() == 0

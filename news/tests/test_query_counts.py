@@ -11,7 +11,7 @@ from news.models import ArticlePage, EventIndexPage, NewsIndexPage
 
 pytestmark = pytest.mark.embedded
 
-MAX_QUERIES = {"home": 9, "section": 11, "article": 9, "events": 11}
+MAX_QUERIES = {"home": 8, "section": 10, "article": 8, "events": 10}
 
 
 @pytest.fixture
