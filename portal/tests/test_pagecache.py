@@ -94,9 +94,19 @@ def test_logged_in_editors_always_get_fresh_pages(client, admin_user, section):
     response = client.get(section.url)
     assert "X-Page-Cache" not in response
     assert "private" in response["Cache-Control"]
+    assert b"wagtail-userbar" in response.content
     # And what an editor sees is never stored for readers.
     client.logout()
     assert b"wagtail-userbar" not in client.get(section.url).content
+
+
+def test_a_renamed_session_cookie_is_still_an_editor(client, admin_user, section, settings):
+    settings.SESSION_COOKIE_NAME = "portal_session"
+    client.get(section.url)
+    client.force_login(admin_user)
+    response = client.get(section.url)
+    assert "X-Page-Cache" not in response
+    assert b"wagtail-userbar" in response.content
 
 
 def test_session_cookie_bypasses_the_cache(client, section):
