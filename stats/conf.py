@@ -32,6 +32,14 @@ DEFAULTS = {
     # After a Redis error this process uses the database store for this many seconds
     # before trying Redis again (a circuit breaker; no request waits on a dead Redis).
     "STATS_REDIS_RETRY_SECONDS": 5,
+    # A repeat beacon (same reader, same page) within this many seconds of the one this
+    # process last sent to Redis is answered from the process's memory, with the numbers
+    # Redis returned then; 0 = always ask Redis.
+    "STATS_LOCAL_SECONDS": 1.0,
+    # With Redis, counted views and visits reach the database in batches written by a
+    # per-process background thread this many seconds after the first pending one (and
+    # at worker exit); 0 = written in the request.
+    "STATS_FLUSH_SECONDS": 0.05,
     # How long one process trusts its page -> counter mapping (publish/unpublish/delete
     # clear it at once in the process that makes the change).
     "STATS_PAGE_CACHE_SECONDS": 10,
@@ -69,6 +77,8 @@ class StatsConf:
     redis_prefix: str
     redis_socket_timeout: float
     redis_retry_seconds: float
+    local_seconds: float
+    flush_seconds: float
     page_cache_seconds: float
     trusted_proxy_count: int
     reader_cookie: str

@@ -6,7 +6,7 @@ import json
 import logging
 
 from django.http import HttpRequest, JsonResponse
-from django.utils.cache import add_never_cache_headers
+from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from redis.exceptions import RedisError
@@ -16,6 +16,14 @@ from .conf import conf
 from .services import readers
 
 logger = logging.getLogger(__name__)
+
+# What django.utils.cache.add_never_cache_headers sets, without parsing Cache-Control.
+NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def add_never_cache_headers(response: JsonResponse) -> None:
+    response.headers["Expires"] = http_date()
+    response.headers["Cache-Control"] = NEVER_CACHE
 
 
 def _error(status: int, error: str) -> JsonResponse:

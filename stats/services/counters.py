@@ -118,20 +118,21 @@ def count_view(
                 )
             ]
         )
-        _bump_day(target.hitcount_id, day)
+        bump_day(target.hitcount_id, day)
         hits = counter.values_list("hits", flat=True).get()
     return hits, count_visit() if new_visit else None
 
 
-def _bump_day(hitcount_id: int, day) -> None:
+def bump_day(hitcount_id: int, day, count: int = 1) -> None:
+    """+count on the page's row of the day (created by its first view)."""
     rows = DailyPageViews.objects.filter(hitcount_id=hitcount_id, day=day)
-    if rows.update(views=F("views") + 1):
+    if rows.update(views=F("views") + count):
         return
     try:
         with transaction.atomic():
-            DailyPageViews.objects.create(hitcount_id=hitcount_id, day=day, views=1)
+            DailyPageViews.objects.create(hitcount_id=hitcount_id, day=day, views=count)
     except IntegrityError:  # a concurrent first view of the day created it
-        rows.update(views=F("views") + 1)
+        rows.update(views=F("views") + count)
 
 
 def _ensure_site_counter() -> None:
@@ -144,30 +145,30 @@ def _ensure_site_counter() -> None:
         pass
 
 
-def _count_visit_once() -> int | None:
-    """+1 visit; the new total, or None when the counter row does not exist yet."""
+def _count_visit_once(count: int) -> int | None:
+    """+count visits; the new total, or None when the counter row does not exist yet."""
     if connection.vendor == "postgresql":
         site, c = _table(SiteCounter), _col
         # Identifiers from the model's metadata (quoted), the value a parameter.
-        sql = f"""UPDATE {site} SET {c(SiteCounter, "visits")} = {c(SiteCounter, "visits")} + 1
+        sql = f"""UPDATE {site} SET {c(SiteCounter, "visits")} = {c(SiteCounter, "visits")} + %s
 WHERE {c(SiteCounter, "id")} = %s
 RETURNING {c(SiteCounter, "visits_start")} + {c(SiteCounter, "visits")}"""  # noqa: S608
         with connection.cursor() as cursor:
-            cursor.execute(sql, [SITE_COUNTER_ID])
+            cursor.execute(sql, [count, SITE_COUNTER_ID])
             row = cursor.fetchone()
         return None if row is None else row[0]
     with transaction.atomic():
-        if not SiteCounter.objects.filter(pk=SITE_COUNTER_ID).update(visits=F("visits") + 1):
+        if not SiteCounter.objects.filter(pk=SITE_COUNTER_ID).update(visits=F("visits") + count):
             return None
         return visits_total()
 
 
-def count_visit() -> int:
-    """Add one visit; return the new "Đã truy cập" total as committed."""
-    total = _count_visit_once()
+def count_visit(count: int = 1) -> int:
+    """Add `count` visits; return the new "Đã truy cập" total as committed."""
+    total = _count_visit_once(count)
     if total is None:
         _ensure_site_counter()
-        total = _count_visit_once()
+        total = _count_visit_once(count)
     return total
 
 

@@ -1,20 +1,23 @@
 """The beacon: one call decides, counts and returns what the page should show.
 
-With Redis, a repeat reader of a page this process has seen costs one Lua call and no
-SQL; a counted view adds one SQL statement on PostgreSQL and one Lua call to raise the
-mirrors. While Redis fails, the beacon is decided by the database store instead
-(stores.active / stores.fallback): still counted, still exact in the database.
+With Redis, every beacon is one Lua call (none for a repeat this process answered less
+than STATS_LOCAL_SECONDS ago) and no SQL: Redis decides atomically and returns the fresh
+totals, and a counted view or visit is queued for the database (batch.py: written in
+batches by a background thread, and at process exit). While Redis fails, the beacon is
+decided by the database store instead (stores.active / stores.fallback) and written in
+the request: still counted, still exact in the database.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from django.http import HttpRequest
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from . import counters, readers, stores, targets
+from . import batch, counters, readers, stores, targets
 from .decisions import BeaconResult, Decision, Reason, Snapshot
 from .targets import Target
 from .widget import snapshot
@@ -59,6 +62,8 @@ def record_beacon(request: HttpRequest, reader: str | None, page_id: int | None)
         store = stores.fallback(exc)
         touch = store.touch(reader, None if staff else target, now)
 
+    if isinstance(store, stores.RedisStore):
+        return _decided_by_redis(request, store, reader, target, touch, staff, ip, user_agent, now)
     if target is not None and not staff and touch.first_view:
         return _count(request, store, reader, target, touch, ip=ip, user_agent=user_agent, now=now)
 
@@ -75,6 +80,50 @@ def record_beacon(request: HttpRequest, reader: str | None, page_id: int | None)
     _publish(store, **publish)
 
     if target is None:
+        decision = Decision.no(Reason.NO_PAGE)
+    elif staff:
+        decision = Decision.no(Reason.STAFF)
+    else:
+        decision = Decision.no(Reason.REPEAT)
+    return BeaconResult(decision, views, Snapshot(touch.online, visits), touch.new_visit)
+
+
+def _decided_by_redis(
+    request, store, reader, target, touch, staff, ip, user_agent, now
+) -> BeaconResult:
+    """Redis made the decision and counted the mirrors; the database gets it from the
+    queue (batch.record)."""
+    counted = target is not None and not staff and bool(touch.first_view)
+    if counted or touch.new_visit:
+        view = None
+        if counted:
+            user = request.user if request.user.is_authenticated else None
+            view = batch.View(target, reader, ip, user_agent, getattr(user, "pk", None), now)
+        try:
+            batch.record(view, touch.new_visit)
+        except Exception:
+            if counted:
+                _forget(store, reader, target)
+            raise
+    views, visits = touch.views, touch.visits
+    publish: dict = {}
+    # A mirror missing in Redis (flushed or restarted): the database's total plus what
+    # this process has queued, read in that order (a batch written in between is then
+    # missed, never counted twice); later batches raise the mirror to the database's.
+    if visits is None:
+        visits = publish["visits"] = counters.visits_total() + batch.writer.pending_visits()
+    if target is not None and (views is None or views < 0):
+        views = targets.current_hits(target)
+        if views is not None:
+            views += batch.writer.pending(target.page_id)
+            publish["views"] = {target.page_id: views}
+    _publish(store, **publish)
+    touched = None if staff else target
+    store.remember(reader, touched, now, replace(touch, views=views, visits=visits))
+
+    if counted:
+        decision = Decision.yes()
+    elif target is None:
         decision = Decision.no(Reason.NO_PAGE)
     elif staff:
         decision = Decision.no(Reason.STAFF)

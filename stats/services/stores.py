@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -27,6 +27,7 @@ from stats.conf import conf
 from stats.models import SITE_COUNTER_ID, ReaderMark, SiteCounter, Visitor
 
 from .targets import Target
+from .wire import ScriptCaller
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class Touch:
     online: int
     visits: int | None  # the total, when the store knows it
     views: int | None = None  # the page's total, when the store knows it
+    local: bool = False  # answered from this process's memory (RedisStore.remember)
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,9 @@ class Numbers:
 # ARGV: 1 now (s), 2 online cutoff (s), 3 reader, 4 idle gap (s), 5 view window (s).
 # Values are timestamps from the app, not Redis's clock, so the windows follow the
 # app's time (and time travel in tests); key expiry only collects garbage.
+# A new visit and a first view also add 1 to the mirrors when they exist, so the reply
+# carries the fresh totals; the durable +1 reaches the database from the app (batch.py).
+# A missing mirror (after a flush) stays missing: the app seeds it from the database.
 _TOUCH = """
 local now = tonumber(ARGV[1])
 redis.call('ZADD', KEYS[1], now, ARGV[3])
@@ -63,21 +68,28 @@ local last = tonumber(redis.call('GET', KEYS[2]))
 local new_visit = 0
 if (not last) or (now - last >= gap) then new_visit = 1 end
 redis.call('SET', KEYS[2], ARGV[1], 'EX', math.ceil(gap) + 60)
+local visits = redis.call('GET', KEYS[3])
+if new_visit == 1 and visits then visits = redis.call('INCR', KEYS[3]) end
 local first_view = -1
 local views = false
 if #KEYS >= 5 then
   local window = tonumber(ARGV[5])
   local counted = tonumber(redis.call('GET', KEYS[4]))
+  views = redis.call('GET', KEYS[5])
   if (not counted) or (now - counted >= window) then
     redis.call('SET', KEYS[4], ARGV[1], 'EX', math.ceil(window) + 60)
     first_view = 1
+    if views and tonumber(views) >= 0 then
+      views = redis.call('INCR', KEYS[5])
+    else
+      views = false
+    end
   else
     first_view = 0
   end
-  views = redis.call('GET', KEYS[5])
 end
 local online = redis.call('ZCOUNT', KEYS[1], ARGV[2], '+inf')
-return {new_visit, first_view, online, redis.call('GET', KEYS[3]), views}
+return {new_visit, first_view, online, visits, views}
 """
 
 # Raise mirrors of totals to the values read back from the database, unless already
@@ -100,6 +112,8 @@ return 1
 
 # Page views mirrors are refreshed from the database at least this often.
 VIEWS_MIRROR_SECONDS = 3600
+# Most entries a process keeps of the beacons it answered in the last second.
+RECENT_LIMIT = 20_000
 
 
 class RedisStore:
@@ -117,8 +131,16 @@ class RedisStore:
             retry=Retry(NoBackoff(), 0),
         )
         self.prefix = prefix
-        self._touch = self.client.register_script(_TOUCH)
         self._raise = self.client.register_script(_RAISE)
+        # The beacon's one round trip: a plain-socket caller, or redis-py for TLS/sockets.
+        self._touch = ScriptCaller.for_url(url, _TOUCH, timeout)
+        if self._touch is None:
+            script = self.client.register_script(_TOUCH)
+            self._touch = lambda keys, args: script(keys=keys, args=args)
+        self._online_key = self._key("online").encode()
+        self._visits_key = self.visits_key.encode()
+        # (reader, page id or None) -> (timestamp, what a repeat beacon answers): see touch.
+        self._recent: dict[tuple[str, int | None], tuple[float, Touch]] = {}
 
     def _key(self, *parts: object) -> str:
         return self.prefix + ":".join(str(part) for part in parts)
@@ -131,19 +153,34 @@ class RedisStore:
         return self._key("views", page_id)
 
     def touch(self, reader: str, target: Target | None, now: datetime) -> Touch:
+        """Presence, visit and "already counted" decision: one Lua call, atomic in Redis.
+
+        A beacon of the same reader for the same page that this process decided less
+        than STATS_LOCAL_SECONDS ago is a repeat without asking Redis (the view window
+        and the idle gap are far longer), answered with the numbers Redis returned then.
+        """
         settings = conf()
-        keys = [self._key("online"), self._key("visitor", reader), self.visits_key]
-        if target is not None:
-            keys += [self._key("seen", target.page_id, reader), self.views_key(target.page_id)]
         ts = now.timestamp()
+        page_id = None if target is None else target.page_id
+        fresh = settings.local_seconds
+        if fresh > 0:
+            recent = self._recent.get((reader, page_id))
+            if recent is not None and recent[0] <= ts < recent[0] + fresh:
+                return recent[1]
+        keys = [self._online_key, self._key("visitor", reader).encode(), self._visits_key]
+        if target is not None:
+            keys += [
+                self._key("seen", page_id, reader).encode(),
+                self.views_key(page_id).encode(),
+            ]
         args = [
-            repr(ts),
-            repr(ts - settings.online_window.total_seconds()),
-            reader,
-            settings.visit_idle_gap.total_seconds(),
-            settings.view_window.total_seconds(),
+            repr(ts).encode(),
+            repr(ts - settings.online_window.total_seconds()).encode(),
+            reader.encode(),
+            repr(settings.visit_idle_gap.total_seconds()).encode(),
+            repr(settings.view_window.total_seconds()).encode(),
         ]
-        new_visit, first_view, online, visits, views = self._touch(keys=keys, args=args)
+        new_visit, first_view, online, visits, views = self._touch(keys, args)
         return Touch(
             new_visit=bool(new_visit),
             first_view=None if first_view < 0 else bool(first_view),
@@ -152,8 +189,26 @@ class RedisStore:
             views=None if views is None else int(views),
         )
 
+    def remember(self, reader: str, target: Target | None, now: datetime, touch: Touch) -> None:
+        """Keep the answer for a repeat of this beacon (see touch); `touch` carries the
+        numbers as finally shown (mirrors filled in)."""
+        if conf().local_seconds <= 0 or touch.local:
+            return  # an answer from memory is never renewed: Redis is asked again
+        if len(self._recent) >= RECENT_LIMIT:  # bounded: entries live a second
+            self._recent.clear()
+        first_view = None if target is None else False
+        repeat = replace(touch, new_visit=False, first_view=first_view, local=True)
+        self._recent[(reader, None if target is None else target.page_id)] = (
+            now.timestamp(),
+            repeat,
+        )
+
+    def forget_recent(self) -> None:
+        self._recent.clear()
+
     def forget_view(self, reader: str, target: Target) -> None:
         """Undo a mark whose count could not be written, so the next beacon counts."""
+        self._recent.pop((reader, target.page_id), None)
         self.client.delete(self._key("seen", target.page_id, reader))
 
     def numbers(
@@ -182,6 +237,7 @@ class RedisStore:
         self._raise(keys=keys, args=args)
 
     def replace_visits(self, total: int) -> None:
+        self._recent.clear()
         self.client.set(self.visits_key, total)
 
 

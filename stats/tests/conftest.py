@@ -2,13 +2,14 @@
 
 import json
 import os
+import time
 import uuid
 
 import pytest
 from django.core.servers.basehttp import WSGIServer
 
 from stats.conf import conf
-from stats.services import popular, readers, stores, targets
+from stats.services import batch, popular, readers, stores, targets
 
 # The live server's listen backlog (Django's default is 10) would drop part of 50
 # simultaneous connections before the server sees them; the concurrency tests need 50.
@@ -82,6 +83,25 @@ def _fresh_state():
     targets.cache.forget()
     popular.local.clear()
     yield
+    # The flusher thread closes its database connection (the test database is dropped
+    # at the end); whatever a test left queued is not written into the next test.
+    batch.writer.stop(discard=True)
     stores.reset()
     targets.cache.forget()
     popular.local.clear()
+
+
+def wait_for(read, expected, timeout: float = 30.0):
+    """Poll `read()` until it returns `expected` or `timeout` passes; return the last
+    value (counted views reach the database in batches a few tens of ms later)."""
+    deadline = time.monotonic() + timeout
+    value = read()
+    while value != expected and time.monotonic() < deadline:
+        time.sleep(0.02)
+        value = read()
+    return value
+
+
+def writes_done(timeout: float = 30.0) -> None:
+    """Wait until this process has nothing queued and no batch being written."""
+    assert wait_for(batch.writer.idle, True, timeout), "queued views not written in time"

@@ -81,9 +81,11 @@ def redis_server(port: int, workdir: Path) -> Process:
     return Process(args, dict(os.environ), "redis-server", ready)
 
 
-def gunicorn(port: int, database_url: str, redis_url: str | None) -> Process:
+def gunicorn(
+    port: int, database_url: str, redis_url: str | None, settings: str = "portal.settings.test"
+) -> Process:
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
-    env.update(DJANGO_SETTINGS_MODULE="portal.settings.test", DATABASE_URL=database_url)
+    env.update(DJANGO_SETTINGS_MODULE=settings, DATABASE_URL=database_url)
     if redis_url:
         env["REDIS_URL"] = redis_url
     args = [str(GUNICORN), "--workers", "2", "--worker-class", "sync"]

@@ -1,16 +1,20 @@
-"""The cheap paths: a repeat beacon without SQL on Redis, a counted view in one
-statement on PostgreSQL, a page render with one stats read, and the database fallback
-while Redis is unreachable."""
+"""The cheap paths: a repeat beacon without SQL on Redis (and without Redis within
+STATS_LOCAL_SECONDS), a counted view without SQL in the request (written behind), a page
+render with one stats read, and the database fallback while Redis is unreachable."""
+
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from hitcount.models import Hit, HitCount
 
 from stats.models import DailyPageViews, SiteCounter
 from stats.services import stores
 
-from .conftest import post_beacon
+from .conftest import post_beacon, wait_for, writes_done
 from .procs import free_port
 
 pytestmark = pytest.mark.django_db
@@ -46,23 +50,59 @@ def test_repeat_beacon_needs_no_sql_with_redis(
     }
 
 
-def test_counted_view_is_one_statement_on_postgresql(
+@pytest.mark.parametrize("local_seconds", [1.0, 0])
+def test_repeat_beacon_asks_redis_once_the_local_answer_is_older(
+    client, redis_store, cached_lists, article, settings, local_seconds
+):
+    """Without the per-process answer (STATS_LOCAL_SECONDS = 0, or a second later) the
+    repeat is decided by the Lua call; with it, Redis is not asked at all."""
+    settings.STATS_LOCAL_SECONDS = local_seconds
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        assert post_beacon(client, article.pk, reader(1)).json()["reason"] == "counted"
+        redis_store.client.delete(redis_store._key("seen", article.pk, reader(1)))
+        # Redis forgot the mark: only the process's own answer can still say "repeat".
+        expected = "repeat" if local_seconds else "counted"
+        assert post_beacon(client, article.pk, reader(1)).json()["reason"] == expected
+        clock.shift(timedelta(seconds=1))
+        # A second later Redis decides again: it has no mark only if it was not re-set.
+        later = "counted" if local_seconds else "repeat"
+        assert post_beacon(client, article.pk, reader(1)).json()["reason"] == later
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_counted_view_runs_no_sql_in_the_request_with_redis(
     client, redis_store, cached_lists, article, django_assert_num_queries
 ):
-    assert connection.vendor == "postgresql", "this test needs PostgreSQL"
-    post_beacon(client, article.pk, reader(1))  # creates the counter and the site row
-    with django_assert_num_queries(1):
+    """Redis decides and counts; the database gets the view from the queue."""
+    assert post_beacon(client, article.pk, reader(1)).json()["reason"] == "counted"
+    with django_assert_num_queries(0):
         response = post_beacon(client, article.pk, reader(2))  # a new view and a new visit
-    assert response.json()["reason"] == "counted"
-    assert response.json()["views"] == 163 and response.json()["visits"] == 2
+    assert response.json() | {"online": None} == {
+        "counted": True,
+        "reason": "counted",
+        "views": 163,
+        "online": None,
+        "visits": 2,
+    }
     counter = HitCount.objects.get(object_pk=article.pk)
-    assert counter.hits == 163
+    assert wait_for(lambda: HitCount.objects.get(pk=counter.pk).hits, 163) == 163
+    writes_done()
     assert sorted(Hit.objects.filter(hitcount=counter).values_list("session", flat=True)) == [
         reader(1),
         reader(2),
     ]
     assert DailyPageViews.objects.get(hitcount=counter).views == 2
     assert SiteCounter.objects.get().visits == 2
+
+
+def test_a_flushed_script_cache_is_reloaded(client, redis_store, cached_lists, article):
+    """After SCRIPT FLUSH (or a Redis restart) the Lua script is sent again (NOSCRIPT)."""
+    assert post_beacon(client, article.pk, reader(1)).json()["reason"] == "counted"
+    redis_store.client.script_flush()
+    assert post_beacon(client, article.pk, reader(2)).json()["reason"] == "counted"
+    assert post_beacon(client, article.pk, reader(3)).json()["reason"] == "counted"
+    assert HitCount.objects.get(object_pk=article.pk).hits == 164
 
 
 @pytest.mark.embedded

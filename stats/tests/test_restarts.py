@@ -1,14 +1,16 @@
 """Totals survive restarts: of the app processes (gunicorn, 2 workers) and of Redis
 (a flush and a real restart), on PostgreSQL + Redis and on the embedded default."""
 
-import re
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
+from hitcount.models import Hit, HitCount
 
-from .live import beacon
+from stats.models import DailyPageViews, SiteCounter
+
+from .conftest import wait_for
+from .live import beacon, views, widget
 from .procs import free_port, gunicorn, manage, redis_server
 
 
@@ -16,18 +18,55 @@ def reader(n: int) -> str:
     return f"{n:032x}"
 
 
-def widget(base_url: str, path: str = "/") -> tuple[int, int]:
-    with urllib.request.urlopen(base_url + path, timeout=30) as response:  # noqa: S310
-        html = response.read().decode()
-    online = re.search(r"data-stats-online>([\d.]+)<", html).group(1)
-    visits = re.search(r"data-stats-visits>([\d.]+)<", html).group(1)
-    return int(online.replace(".", "")), int(visits.replace(".", ""))
+def totals(page) -> tuple[int, int]:
+    """(the page's views, the visits counted) as committed in the database."""
+    hits = HitCount.objects.filter(object_pk=page.pk).values_list("hits", flat=True).first()
+    return hits, SiteCounter.objects.values_list("visits", flat=True).first() or 0
 
 
-def views(base_url: str, path: str) -> int:
-    with urllib.request.urlopen(base_url + path, timeout=30) as response:  # noqa: S310
-        html = response.read().decode()
-    return int(re.search(r'data-stats-page="\d+">([\d.]+)<', html).group(1).replace(".", ""))
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_graceful_stop_writes_the_queue_even_after_a_redis_flush(
+    imported_article, tmp_path, redis_url
+):
+    """Queued views live in the app process until written: a Redis FLUSHALL does not
+    touch them, and stopping gunicorn (SIGTERM) writes them before the workers exit.
+    STATS_FLUSH_SECONDS is an hour here, so nothing is written before the stop."""
+    assert connection.vendor == "postgresql", "this test needs PostgreSQL"
+    database_url = "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**connection.settings_dict)
+    redis_port = free_port()
+    redis = redis_server(redis_port, tmp_path).start()
+    app = gunicorn(
+        free_port(),
+        database_url,
+        f"redis://127.0.0.1:{redis_port}/0",
+        settings="stats.tests.settings_slow_flush",
+    )
+    try:
+        app.start()
+        page, url = imported_article.pk, imported_article.url
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(lambda n: beacon(app.url, page, reader(n)), range(30)))
+        assert [body["reason"] for _, body in results] == ["counted"] * 30
+        assert beacon(app.url, page, reader(3))[1]["reason"] == "repeat"
+        assert max(body["views"] for _, body in results) <= 191
+        assert totals(imported_article) == (161, 0)  # queued, not written yet
+        assert Hit.objects.count() == 0
+
+        import redis as redis_lib
+
+        redis_lib.Redis(port=redis_port).flushall()
+        app.stop()  # SIGTERM: each worker writes its queue at exit
+        assert totals(imported_article) == (191, 30)
+        assert Hit.objects.count() == 30
+        assert Hit.objects.values("session").distinct().count() == 30
+        assert sum(DailyPageViews.objects.values_list("views", flat=True)) == 30
+
+        app.start()
+        assert views(app.url, url) == 191
+        assert widget(app.url) == (0, 30)
+    finally:
+        app.stop()
+        redis.stop()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -47,7 +86,10 @@ def test_totals_survive_app_and_redis_restarts(imported_article, tmp_path, redis
         with ThreadPoolExecutor(max_workers=8) as pool:
             results = list(pool.map(lambda n: beacon(base, page, reader(n)), range(40)))
         assert all(body["reason"] == "counted" for _, body in results)
-        assert views(base, url) == 201
+        # The workers write their queues within STATS_FLUSH_SECONDS; every batch raises
+        # the Redis mirrors to the database's totals, so the page shows them then.
+        assert wait_for(lambda: totals(imported_article), (201, 40)) == (201, 40)
+        assert wait_for(lambda: views(base, url), 201) == 201
         assert widget(base) == (40, 40)
 
         app.restart()
@@ -62,6 +104,7 @@ def test_totals_survive_app_and_redis_restarts(imported_article, tmp_path, redis
         assert views(base, url) == 201
         assert beacon(base, page, reader(100))[1]["visits"] == 41
         assert views(base, url) == 202
+        assert wait_for(lambda: totals(imported_article), (202, 41)) == (202, 41)
 
         # A real restart of redis-server (no persistence configured).
         redis.restart()
@@ -69,6 +112,7 @@ def test_totals_survive_app_and_redis_restarts(imported_article, tmp_path, redis
         status, body = beacon(base, page, reader(101))
         assert (status, body["views"], body["visits"], body["online"]) == (200, 203, 42, 1)
         app.restart()
+        assert totals(imported_article) == (203, 42)
         assert views(base, url) == 203
         assert widget(base)[1] == 42
     finally:

@@ -1,0 +1,348 @@
+"""Write-behind of counted views and visits, when Redis decides them.
+
+Redis decides each beacon atomically (stores.RedisStore.touch) and answers with the
+fresh totals; the durable record (django-hitcount's Hit row and HitCount total, the
+day's row for "Đọc nhiều nhất", "Đã truy cập") is queued in the process and written by
+a background thread STATS_FLUSH_SECONDS (0.05) after the first queued entry, in one
+transaction: one multi-row INSERT of the Hit rows and one F() UPDATE per counter, per
+day row and for the visits total (never read-modify-write). A flush also runs when the
+process exits normally (atexit: a gunicorn worker stopped, restarted or recycled with
+SIGTERM/SIGQUIT/SIGINT, or `max_requests`), so a graceful restart loses nothing; a
+Redis flush or restart loses nothing either, since the queue lives here and the
+database holds everything already written.
+
+The one loss window: a process killed without running its exit handlers (SIGKILL, an
+OOM kill, a gunicorn worker timeout, a machine crash) loses its queue, at most the
+views and visits of its last STATS_FLUSH_SECONDS (plus a batch whose write failed and
+is being retried while the database is down).
+
+A beacon handled inside a database transaction (the Django test client in a
+TestCase-style test, or any caller in `atomic()`) is written at once in that
+transaction instead, with the same code.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import logging
+import os
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import close_old_connections, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from hitcount.models import Hit, HitCount
+from redis.exceptions import RedisError
+
+from stats.conf import conf
+from stats.models import SITE_COUNTER_ID, DailyPageViews, SiteCounter
+
+from . import counters, stores, targets
+
+logger = logging.getLogger(__name__)
+
+# Rows per INSERT statement (SQLite allows 32,766 parameters per statement).
+INSERT_CHUNK = 500
+# While the database fails, a batch is retried after this many seconds.
+RETRY_SECONDS = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """One counted view, as the request saw it."""
+
+    target: targets.Target
+    reader: str
+    ip: str
+    user_agent: str
+    user_id: int | None
+    at: datetime
+
+
+def _insert_hits(rows: list[tuple]) -> None:
+    """One multi-row INSERT per INSERT_CHUNK rows; `created` is the request's time
+    (Hit.created is auto_now_add, which bulk_create would overwrite)."""
+    quote = connection.ops.quote_name
+    columns = ["created", "ip", "session", "user_agent", "user", "hitcount"]
+    names = ", ".join(quote(Hit._meta.get_field(name).column) for name in columns)
+    table = quote(Hit._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_CHUNK):
+            chunk = rows[start : start + INSERT_CHUNK]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
+            params = [value for row in chunk for value in row]
+            # Identifiers from the model's metadata (quoted); every value is a parameter.
+            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values}", params)  # noqa: S608
+
+
+@functools.cache
+def _postgresql_sql() -> str:
+    # Identifiers come from the models' metadata (quoted); every value is a parameter.
+    q = connection.ops.quote_name
+
+    def t(model):
+        return q(model._meta.db_table)
+
+    def c(model, field):
+        return q(model._meta.get_field(field).column)
+
+    hc, hit, day, site = t(HitCount), t(Hit), t(DailyPageViews), t(SiteCounter)
+    return f"""
+WITH v AS (
+  SELECT * FROM unnest(%(hitcount)s::bigint[], %(page)s::bigint[], %(at)s::timestamptz[],
+                       %(ip)s::text[], %(reader)s::text[], %(agent)s::text[],
+                       %(user)s::bigint[], %(day)s::date[])
+    AS v(hitcount, page, at, ip, reader, agent, usr, day)
+), hc AS (
+  UPDATE {hc} SET {c(HitCount, "hits")} = {hc}.{c(HitCount, "hits")} + g.n,
+                  {c(HitCount, "modified")} = g.last
+  FROM (SELECT hitcount, page, count(*) AS n, max(at) AS last FROM v
+        GROUP BY hitcount, page ORDER BY hitcount) g
+  WHERE {hc}.{c(HitCount, "id")} = g.hitcount AND {hc}.{c(HitCount, "object_pk")} = g.page
+  RETURNING {hc}.{c(HitCount, "id")} AS id, {hc}.{c(HitCount, "object_pk")} AS page,
+            {hc}.{c(HitCount, "hits")} AS hits
+), hit AS (
+  INSERT INTO {hit} ({c(Hit, "created")}, {c(Hit, "ip")}, {c(Hit, "session")},
+                     {c(Hit, "user_agent")}, {c(Hit, "user")}, {c(Hit, "hitcount")})
+  SELECT v.at, v.ip, v.reader, v.agent, v.usr, v.hitcount FROM v JOIN hc ON hc.id = v.hitcount
+), day AS (
+  INSERT INTO {day} ({c(DailyPageViews, "hitcount")}, {c(DailyPageViews, "day")},
+                     {c(DailyPageViews, "views")})
+  SELECT v.hitcount, v.day, count(*) FROM v JOIN hc ON hc.id = v.hitcount
+  GROUP BY v.hitcount, v.day
+  ON CONFLICT ({c(DailyPageViews, "hitcount")}, {c(DailyPageViews, "day")})
+  DO UPDATE SET {c(DailyPageViews, "views")} = {day}.{c(DailyPageViews, "views")}
+                                               + EXCLUDED.{c(DailyPageViews, "views")}
+), visit AS (
+  UPDATE {site} SET {c(SiteCounter, "visits")} = {c(SiteCounter, "visits")} + %(visits)s
+  WHERE {c(SiteCounter, "id")} = %(site)s AND %(visits)s > 0
+  RETURNING {c(SiteCounter, "visits_start")} + {c(SiteCounter, "visits")} AS total
+)
+SELECT page, hits, NULL FROM hc UNION ALL SELECT NULL, NULL, total FROM visit
+"""  # noqa: S608
+
+
+def _write_postgresql(views: list[View], visits: int) -> tuple[dict[int, int], int | None]:
+    """The whole batch in one statement (atomic on its own): the counters' F()-style
+    increments, the Hit rows, the day rows (upsert) and the visits total."""
+    params = {
+        "hitcount": [v.target.hitcount_id for v in views],
+        "page": [v.target.page_id for v in views],
+        "at": [v.at for v in views],
+        "ip": [v.ip for v in views],
+        "reader": [v.reader for v in views],
+        "agent": [v.user_agent[:255] for v in views],
+        "user": [v.user_id for v in views],
+        "day": [timezone.localdate(v.at) for v in views],
+        "visits": visits,
+        "site": SITE_COUNTER_ID,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_postgresql_sql(), params)
+        rows = cursor.fetchall()
+    totals = {int(page): hits for page, hits, _ in rows if page is not None}
+    total = next((row[2] for row in rows if row[2] is not None), None)
+    if visits and total is None:  # no counter row yet (first visit ever)
+        total = counters.count_visit(visits)
+    return totals, total
+
+
+def write(views: list[View], visits: int) -> tuple[dict[int, int], int | None]:
+    """Record views and visits in one transaction; return the committed totals:
+    ({page id: views}, "Đã truy cập" or None when no visit was written)."""
+    if connection.vendor == "postgresql":
+        totals, total = _write_postgresql(views, visits)
+        missed = [view for view in views if view.target.page_id not in totals]
+        if not missed:
+            return totals, total
+        # A counter deleted since the request looked it up: the generic path finds it.
+        more, _ = _write_generic(missed, 0)
+        return totals | more, total
+    return _write_generic(views, visits)
+
+
+def _write_generic(views: list[View], visits: int) -> tuple[dict[int, int], int | None]:
+    with transaction.atomic():
+        groups: dict[targets.Target, list[View]] = {}
+        for view in views:
+            groups.setdefault(view.target, []).append(view)
+        rows, days, written = [], Counter(), {}
+        # Counters in id order: concurrent flushes lock the rows in the same order.
+        for target, group in sorted(groups.items(), key=lambda item: item[0].hitcount_id):
+            counter = _increment(target, len(group), max(view.at for view in group))
+            if counter is None:
+                logger.warning("stats: page %s is gone; %d views dropped", target, len(group))
+                continue
+            written[target.page_id] = counter
+            for view in group:
+                rows.append(
+                    (view.at, view.ip, view.reader, view.user_agent[:255], view.user_id, counter)
+                )
+                days[(counter, timezone.localdate(view.at))] += 1
+        if rows:
+            _insert_hits(rows)
+        for (counter, day), count in sorted(days.items()):
+            counters.bump_day(counter, day, count)
+        total = counters.count_visit(visits) if visits else None
+        hits = dict(HitCount.objects.filter(pk__in=written.values()).values_list("pk", "hits"))
+    return {page: hits[counter] for page, counter in written.items()}, total
+
+
+def _increment(target: targets.Target, count: int, at: datetime) -> int | None:
+    """+count on the page's counter (F() update); the counter id, or None if the page is
+    gone. A counter deleted since the request looked it up is looked up again."""
+    rows = HitCount.objects.filter(pk=target.hitcount_id, object_pk=target.page_id)
+    if rows.update(hits=F("hits") + count, modified=at):
+        return target.hitcount_id
+    targets.cache.forget(target.page_id)
+    fresh = targets.find(target.page_id)
+    if fresh is None:
+        return None
+    HitCount.objects.filter(pk=fresh.hitcount_id).update(hits=F("hits") + count, modified=at)
+    return fresh.hitcount_id
+
+
+def publish(totals: dict[int, int], visits: int | None) -> None:
+    """Raise the Redis mirrors to the committed totals (they only grow, so this never
+    lowers a mirror that Redis already counted further)."""
+    store = stores.active()
+    if (not totals and visits is None) or not isinstance(store, stores.RedisStore):
+        return
+    try:
+        store.publish(visits=visits, views=totals)
+    except RedisError as exc:
+        stores.fallback(exc)
+
+
+class Writer:
+    """The queue of one process and its background flusher."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # the queue
+        self._flush_lock = threading.Lock()  # one write at a time
+        self._views: list[View] = []
+        self._visits = 0
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._pid: int | None = None
+        self._thread: threading.Thread | None = None
+
+    def add(self, view: View | None, visit: bool) -> None:
+        with self._lock:
+            if view is not None:
+                self._views.append(view)
+            if visit:
+                self._visits += 1
+            if self._pid != os.getpid() or self._thread is None or not self._thread.is_alive():
+                self._start()
+        self._wake.set()
+
+    def _start(self) -> None:
+        if self._pid != os.getpid():  # first use in this process (gunicorn forks)
+            self._pid = os.getpid()
+            atexit.register(self.flush_at_exit)
+        self._thread = threading.Thread(target=self._run, name="stats-flusher", daemon=True)
+        self._thread.start()
+
+    def pending(self, page_id: int) -> int:
+        """Views of the page queued here and not yet written."""
+        with self._lock:
+            return sum(1 for view in self._views if view.target.page_id == page_id)
+
+    def pending_visits(self) -> int:
+        with self._lock:
+            return self._visits
+
+    def flush(self) -> int:
+        """Write everything queued (one transaction); return how many entries. On a
+        database error the entries go back to the queue and the error is raised."""
+        with self._flush_lock:
+            with self._lock:
+                views, visits = self._views, self._visits
+                self._views, self._visits = [], 0
+            if not views and not visits:
+                return 0
+            try:
+                totals, total = write(views, visits)
+            except BaseException:
+                with self._lock:
+                    self._views[:0] = views
+                    self._visits += visits
+                raise
+        publish(totals, total)
+        return len(views) + visits
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                self._wake.wait()
+                if self._stop.wait(conf().flush_seconds):
+                    break
+                self._wake.clear()
+                try:
+                    close_old_connections()
+                    self.flush()
+                except Exception:
+                    logger.exception("stats: writing counted views failed; retrying")
+                    connection.close()
+                    self._stop.wait(RETRY_SECONDS)
+                    self._wake.set()
+        finally:
+            connection.close()
+
+    def idle(self) -> bool:
+        """Nothing queued and no write running in this process."""
+        if self._flush_lock.locked():
+            return False
+        with self._lock:
+            return not self._views and not self._visits
+
+    def stop(self, *, discard: bool = False) -> None:
+        """Stop the flusher thread (it closes its database connection); the next
+        queued entry starts a new one. With discard, forget what is queued (tests)."""
+        thread = self._thread
+        if thread is not None and thread.is_alive():
+            self._stop.set()
+            self._wake.set()
+            thread.join(10)
+        self._thread = None
+        self._stop = threading.Event()
+        self._wake.clear()
+        if discard:
+            with self._lock:
+                self._views, self._visits = [], 0
+
+    def flush_at_exit(self) -> None:
+        if self._pid != os.getpid():
+            return
+        for attempt in range(3):
+            try:
+                written = self.flush()
+            except Exception:
+                logger.exception("stats: flush at exit failed (attempt %d)", attempt + 1)
+                connection.close()
+                time.sleep(0.5)
+                continue
+            if written:
+                logger.info("stats: wrote %d queued views and visits at exit", written)
+            return
+        with self._lock:
+            lost = len(self._views), self._visits
+        logger.error("stats: %d views and %d visits could not be written at exit", *lost)
+
+
+writer = Writer()
+
+
+def record(view: View | None, visit: bool) -> None:
+    """Queue a counted view and/or visit (or write it now inside a transaction)."""
+    if conf().flush_seconds <= 0 or connection.in_atomic_block:
+        totals, total = write([view] if view is not None else [], int(visit))
+        publish(totals, total)
+        return
+    writer.add(view, visit)
