@@ -35,6 +35,7 @@ class Zipf:
     """Draws from ``items`` with weight 1 / rank ** s (the first item is the commonest)."""
 
     def __init__(self, items, s: float = 1.0):
+        self.s = s
         self.items = list(items)
         self.cum = list(itertools.accumulate(1.0 / (r**s) for r in range(1, len(self.items) + 1)))
 
@@ -1081,6 +1082,30 @@ COMMUNES = Zipf(
 )
 PROVINCE_PICK = Zipf(PROVINCES, s=1.3)  # a provincial paper: its province first
 DISTRICT_PICK = Zipf(DISTRICTS, s=0.9)
+
+
+@dataclass
+class Names:
+    """The people and places articles draw from."""
+
+    people: Zipf = PEOPLE
+    communes: Zipf = COMMUNES
+    provinces: Zipf = PROVINCE_PICK
+    districts: Zipf = DISTRICT_PICK
+
+    def without(self, syllables) -> "Names":
+        """The same pools without any name containing one of ``syllables``."""
+        avoid = set(syllables)
+
+        def keep(pool: Zipf) -> Zipf:
+            return Zipf([n for n in pool.items if avoid.isdisjoint(n.split())], s=pool.s)
+
+        return Names(
+            *(keep(p) for p in (self.people, self.communes, self.provinces, self.districts))
+        )
+
+
+NAMES = Names()
 TOPIC_ZIPF = {
     t.key: (Zipf(t.subjects), Zipf(t.verbs), Zipf(t.objects, s=0.8), Zipf(t.facts)) for t in TOPICS
 }
@@ -1093,26 +1118,27 @@ def _upper_first(text: str) -> str:
 class Writer:
     """Sentences of one article: its topic's words plus the general ones."""
 
-    def __init__(self, rng: random.Random, topic: Topic):
+    def __init__(self, rng: random.Random, topic: Topic, names: Names = NAMES):
         self.rng = rng
+        self.names = names
         self.topic = topic
         self.subjects, self.verbs, self.objects, self.facts = TOPIC_ZIPF[topic.key]
         # An article keeps coming back to its own place, people and subject.
         self.place = self.any_place()
-        self.people = [PEOPLE(rng) for _ in range(3)]
+        self.people = [names.people(rng) for _ in range(3)]
         self.main_object = self.objects(rng)
 
     def any_place(self) -> str:
         r = self.rng.random()
         if r < 0.35:
-            return f"tỉnh {PROVINCE_PICK(self.rng)}"
+            return f"tỉnh {self.names.provinces(self.rng)}"
         if r < 0.75:
-            return f"huyện {DISTRICT_PICK(self.rng)}"
-        return f"xã {COMMUNES(self.rng)}"
+            return f"huyện {self.names.districts(self.rng)}"
+        return f"xã {self.names.communes(self.rng)}"
 
     def person(self) -> str:
         rng = self.rng
-        return rng.choice(self.people) if rng.random() < 0.7 else PEOPLE(rng)
+        return rng.choice(self.people) if rng.random() < 0.7 else self.names.people(rng)
 
     def obj(self) -> str:
         return self.main_object if self.rng.random() < 0.3 else self.objects(self.rng)
@@ -1132,7 +1158,7 @@ class Writer:
             place=self.place if rng.random() < 0.6 else self.any_place(),
             person=self.person(),
             object=self.obj(),
-            commune=COMMUNES(rng),
+            commune=self.names.communes(rng),
             year=rng.randint(2016, 2026),
             day=f"{rng.randint(1, 28)}/{rng.randint(1, 12)}",
             unit=UNITS(rng),
@@ -1210,12 +1236,14 @@ class Writer:
         return paragraphs, captions
 
 
-def article_fields(rng: random.Random, topics: list[Topic] | None = None) -> dict:
+def article_fields(
+    rng: random.Random, topics: list[Topic] | None = None, names: Names = NAMES
+) -> dict:
     if topics is None:
         topic = TOPICS[bisect.bisect(TOPIC_PICK, rng.random() * TOPIC_PICK[-1])]
     else:
         topic = rng.choice(topics)
-    writer = Writer(rng, topic)
+    writer = Writer(rng, topic, names)
     paragraphs, captions = writer.body()
     body = [
         {
@@ -1257,15 +1285,18 @@ def bulk_articles(
     since: datetime | None = None,
     sections: dict[str, NewsIndexPage] | None = None,
     topics: list[str] | None = None,
+    avoid: tuple[str, ...] = (),
 ) -> list[int]:
     """Insert ``count`` live articles; returns their page ids.
 
     Each goes under ``sections[topic.section]`` when given (``SECTIONS`` lists the names),
-    else under ``parent``. ``topics``: only these topic keys (default: all, weighted).
+    else under ``parent``. ``topics``: only these topic keys (default: all, weighted);
+    ``avoid``: no person or place name with one of these syllables.
     Dates are spread over the ten years from ``since`` (default 1 January 2016).
     """
     rng = random.Random(seed)  # noqa: S311 - reproducible text, not secrets
     chosen = None if topics is None else [t for t in TOPICS if t.key in topics]
+    pools = NAMES.without(avoid) if avoid else NAMES
     parents = {None: Page.objects.get(pk=parent.pk)}
     for name, page in (sections or {}).items():
         parents[name] = Page.objects.get(pk=page.pk)
@@ -1284,7 +1315,7 @@ def bulk_articles(
         pages, details = [], []
         for i in range(n):
             number = created + i
-            fields = article_fields(rng, chosen)
+            fields = article_fields(rng, chosen, pools)
             key = fields["topic"].section if fields["topic"].section in parents else None
             home = parents[key]
             published = since + timedelta(seconds=rng.randrange(span))

@@ -30,6 +30,10 @@ class SearchEntry(models.Model):
     text_folded = models.TextField(blank=True)
     exact_vector = SearchVectorField(null=True)
     folded_vector = SearchVectorField(null=True)
+    # Title (A) and lead (B) alone: small enough to stay in the row, so PostgreSQL can
+    # order a large match set by them without reading the big vectors (see database.py).
+    head_exact_vector = SearchVectorField(null=True)
+    head_folded_vector = SearchVectorField(null=True)
     stamp = models.CharField(max_length=300, blank=True)  # detects stale rows
 
     def __str__(self):

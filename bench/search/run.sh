@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Archive search benchmark: 100,000 generated articles on private PostgreSQL, Redis and
-# Elasticsearch (127.0.0.1 only), rebuild time and JSON-endpoint latency under gunicorn.
+# Archive search benchmark: 100,000 generated articles (search/corpus.py) on private
+# PostgreSQL, Redis and Elasticsearch (127.0.0.1 only), rebuild time and JSON-endpoint
+# latency under gunicorn for 50 queries in classes (names, places, phrases, quoted, common,
+# rare, filters, misses), with each query's exact match count.
 #
-#   bash bench/search/run.sh            # BENCH_ARTICLES=100000 by default
+#   flock /tmp/bench.lock bash bench/search/run.sh   # BENCH_ARTICLES=100000 by default
 #   BENCH_ARTICLES=2000 BENCH_ROUNDS=1 bash bench/search/run.sh   # a quick trial run
 # BENCH_ROUNDS: measured rounds of the 50 queries (after one warm-up round); BENCH_OUT:
 # where results go (written after each phase; a run cut by BENCH_TIMEOUT keeps them).

@@ -7,7 +7,10 @@ in production. Same query meaning as Elasticsearch:
   title weighing more than the text.
 """
 
+import queue
+import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 
@@ -33,7 +36,7 @@ def is_postgres() -> bool:
 def entry_for(item: Item) -> SearchEntry:
     title_exact, title_folded = exact_and_folded(item.title)
     text_exact, text_folded = exact_and_folded(item.search_text)
-    return SearchEntry(
+    entry = SearchEntry(
         page_id=item.page_id,
         kind=item.kind,
         title=item.title[:255],
@@ -51,6 +54,9 @@ def entry_for(item: Item) -> SearchEntry:
         text_folded=text_folded,
         stamp=item.stamp[:300],
     )
+    # Only feeds the head vectors (PostgreSQL); the lead is in the text too.
+    entry.lead_exact, entry.lead_folded = exact_and_folded(item.lead)
+    return entry
 
 
 # PostgreSQL: rows are inserted with their tsvectors computed in the same statement (one
@@ -75,17 +81,20 @@ PG_COLUMNS = (
 PG_INSERT = (
     "INSERT INTO search_searchentry ("  # noqa: S608 - constant fragments only
     + ", ".join(name for name, _ in PG_COLUMNS)
-    + ", text_exact, text_folded, exact_vector, folded_vector) SELECT "
-    + ", ".join(f"v.{name}" for name, _ in PG_COLUMNS)
-    + ", '', '', "
+    + ", text_exact, text_folded, exact_vector, folded_vector, head_exact_vector, "
+    "head_folded_vector) SELECT " + ", ".join(f"v.{name}" for name, _ in PG_COLUMNS) + ", '', '', "
     "setweight(to_tsvector('simple', v.title_exact), 'A') "
     "|| setweight(to_tsvector('simple', v.text_exact), 'D'), "
     "setweight(to_tsvector('simple', v.title_folded), 'A') "
-    "|| setweight(to_tsvector('simple', v.text_folded), 'D') FROM (VALUES ("
+    "|| setweight(to_tsvector('simple', v.text_folded), 'D'), "
+    "setweight(to_tsvector('simple', v.title_exact), 'A') "
+    "|| setweight(to_tsvector('simple', v.lead_exact), 'B'), "
+    "setweight(to_tsvector('simple', v.title_folded), 'A') "
+    "|| setweight(to_tsvector('simple', v.lead_folded), 'B') FROM (VALUES ("
     + ", ".join(f"%s::{kind}" for _, kind in PG_COLUMNS)
-    + ", %s::text, %s::text)) AS v("
+    + ", %s::text, %s::text, %s::text, %s::text)) AS v("
     + ", ".join(name for name, _ in PG_COLUMNS)
-    + ", text_exact, text_folded)"
+    + ", text_exact, text_folded, lead_exact, lead_folded)"
 )
 
 
@@ -94,7 +103,8 @@ def _insert_postgres(entries: list[SearchEntry]) -> None:
         cursor.executemany(
             PG_INSERT,
             [
-                [getattr(e, name) for name, _ in PG_COLUMNS] + [e.text_exact, e.text_folded]
+                [getattr(e, name) for name, _ in PG_COLUMNS]
+                + [e.text_exact, e.text_folded, e.lead_exact, e.lead_folded]
                 for e in entries
             ],
         )
@@ -105,6 +115,8 @@ def write(items: Iterable[Item], replace_all: bool = False, batch_size: int = 50
 
     Runs in one transaction, so readers see the old index until it commits.
     """
+    if replace_all and is_postgres() and not connection.in_atomic_block:
+        return _rebuild_postgres(items, batch_size)
     count = 0
     with transaction.atomic():
         if replace_all:
@@ -113,31 +125,44 @@ def write(items: Iterable[Item], replace_all: bool = False, batch_size: int = 50
         for item in items:
             batch.append(item)
             if len(batch) >= batch_size:
-                count += _write_batch(batch, replace=not replace_all)
+                count += _store(_prepare(batch), replace=not replace_all)
                 batch = []
         if batch:
-            count += _write_batch(batch, replace=not replace_all)
+            count += _store(_prepare(batch), replace=not replace_all)
     return count
 
 
-def _write_batch(items: list[Item], replace: bool) -> int:
-    ids = [item.page_id for item in items]
-    if replace:
-        delete(ids)
-    entries = [entry_for(item) for item in items]
-    if is_postgres():
-        _insert_postgres(entries)
-    else:
-        SearchEntry.objects.bulk_create(entries, batch_size=500)
+@dataclass
+class Batch:
+    """What one batch of items writes: built in Python, stored by ``_store``."""
+
+    ids: list[int]
+    entries: list[SearchEntry]
+    authors: list  # SearchEntry.authors.through rows
+
+
+def _prepare(items: list[Item]) -> Batch:
     through = SearchEntry.authors.through
-    through.objects.bulk_create(
-        [
+    return Batch(
+        ids=[item.page_id for item in items],
+        entries=[entry_for(item) for item in items],
+        authors=[
             through(searchentry_id=item.page_id, author_id=author_id)
             for item in items
             for author_id in dict.fromkeys(item.author_ids)
         ],
-        batch_size=1000,
     )
+
+
+def _store(batch: Batch, replace: bool) -> int:
+    if replace:
+        delete(batch.ids)
+    entries = batch.entries
+    if is_postgres():
+        _insert_postgres(entries)
+    else:
+        SearchEntry.objects.bulk_create(entries, batch_size=500)
+    SearchEntry.authors.through.objects.bulk_create(batch.authors, batch_size=1000)
     if not is_postgres():
         with connection.cursor() as cursor:
             cursor.executemany(
@@ -148,7 +173,65 @@ def _write_batch(items: list[Item], replace: bool) -> int:
                     for e in entries
                 ],
             )
-    return len(items)
+    return len(entries)
+
+
+_DONE, _ABORT = object(), object()
+
+
+def _rebuild_postgres(items: Iterable[Item], batch_size: int) -> int:
+    """The full rebuild on PostgreSQL, in two threads: this one reads the pages and folds
+    the text (Python), a writer thread stores each batch through its own connection, in
+    one transaction (readers see the old index until it commits). PostgreSQL computes
+    the vectors and updates the GIN index while Python prepares the next batch."""
+    pending: queue.Queue = queue.Queue(maxsize=4)
+    state: dict = {"count": 0, "error": None, "ended": False}
+
+    def store_all():
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                # A bigger GIN pending list: fewer, larger merges while loading; emptied
+                # before the commit so that searches do not scan it.
+                cursor.execute("SET LOCAL gin_pending_list_limit = '32MB'")
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+                _delete_all()
+                while (batch := pending.get()) is not _DONE:
+                    if batch is _ABORT:
+                        state["ended"] = True
+                        raise RuntimeError("rebuild aborted: reading the pages failed")
+                    state["count"] += _store(batch, replace=False)
+                state["ended"] = True
+                for index in ("search_entry_folded_gin", "search_entry_head_gin"):
+                    cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+                cursor.execute("ANALYZE search_searchentry")
+        except BaseException as exc:  # re-raised in the calling thread
+            state["error"] = exc
+            while not state["ended"] and pending.get() not in (_DONE, _ABORT):
+                pass  # let the producer finish putting
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=store_all, name="search-db-rebuild", daemon=True)
+    writer.start()
+    finished = False
+    try:
+        batch: list[Item] = []
+        for item in items:
+            if state["error"] is not None:
+                break
+            batch.append(item)
+            if len(batch) >= batch_size:
+                pending.put(_prepare(batch))
+                batch = []
+        if batch and state["error"] is None:
+            pending.put(_prepare(batch))
+        finished = True
+    finally:
+        pending.put(_DONE if finished else _ABORT)
+        writer.join()
+    if state["error"] is not None:
+        raise state["error"]
+    return state["count"]
 
 
 def delete(page_ids: Iterable[int]) -> None:
@@ -162,11 +245,14 @@ def delete(page_ids: Iterable[int]) -> None:
 
 
 def _delete_all() -> None:
-    SearchEntry.authors.through.objects.all().delete()
-    SearchEntry.objects.all().delete()
+    # Plain DELETEs: QuerySet.delete() loads every entry (vectors included) to cascade to
+    # the authors table first, 35 s for 100,000 entries.
+    tables = [SearchEntry.authors.through._meta.db_table, SearchEntry._meta.db_table]
     if not is_postgres():
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
+        tables.append(FTS_TABLE)
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - model table names
 
 
 def stamps() -> dict[int, str]:
@@ -179,22 +265,23 @@ def stamps() -> dict[int, str]:
 def _filters(params: SearchParams) -> tuple[list[str], list]:
     where: list[str] = []
     args: list = []
-    if params.kind:
-        where.append("e.kind = %s")
-        args.append(params.kind)
-    if params.start:
-        where.append("e.date >= %s")
-        args.append(params.start)
-    if params.end:
-        where.append("e.date < %s")
-        args.append(params.end)
-    if params.section_id is not None:
-        where.append("e.section_id = %s")
-        args.append(params.section_id)
+    # PostgreSQL with a text query: the filters must not lead the plan. Driven by the kind
+    # or date index, it tests the match on each row's big vector (750 ms for "Sở Y tế" in
+    # articles, against 130 ms from the GIN index); "(…) IS TRUE" is not indexable.
+    guard = "({}) IS TRUE" if params.query and is_postgres() else "{}"
+    for column, op, value in (
+        ("kind", "=", params.kind),
+        ("date", ">=", params.start),
+        ("date", "<", params.end),
+        ("section_id", "=", params.section_id),
+    ):
+        if value is not None and value != "":
+            where.append(guard.format(f"e.{column} {op} %s"))
+            args.append(value)
     if params.author_id is not None:
         where.append(
-            "EXISTS (SELECT 1 FROM search_searchentry_authors a "
-            "WHERE a.searchentry_id = e.page_id AND a.author_id = %s)"
+            "e.page_id IN (SELECT a.searchentry_id FROM search_searchentry_authors a "
+            "WHERE a.author_id = %s)"
         )
         args.append(params.author_id)
     return where, args
@@ -224,95 +311,154 @@ def fold_all(query: ParsedQuery) -> list[str]:
     return [fold(t) for t in query.terms]
 
 
-def tsquery_texts(query: ParsedQuery) -> tuple[str, str, str, str]:
-    """(match, exact boost, folded phrase boost, exact phrase boost) for to_tsquery."""
+def tsquery_texts(query: ParsedQuery) -> tuple[str, str, str, str, str]:
+    """(match, exact boost, folded phrase boost, exact phrase boost, any folded term) for
+    to_tsquery."""
     required = [f"'{t}'" for t in query.folded_terms]
     required += ["(" + " <-> ".join(f"'{w}'" for w in p) + ")" for p in query.folded_phrases]
     exact_any = " | ".join(f"'{t}'" for t in query.exact_terms)
     phrase = " <-> ".join(f"'{w}'" for w in fold_all(query))
     exact_phrase = " <-> ".join(f"'{w}'" for w in query.terms)
-    return " & ".join(required), exact_any, phrase, exact_phrase
+    folded_any = " | ".join(f"'{t}'" for t in query.folded_terms)
+    return " & ".join(required), exact_any, phrase, exact_phrase, folded_any
 
 
-def _statements(params: SearchParams) -> tuple[str, list, str, list, str]:
-    """(ranked select, its arguments, match FROM/WHERE for counting, its arguments, order)."""
+# PostgreSQL: a query that matches more than RANK_ALL entries is ranked in two steps, like
+# Elasticsearch's rescore window: every match is ordered by the same score computed on the
+# small title-and-lead vectors (stored in the row), and only the best RANK_WINDOW get the
+# full score (the big text vectors, read from TOAST: reading them for 90,000 matches took
+# over a second). A match whose only evidence is in the body can fall outside the window.
+RANK_ALL = 1_000
+RANK_WINDOW = 500
+PG_QUERIES = (
+    "to_tsquery('simple', %s) qm, to_tsquery('simple', %s) qe, to_tsquery('simple', %s) qp, "
+    "to_tsquery('simple', %s) qpe, to_tsquery('simple', %s) qa"
+)
+
+
+def pg_score(prefix: str = "", folded_query: str = "qm") -> str:
+    """ts_rank stays below 1: the whole query as a phrase outweighs any term counts (folded
+    phrase +4 > 1 + 2, exact phrase +4 more), then exact diacritics, then folded terms."""
+    folded, exact = f"e.{prefix}folded_vector", f"e.{prefix}exact_vector"
+    return (
+        f"(ts_rank({folded}, {folded_query}) + 2 * ts_rank({exact}, qe)"
+        f" + {PHRASE_BONUS} * ({folded} @@ qp)::int + {PHRASE_BONUS} * ({exact} @@ qpe)::int)"
+    )
+
+
+@dataclass
+class Statement:
+    where: str  # " WHERE …" over search_searchentry e (and the FTS table / tsqueries)
+    args: list  # for the tsqueries / MATCH, then the filters
+    source: str  # " FROM …" the matches are read from
+    select: str  # "SELECT e.page_id, <score> AS score"
+    order: str
+
+
+def _statement(params: SearchParams) -> Statement:
     where, args = _filters(params)
     query = params.query
     order_newest = "e.date DESC NULLS LAST, e.page_id DESC" if is_postgres() else None
     if not query:
-        select = "SELECT e.page_id, NULL AS score FROM search_searchentry e"
-        match_from = " FROM search_searchentry e"
-        sql_args: list = []
-        match_args: list = []
+        source, select, match_args = " FROM search_searchentry e", "SELECT e.page_id, NULL", []
         order = order_newest or "e.date IS NULL, e.date DESC, e.page_id DESC"
     elif is_postgres():
-        match, exact_any, phrase, exact_phrase = tsquery_texts(query)
-        # ts_rank stays below 1: the whole query as a phrase outweighs any term counts
-        # (folded phrase +4 > 1 + 2, exact phrase +4 more), then exact diacritics, then
-        # the folded terms.
-        select = (
-            "SELECT e.page_id, (ts_rank(e.folded_vector, qm) + 2 * ts_rank(e.exact_vector, qe)"  # noqa: S608
-            f" + {PHRASE_BONUS} * (e.folded_vector @@ qp)::int"
-            f" + {PHRASE_BONUS} * (e.exact_vector @@ qpe)::int) AS score "
-            "FROM search_searchentry e, to_tsquery('simple', %s) qm, "
-            "to_tsquery('simple', %s) qe, to_tsquery('simple', %s) qp, "
-            "to_tsquery('simple', %s) qpe"
-        )
-        sql_args = [match, exact_any, phrase, exact_phrase]
+        source = f" FROM search_searchentry e, {PG_QUERIES}"
+        select = f"SELECT e.page_id, {pg_score()}"
+        match_args = list(tsquery_texts(query))
         where = ["e.folded_vector @@ qm", *where]
-        match_from = " FROM search_searchentry e, to_tsquery('simple', %s) qm"
-        match_args = [match]
         order = "score DESC, e.page_id DESC"
     else:
-        expression = fts5_expression(query)
         weights = ", ".join(str(w) for w in FTS_WEIGHTS)
-        select = (
-            f"SELECT e.page_id, -bm25({FTS_TABLE}, {weights}) AS score "  # noqa: S608
-            f"FROM {FTS_TABLE} JOIN search_searchentry e ON e.page_id = {FTS_TABLE}.rowid"
-        )
-        sql_args = [expression]
+        source = f" FROM {FTS_TABLE} JOIN search_searchentry e ON e.page_id = {FTS_TABLE}.rowid"
+        select = f"SELECT e.page_id, -bm25({FTS_TABLE}, {weights})"
+        match_args = [fts5_expression(query)]
         where = [f"{FTS_TABLE} MATCH %s", *where]
-        match_from = f" FROM {FTS_TABLE} JOIN search_searchentry e ON e.page_id = {FTS_TABLE}.rowid"
-        match_args = [expression]
         order = "score DESC, e.page_id DESC"
     if params.sort == NEWEST:
         order = order_newest or "e.date IS NULL, e.date DESC, e.page_id DESC"
     clause = (" WHERE " + " AND ".join(where)) if where else ""
-    return select + clause, sql_args + args, match_from + clause, match_args + args, order
+    return Statement(clause, match_args + args, source, select + " AS score", order)
+
+
+def _tuned(cursor) -> None:
+    """PostgreSQL, for this transaction: no JIT (compiling costs more than these queries),
+    and no sequential scan: with most of the archive matching the planner prefers one, and
+    it reads every big vector to test the match, which the GIN index answers without."""
+    if is_postgres():
+        cursor.execute("SET LOCAL jit = off; SET LOCAL enable_seqscan = off")
+
+
+def _count(cursor, statement: Statement, cap: int | None) -> int:
+    if cap is None:
+        sql = f"SELECT COUNT(*){statement.source}{statement.where}"  # noqa: S608
+    else:
+        sql = (
+            f"SELECT COUNT(*) FROM (SELECT 1{statement.source}{statement.where} "  # noqa: S608
+            f"LIMIT {int(cap) + 1}) capped"
+        )
+    cursor.execute(sql, statement.args)
+    return cursor.fetchone()[0]
 
 
 def count(params: SearchParams, cap: int | None = None) -> int:
     """Matches of ``params``, counted up to ``cap`` + 1 (all of them without a cap)."""
     if not params.runnable:
         return 0
-    _, _, match, match_args, _ = _statements(params)
-    if cap is None:
-        sql = f"SELECT COUNT(*){match}"  # noqa: S608 - constant fragments only
-    else:
-        sql = f"SELECT COUNT(*) FROM (SELECT 1{match} LIMIT {int(cap) + 1}) capped"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, match_args)
-        return cursor.fetchone()[0]
+    with transaction.atomic(), connection.cursor() as cursor:
+        _tuned(cursor)
+        return _count(cursor, _statement(params), cap)
+
+
+def _page(cursor, statement: Statement, params: SearchParams, found: int) -> list[tuple]:
+    end = params.offset + params.page_size
+    limit = [params.page_size, params.offset]
+    if not (is_postgres() and params.query and params.sort != NEWEST and found > RANK_ALL):
+        cursor.execute(
+            f"{statement.select}{statement.source}{statement.where} "
+            f"ORDER BY {statement.order} LIMIT %s OFFSET %s",
+            statement.args + limit,
+        )
+        return cursor.fetchall()
+    window = max(RANK_WINDOW, end)
+    candidates = f"SELECT e.page_id{statement.source}{statement.where}"  # noqa: S608
+    order = f" ORDER BY {pg_score('head_', 'qa')} DESC NULLS LAST, e.page_id DESC LIMIT %s"
+    # First the entries with every word in the title or lead: the small vectors' GIN index
+    # finds them, and such an entry matches (title and lead are in the text), so the big
+    # vector is not read. All matches when those are too few.
+    in_head = candidates.replace("e.folded_vector @@ qm", "e.head_folded_vector @@ qm", 1)
+    cursor.execute(in_head + order, statement.args + [window])
+    ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) < window:
+        cursor.execute(candidates + order, statement.args + [window])
+        ids = [row[0] for row in cursor.fetchall()]
+    cursor.execute(
+        f"{statement.select} FROM search_searchentry e, {PG_QUERIES} "  # noqa: S608
+        f"WHERE e.page_id = ANY(%s) ORDER BY {statement.order} LIMIT %s OFFSET %s",
+        statement.args[:5] + [ids] + limit,
+    )
+    return cursor.fetchall()
+
+
+HIT_FIELDS = ("page_id", "kind", "title", "url", "date", "section_title", "author_names", "text")
 
 
 def search(params: SearchParams) -> Results:
     results = Results(page=params.page, page_size=params.page_size)
     query = params.query
-    ranked, ranked_args, _, _, order = _statements(params)
-    # The total is exact up to TOTAL_CAP: counting all 90,000 matches of a common word
-    # costs more than ranking the page (Elasticsearch: track_total_hits, the same cap).
-    found = count(params, cap=TOTAL_CAP)
-    results.total = min(found, TOTAL_CAP)
-    results.total_exact = found <= TOTAL_CAP
-    if results.total == 0 or params.offset >= results.total:
-        return results
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"{ranked} ORDER BY {order} LIMIT %s OFFSET %s",
-            ranked_args + [params.page_size, params.offset],
-        )
-        rows = cursor.fetchall()
-    entries = SearchEntry.objects.in_bulk([page_id for page_id, _ in rows])
+    statement = _statement(params)
+    with transaction.atomic(), connection.cursor() as cursor:
+        _tuned(cursor)
+        # Exact up to TOTAL_CAP: counting all 90,000 matches of a common word costs more
+        # than finding the page (Elasticsearch: track_total_hits, the same cap).
+        found = _count(cursor, statement, TOTAL_CAP)
+        results.total = min(found, TOTAL_CAP)
+        results.total_exact = found <= TOTAL_CAP
+        if results.total == 0 or params.offset >= results.total:
+            return results
+        rows = _page(cursor, statement, params, found)
+    # Not the vectors: only what a result shows.
+    entries = SearchEntry.objects.only(*HIT_FIELDS).in_bulk([page_id for page_id, _ in rows])
     for page_id, score in rows:
         entry = entries.get(page_id)
         if entry is None:

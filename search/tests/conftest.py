@@ -151,10 +151,16 @@ def corpus(django_db_setup, django_db_blocker):
                     calendar, "Hội nghị ký kết giao ước thi đua 2021", aware(2021, 3, 1, 8)
                 ),
             ]
-            # Without the party-congress topic: "Đại hội" fills its reports, and the folding
-            # tests look for the fixture (which has it nine times) on the first page.
+            # Without the party-congress topic ("Đại hội" fills its reports: the folding
+            # tests look for the fixture, which has it nine times, on the first page) and
+            # without names or places with a syllable of "Nguyễn Trọng Bình" (the decoys
+            # for that name must rank right below the fixture).
             ns.generated = generator.bulk_articles(
-                archive, 300, seed=7, topics=[t.key for t in generator.TOPICS if t.key != "dai-hoi"]
+                archive,
+                300,
+                seed=7,
+                topics=[t.key for t in generator.TOPICS if t.key != "dai-hoi"],
+                avoid=("Nguyễn", "Trọng", "Bình"),
             )
             service.rebuild("database")
             if os.environ.get("ELASTICSEARCH_URL"):

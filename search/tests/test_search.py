@@ -270,3 +270,42 @@ def test_folding_helpers():
     assert normalize("hòa khỏe thủy") == "hoà khoẻ thuỷ"
     assert normalize("hoàng quý") == "hoàng quý"
     assert exact("HÒA") == "hoà"
+
+
+# --- Large match sets (PostgreSQL ranks a window) --------------------------------
+
+
+def test_ranking_window_keeps_the_best_and_the_total(client, corpus, settings, monkeypatch):
+    """Above RANK_ALL matches PostgreSQL orders every match by the title and lead, then
+    scores the best RANK_WINDOW in full: the same total, the best entry still first."""
+    from search.backends import database
+
+    settings.ELASTICSEARCH_URL = ""
+    full = get_json(client, q="ký kết giao ước thi đua", type="article")
+    monkeypatch.setattr(database, "RANK_ALL", 0)
+    monkeypatch.setattr(database, "RANK_WINDOW", 20)
+    windowed = get_json(client, q="ký kết giao ước thi đua", type="article")
+    assert windowed["total"] == full["total"] and windowed["total_exact"]
+    assert ids(windowed)[0] == ids(full)[0]
+    assert corpus.fixture.pk in ids(windowed)[:3]
+    scores = [h["score"] for h in windowed["results"]]
+    assert scores == sorted(scores, reverse=True)
+    deep = get_json(client, q="hội nghị", page="3")  # past the window's first pages
+    assert len(ids(deep)) == deep["page_size"]
+    assert deep["total"] == get_json(client, q="hội nghị")["total"]
+
+
+def test_total_is_exact_up_to_the_cap(client, corpus, engine, monkeypatch):
+    """Totals are exact up to TOTAL_CAP (10,000), then "more than" on both engines."""
+    from search.backends import database, elastic
+
+    exact = get_json(client, q="hội nghị")
+    assert exact["total_exact"] is True and exact["total"] > 20
+    monkeypatch.setattr(database, "TOTAL_CAP", 20)
+    monkeypatch.setattr(elastic, "TOTAL_CAP", 20)
+    capped = get_json(client, q="hội nghị")
+    assert capped["total"] == 20 and capped["total_exact"] is False
+    assert capped["num_pages"] == 2 and ids(capped) == ids(exact)
+    html = client.get("/search/", {"q": "hội nghị"}).content.decode()
+    assert "20 results" in html or "20 kết quả" in html
+    assert get_json(client, q='"mùa lụa"')["total_exact"] is True  # one match
