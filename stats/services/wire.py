@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import select
 import socket
 import threading
 
@@ -104,12 +105,8 @@ class ScriptCaller:
             # Nothing may be waiting on an idle connection: readable means the server
             # closed it (restarted, timed out the client), so connect again, as
             # redis-py's pool does, instead of failing the next call.
-            try:
-                sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
-            except BlockingIOError:
+            if not local.poller.poll(0):
                 return sock
-            except OSError:
-                pass
             self.close()
         try:
             sock = socket.create_connection(self.address, timeout=self.timeout)
@@ -119,6 +116,8 @@ class ScriptCaller:
             raise RedisConnectionError(f"connecting to Redis: {exc}") from exc
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         local.sock, local.pid, local.buf = sock, os.getpid(), bytearray()
+        local.poller = select.poll()
+        local.poller.register(sock, select.POLLIN)
         try:
             if self.auth:
                 self._checked(self._roundtrip(_encode(self.auth)))
