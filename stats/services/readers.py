@@ -50,6 +50,8 @@ BOT_MARKERS = (
     "wrk",
 )
 PREFETCH_HEADERS = ("Sec-Purpose", "Purpose", "X-Purpose", "X-Moz")
+# The same, as WSGI environ keys (read directly: no per-request header dictionary).
+_PREFETCH_META = tuple("HTTP_" + name.upper().replace("-", "_") for name in PREFETCH_HEADERS)
 
 
 # --- the reader cookie -------------------------------------------------------------
@@ -150,8 +152,12 @@ def is_bot(user_agent: str) -> bool:
 
 
 def is_prefetch(request: HttpRequest) -> bool:
-    for header in PREFETCH_HEADERS:
-        value = request.headers.get(header, "").lower()
+    meta = request.META
+    for key in _PREFETCH_META:
+        value = meta.get(key)
+        if not value:
+            continue
+        value = value.lower()
         if "prefetch" in value or "prerender" in value or value == "preview":
             return True
     return False
