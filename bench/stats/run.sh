@@ -6,7 +6,8 @@
 #   1. a bare Django view returning the same JSON without counting
 #   2. the counting endpoint, one reader repeating (every request de-duplicated)
 #   3. the counting endpoint, a new reader on every request (every request counted)
-#   4. the article page with and without the widget and counter (page cache off)
+#   4. as 2, with STATS_LOCAL_SECONDS=0: every repeat decided by the Lua call in Redis
+#   5. the article page with and without the widget and counter (page cache off)
 # then checks the counts are exact. Output: a Markdown report on stdout and in
 # bench/stats/last-run.md. Bounded: each wrk run lasts BENCH_SECONDS (default 10).
 set -euo pipefail
@@ -78,6 +79,9 @@ run_wrk counted /stats/hit/ BENCH_BODY="$BODY" BENCH_COOKIES="$WORK/cookies.txt"
 # (SIGTERM, a graceful stop) makes each worker write its queue before it exits.
 stop_app
 read -r HITS1 HIT_ROWS READERS DAILY VISITS < <("$PY" -m bench.stats.tool counts "$PAGE")
+start_app DJANGO_SETTINGS_MODULE=bench.stats.settings STATS_BENCH_LOCAL_SECONDS=0
+run_wrk repeat_redis /stats/hit/ BENCH_BODY="$BODY" BENCH_COOKIE="$("$PY" -m bench.stats.tool cookie)"
+stop_app
 # The page with and without the stats tags, each on freshly started workers, twice in
 # alternation: the machine's load changes within a run, so one pair can mislead.
 for round in "" _b; do
@@ -108,7 +112,7 @@ bare_cpu = cost(runs["bare"], "app_cpu")
 print("| run | req/s | p50 ms | p99 ms | non-2xx | ratio to bare (req/s) | app CPU ms/req | PostgreSQL + Redis CPU ms/req | ratio to bare (app CPU) |")
 print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 for label, r in runs.items():
-    beacon = label in ("bare", "repeat", "counted")
+    beacon = label in ("bare", "repeat", "counted", "repeat_redis")
     ratio = f"{r['rps'] / bare:.2f}" if beacon else ""
     cpu_ratio = f"{bare_cpu / cost(r, 'app_cpu'):.2f}" if beacon else ""
     print(f"| {label} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['non2xx']:.0f} | {ratio} "
