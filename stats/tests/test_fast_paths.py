@@ -12,7 +12,7 @@ from django.utils import timezone
 from hitcount.models import Hit, HitCount
 
 from stats.models import DailyPageViews, SiteCounter
-from stats.services import stores
+from stats.services import batch, stores, targets
 
 from .conftest import post_beacon, wait_for, writes_done
 from .procs import free_port
@@ -171,3 +171,17 @@ def test_unreachable_redis_falls_back_to_the_database(client, settings, article)
     assert SiteCounter.objects.get().visits == 1
     html = client.get(article.url).content.decode()
     assert "Trực tuyến: <b data-stats-online>1</b>" in html and ">162</span>" in html
+
+
+@pytest.mark.embedded
+def test_a_counter_deleted_before_its_batch_is_written_is_found_again(db_store, article):
+    """The batch re-checks each page's counter: a view queued for a counter deleted
+    since goes to the page's counter as it is now (created again from 161)."""
+    target = targets.find(article.pk)
+    HitCount.objects.filter(pk=target.hitcount_id).delete()
+    view = batch.View(target, reader(1), "127.0.0.1", "Mozilla/5.0", None, timezone.now())
+    assert batch.write([view], 1) == ({article.pk: 162}, 1)
+    counter = HitCount.objects.get(object_pk=article.pk)
+    assert counter.pk != target.hitcount_id and counter.hits == 162
+    assert list(Hit.objects.values_list("hitcount", "session")) == [(counter.pk, reader(1))]
+    assert DailyPageViews.objects.get().views == 1
