@@ -8,15 +8,28 @@ import logging
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from elastic_transport import TransportError
-from elasticsearch import ApiError
 
 from . import items as page_items
-from .backends import database, elastic
+from .backends import database
 from .query import Results, SearchParams
 
 logger = logging.getLogger("search")
-ES_ERRORS = (ApiError, TransportError, ConnectionError, TimeoutError)
+
+
+def _elastic():
+    """The Elasticsearch backend, imported on first use: its client libraries cost every
+    app worker about 10 MB of memory, and without ELASTICSEARCH_URL nothing needs them."""
+    from .backends import elastic
+
+    return elastic
+
+
+def es_errors() -> tuple[type[BaseException], ...]:
+    """What a failing Elasticsearch raises (imports the client; call it in `except`)."""
+    from elastic_transport import TransportError
+    from elasticsearch import ApiError
+
+    return (ApiError, TransportError, ConnectionError, TimeoutError)
 
 
 def elasticsearch_enabled() -> bool:
@@ -29,8 +42,8 @@ def search(params: SearchParams) -> Results:
         return Results(page=params.page, page_size=params.page_size)
     if elasticsearch_enabled():
         try:
-            return elastic.search(params)
-        except ES_ERRORS as exc:
+            return _elastic().search(params)
+        except es_errors() as exc:
             logger.error(
                 "Elasticsearch failed (%s: %s); answering from the database",
                 type(exc).__name__,
@@ -52,10 +65,10 @@ def sync_pages(page_ids: Iterable[int]) -> None:
     if elasticsearch_enabled():
         try:
             if found:
-                elastic.write(found)
+                _elastic().write(found)
             if gone:
-                elastic.delete(gone)
-        except ES_ERRORS as exc:
+                _elastic().delete(gone)
+        except es_errors() as exc:
             logger.error(
                 "Elasticsearch update failed for pages %s (%s: %s); "
                 "run `manage.py search_index --check`",
@@ -78,7 +91,7 @@ def rebuild(
             _with_progress(page_items.iter_items(chunk_size=chunk_size), progress),
             replace_all=True,
         )
-    return elastic.rebuild(page_items.iter_items(chunk_size=chunk_size), progress)
+    return _elastic().rebuild(page_items.iter_items(chunk_size=chunk_size), progress)
 
 
 def _with_progress(stream, progress):
@@ -106,7 +119,7 @@ def expected_stamps() -> dict[int, str]:
 def check(engine: str) -> dict[str, list[int]]:
     """Missing, stale and extra entries of one engine's index."""
     expected = expected_stamps()
-    actual = database.stamps() if engine == "database" else elastic.stamps()
+    actual = database.stamps() if engine == "database" else _elastic().stamps()
     return {
         "missing": sorted(set(expected) - set(actual)),
         "stale": sorted(pid for pid in expected if pid in actual and actual[pid] != expected[pid]),

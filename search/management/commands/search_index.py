@@ -56,7 +56,7 @@ class Command(BaseCommand):
 
             try:
                 count = service.rebuild(engine, progress)
-            except service.ES_ERRORS as exc:
+            except service.es_errors() as exc:
                 raise CommandError(f"{engine}: rebuild failed: {exc}") from exc
             self.stdout.write(
                 self.style.SUCCESS(
@@ -69,7 +69,7 @@ class Command(BaseCommand):
         for engine in engines:
             try:
                 report = service.check(engine)
-            except service.ES_ERRORS as exc:
+            except service.es_errors() as exc:
                 raise CommandError(f"{engine}: check failed: {exc}") from exc
             for kind, ids in report.items():
                 if ids:
