@@ -375,6 +375,35 @@ print(json.dumps(f"{elapsed * 10:.1f} ms per render under the profiler\n" + text
 """
 
 
+LIMITS = """
+## What limits each figure
+
+* **Through nginx's cache** the app is not involved: nginx answers from its cache zone
+  (a key lookup and a file it keeps in the page cache), so it runs close to nginx serving
+  the same bytes as a file. Both are bound by nginx and wrk sharing the two cores.
+* **From the app's cache** every request still passes Django's middleware (security
+  headers, whitenoise, sessions untouched) and one Redis round trip (`get_many` of the
+  entry and the site-wide generation) in a Python sync worker; two workers, Redis and
+  wrk share two cores. The nginx microcache in front is the way past it.
+* **The uncached article** is CPU in the worker (profile below): rendering the
+  templates (the page, StreamField blocks, the SEO metadata and JSON-LD) and the SQL
+  round trips with their ORM compilation (8 queries: the page and its
+  ancestors by URL path, the specific page, view restrictions, the photos, tags,
+  authors, related articles, the section menu). Wagtail's own routing took five queries
+  and its restriction check two more before portal/routing.py; the Site lookup is
+  remembered in Redis. Photos cost no query for renditions (a per-process memo of
+  `<picture>` sources).
+* **Worker memory** is mostly code: Python, Django, Wagtail with its admin (the same
+  workers serve editors), DRF for the API, psycopg and redis-py, about 103 MB when a
+  worker forks from the preloaded master. Measured here without ELASTICSEARCH_URL; with
+  it the Elasticsearch client (imported at start-up only then) adds about 10 MB of RSS
+  per worker (9.8 MB measured by importing the app with and without it), shared with
+  the master copy-on-write.
+* **The counting endpoint** is one Redis round trip and, for a counted view, a queued
+  row that a per-process thread writes in batches: see docs/stats.md.
+"""
+
+
 def ratio(value: float, reference: float) -> str:
     return f"{value / reference:.3f}" if reference else "-"
 
@@ -446,6 +475,8 @@ def report(bench: Bench) -> str:
         "SQL queries per page (uncached, anonymous): "
         + ", ".join(f"{k} {v}" for k, v in n["queries"].items())
         + ". The test suite pins the maxima (news/tests/test_query_counts.py).",
+        "",
+        *LIMITS.strip().splitlines(),
     ]
     if SOAK_RESULTS.exists():
         soak = json.loads(SOAK_RESULTS.read_text())
