@@ -387,11 +387,11 @@ LIMITS = """
   wrk share two cores. The nginx microcache in front is the way past it.
 * **The uncached article** is CPU in the worker (profile below): rendering the
   templates (the page, StreamField blocks, the SEO metadata and JSON-LD) and the SQL
-  round trips with their ORM compilation (8 queries: the page and its
-  ancestors by URL path, the specific page, view restrictions, the photos, tags,
-  authors, related articles, the section menu). Wagtail's own routing took five queries
-  and its restriction check two more before portal/routing.py; the Site lookup is
-  remembered in Redis. Photos cost no query for renditions (a per-process memo of
+  round trips with their ORM compilation (the queries counted above: the page and its
+  ancestors by URL path, the specific page, view restrictions, the photos, tags, authors,
+  related articles; the section menu and the view count come from Redis). Wagtail's own
+  routing took five queries and its restriction check two more before portal/routing.py;
+  the Site lookup is remembered in Redis. Photos cost no query for renditions (a per-process memo of
   `<picture>` sources).
 * **Worker memory** is mostly code: Python, Django, Wagtail with its admin (the same
   workers serve editors), DRF for the API, psycopg and redis-py, about 103 MB when a
