@@ -391,8 +391,8 @@ LIMITS = """
   ancestors by URL path, the specific page, view restrictions, the photos, tags, authors,
   related articles; the section menu and the view count come from Redis). Wagtail's own
   routing took five queries and its restriction check two more before portal/routing.py;
-  the Site lookup is remembered in Redis. Photos cost no query for renditions (a per-process memo of
-  `<picture>` sources).
+  the Site lookup is remembered in Redis. Photos cost no query for renditions (a
+  per-process memo of `<picture>` sources).
 * **Worker memory** is mostly code: Python, Django, Wagtail with its admin (the same
   workers serve editors), DRF for the API, psycopg and redis-py, about 103 MB when a
   worker forks from the preloaded master. Measured here without ELASTICSEARCH_URL; with
