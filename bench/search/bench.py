@@ -89,7 +89,7 @@ QUERIES = [
     ("filter", {"sort": "newest", "section": "Thời sự", "from": "2025-01-01"}),
     # misses
     ("miss", {"q": "qwxyzzy"}),
-    ("miss", {"q": "phở bò tái"}),
+    ("miss", {"q": "robot hút bụi"}),
     ("miss", {"q": '"Nguyễn Trọng Bình"'}),
 ]
 assert len(QUERIES) == 50
