@@ -66,3 +66,13 @@ def _empty_cache():
     for alias in caches:
         caches[alias].clear()
     renditions.forget()
+
+
+@pytest.fixture(autouse=True)
+def _stats_writer_stopped():
+    """The stats write-behind thread (stats/services/batch.py) keeps a database
+    connection open; it is stopped after each test so the test database can be dropped."""
+    yield
+    from stats.services import batch
+
+    batch.writer.stop(discard=True)
