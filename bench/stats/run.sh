@@ -2,7 +2,8 @@
 # The stats benchmark, one command:   bash bench/stats/run.sh
 #
 # Starts its own PostgreSQL and Redis (scripts/services.sh), gunicorn with the
-# production settings and 2 sync workers on 127.0.0.1, and measures with wrk:
+# production settings and its deployed worker count (2 x cores + 1 sync workers,
+# BENCH_WORKERS to change) on 127.0.0.1, and measures with wrk:
 #   1. a bare Django view returning the same JSON without counting
 #   2. the counting endpoint, one reader repeating (every request de-duplicated)
 #   3. the counting endpoint, a new reader on every request (every request counted)
@@ -22,6 +23,9 @@ fi
 PY=$PWD/.venv/bin/python
 SECONDS_EACH=${BENCH_SECONDS:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
+# Sync workers: deploy/gunicorn.conf.py's default for this machine (2 x cores + 1), or
+# BENCH_WORKERS (issue 5's benchmark uses 2).
+WORKERS=${BENCH_WORKERS:-$(($(nproc) * 2 + 1))}
 WORK=$(mktemp -d /tmp/stats-bench.XXXXXX)
 export DJANGO_SETTINGS_MODULE=bench.stats.settings
 SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')
@@ -43,7 +47,7 @@ PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); p
 BASE=http://127.0.0.1:$PORT
 
 start_app() {  # start_app [ENV=VALUE...]
-  env "$@" "$PWD/.venv/bin/gunicorn" --workers 2 --worker-class sync --bind "127.0.0.1:$PORT" \
+  env "$@" "$PWD/.venv/bin/gunicorn" --workers "$WORKERS" --worker-class sync --bind "127.0.0.1:$PORT" \
     --access-logfile /dev/null --error-logfile "$WORK/gunicorn.log" portal.wsgi:application &
   GUNICORN_PID=$!
   for _ in $(seq 100); do
@@ -94,15 +98,15 @@ for round in "" _b; do
 done
 uptime >"$WORK/load-end"
 
-"$PY" - "$WORK/results" "$WORK/load-start" "$WORK/load-end" "$HITS0" "$HITS1" "$((HIT_ROWS - ROWS0))" "$((READERS - READERS0))" "$((DAILY - DAILY0))" "$((VISITS - VISITS0))" "$CONNECTIONS" "$SECONDS_EACH" <<'PYEOF' | tee bench/stats/last-run.md
+"$PY" - "$WORK/results" "$WORK/load-start" "$WORK/load-end" "$WORKERS" "$HITS0" "$HITS1" "$((HIT_ROWS - ROWS0))" "$((READERS - READERS0))" "$((DAILY - DAILY0))" "$((VISITS - VISITS0))" "$CONNECTIONS" "$SECONDS_EACH" <<'PYEOF' | tee bench/stats/last-run.md
 import re, sys, platform, os
-path, load_start, load_end, hits0, hits1, rows, readers, daily, visits, conns, secs = sys.argv[1:]
+path, load_start, load_end, workers, hits0, hits1, rows, readers, daily, visits, conns, secs = sys.argv[1:]
 runs = {}
 for line in open(path):
     label, _, rest = line.partition(" RESULT ")
     runs[label] = {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", rest)}
 bare = runs["bare"]["rps"]
-print(f"Stats benchmark: gunicorn 2 sync workers, production settings, PostgreSQL + Redis, "
+print(f"Stats benchmark: gunicorn {workers} sync workers, production settings, PostgreSQL + Redis, "
       f"wrk -t2 -c{conns} -d{secs}s on 127.0.0.1 ({os.cpu_count()} cores, {platform.python_version()}).\n")
 print(f"Machine load (`uptime`) before: `{open(load_start).read().strip()}`; "
       f"after: `{open(load_end).read().strip()}`.\n")
