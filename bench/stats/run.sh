@@ -2,8 +2,8 @@
 # The stats benchmark, one command:   bash bench/stats/run.sh
 #
 # Starts its own PostgreSQL and Redis (scripts/services.sh), gunicorn with the
-# production settings and its deployed worker count (2 x cores + 1 sync workers,
-# BENCH_WORKERS to change) on 127.0.0.1, and measures with wrk:
+# production settings and 2 sync workers (BENCH_WORKERS to change) on 127.0.0.1, and
+# measures with wrk:
 #   1. a bare Django view returning the same JSON without counting
 #   2. the counting endpoint, one reader repeating (every request de-duplicated)
 #   3. the counting endpoint, a new reader on every request (every request counted)
@@ -23,9 +23,8 @@ fi
 PY=$PWD/.venv/bin/python
 SECONDS_EACH=${BENCH_SECONDS:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
-# Sync workers: deploy/gunicorn.conf.py's default for this machine (2 x cores + 1), or
-# BENCH_WORKERS (issue 5's benchmark uses 2).
-WORKERS=${BENCH_WORKERS:-$(($(nproc) * 2 + 1))}
+# Sync workers: 2, as in issue 5's benchmark (one per core), or BENCH_WORKERS.
+WORKERS=${BENCH_WORKERS:-2}
 WORK=$(mktemp -d /tmp/stats-bench.XXXXXX)
 export DJANGO_SETTINGS_MODULE=bench.stats.settings
 SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')
