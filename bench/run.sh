@@ -3,6 +3,7 @@
 #   bash bench/run.sh                 # ~5 minutes; writes docs/performance.md
 #   bash bench/run.sh --soak 600      # plus a 10-minute soak (kept in bench/last-soak.json)
 #   bash bench/run.sh --soak 600 --soak-only   # the soak alone
+#   python bench/perf.py --report-only         # rewrite docs/performance.md from the saved runs
 # Starts its own PostgreSQL and Redis (scripts/services.sh), gunicorn (2 sync workers)
 # and nginx on 127.0.0.1 only; every load run is bounded in time. See bench/perf.py.
 set -euo pipefail
