@@ -112,8 +112,10 @@ return 1
 
 # Page views mirrors are refreshed from the database at least this often.
 VIEWS_MIRROR_SECONDS = 3600
-# Most entries a process keeps of the beacons it answered in the last second.
-RECENT_LIMIT = 20_000
+# Most entries a process keeps of the beacons it answered in the last second. Entries
+# older than STATS_LOCAL_SECONDS are dropped when the limit is reached, so the memo stays
+# about as big as one second of traffic: a worker's memory must not creep (issue 5's soak).
+RECENT_LIMIT = 2_000
 
 
 class RedisStore:
@@ -194,14 +196,22 @@ class RedisStore:
         numbers as finally shown (mirrors filled in)."""
         if conf().local_seconds <= 0 or touch.local:
             return  # an answer from memory is never renewed: Redis is asked again
-        if len(self._recent) >= RECENT_LIMIT:  # bounded: entries live a second
-            self._recent.clear()
+        if len(self._recent) >= RECENT_LIMIT:
+            self._prune_recent(now.timestamp())
         first_view = None if target is None else False
         repeat = replace(touch, new_visit=False, first_view=first_view, local=True)
         self._recent[(reader, None if target is None else target.page_id)] = (
             now.timestamp(),
             repeat,
         )
+
+    def _prune_recent(self, now: float) -> None:
+        """Keep only the entries a repeat could still use (a new dict: memory is given
+        back); if a second of traffic is more than the limit, start again empty."""
+        oldest = now - conf().local_seconds
+        self._recent = {key: entry for key, entry in self._recent.items() if entry[0] > oldest}
+        if len(self._recent) >= RECENT_LIMIT:
+            self._recent = {}
 
     def forget_recent(self) -> None:
         self._recent.clear()

@@ -185,3 +185,25 @@ def test_a_counter_deleted_before_its_batch_is_written_is_found_again(db_store, 
     assert counter.pk != target.hitcount_id and counter.hits == 162
     assert list(Hit.objects.values_list("hitcount", "session")) == [(counter.pk, reader(1))]
     assert DailyPageViews.objects.get().views == 1
+
+
+def test_the_per_process_answers_stay_about_one_second_of_traffic(
+    client, redis_store, cached_lists, article, monkeypatch, settings
+):
+    """A stream of new readers must not grow a worker's memory (the soak): when the memo
+    is full, answers older than STATS_LOCAL_SECONDS are dropped and fresh ones kept."""
+    settings.STATS_LOCAL_SECONDS = 1.0
+    monkeypatch.setattr(stores, "RECENT_LIMIT", 50)
+    store = stores.get_store()  # the settings change made a new one
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        for n in range(40):
+            assert post_beacon(client, article.pk, reader(n)).json()["reason"] == "counted"
+        clock.shift(timedelta(seconds=2))
+        for n in range(40, 70):  # the memo fills up at reader 49
+            assert post_beacon(client, article.pk, reader(n)).json()["reason"] == "counted"
+            assert len(store._recent) <= 50
+        assert len(store._recent) == 30  # the 40 old answers went, the new stayed
+        # A reader from before the memo filled up is still answered by the process.
+        store.client.delete(store._key("seen", article.pk, reader(40)))
+        assert post_beacon(client, article.pk, reader(40)).json()["reason"] == "repeat"
