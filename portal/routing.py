@@ -79,11 +79,7 @@ def fast_route(request, path: str):
     if site is None:
         return None
     url_path = site.root_page.url_path + "/".join(components) + "/"
-    chain = list(
-        Page.objects.filter(url_path__in=_prefixes(url_path))
-        .select_related("content_type")
-        .order_by("depth")
-    )
+    chain = list(Page.objects.filter(url_path__in=_prefixes(url_path)).order_by("depth"))
     target = chain[-1] if chain else None
     if target is None or target.url_path != url_path or len(chain) != target.depth:
         return None
