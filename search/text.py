@@ -93,7 +93,7 @@ ASCII_TOKEN_RE = re.compile(r"[a-z0-9]+")
 
 
 @functools.lru_cache(maxsize=200_000)
-def _fold_token(token: str) -> str:
+def fold_syllable(token: str) -> str:
     # Vietnamese has a few thousand syllables: folding each distinct one once is much
     # cheaper than folding every character of a 100,000-article archive.
     folded = fold(token)
@@ -104,11 +104,16 @@ def _fold_token(token: str) -> str:
 _fold_word = functools.lru_cache(maxsize=200_000)(fold)
 
 
+def exact_words(text: str) -> list[str]:
+    """The syllables of ``exact_text(text)``."""
+    return TOKEN_RE.findall(normalize(text).lower())
+
+
 def exact_and_folded(text: str) -> tuple[str, str]:
     """(``exact_text(text)``, the folded form): each exact syllable folded the way a
     query's syllables are (``ParsedQuery.folded_terms``)."""
-    words = TOKEN_RE.findall(normalize(text).lower())
-    return " ".join(words), " ".join([_fold_token(w) for w in words])
+    words = exact_words(text)
+    return " ".join(words), " ".join([fold_syllable(w) for w in words])
 
 
 def folded_text(text: str) -> str:

@@ -17,7 +17,8 @@ from django.db import connection, transaction
 from ..items import Item
 from ..models import SearchEntry
 from ..query import NEWEST, TOTAL_CAP, Hit, Results, SearchParams
-from ..text import ParsedQuery, exact_and_folded, fold, snippet
+from ..text import ParsedQuery, exact_and_folded, exact_words, fold, fold_syllable, snippet
+from . import tsvector
 
 FTS_TABLE = "search_fts"
 # bm25 column weights: title_exact, text_exact, title_folded, text_folded.
@@ -34,8 +35,6 @@ def is_postgres() -> bool:
 
 
 def entry_for(item: Item) -> SearchEntry:
-    title_exact, title_folded = exact_and_folded(item.title)
-    text_exact, text_folded = exact_and_folded(item.search_text)
     entry = SearchEntry(
         page_id=item.page_id,
         kind=item.kind,
@@ -48,66 +47,82 @@ def entry_for(item: Item) -> SearchEntry:
         tags="\n".join(item.tags),
         view_count=item.view_count,
         text=item.text,
-        title_exact=title_exact,
-        text_exact=text_exact,
-        title_folded=title_folded,
-        text_folded=text_folded,
         stamp=item.stamp[:300],
     )
-    # Only feeds the head vectors (PostgreSQL); the lead is in the text too.
-    entry.lead_exact, entry.lead_folded = exact_and_folded(item.lead)
+    title = exact_words(item.title)
+    entry.title_exact = " ".join(title)
+    entry.title_folded = " ".join([fold_syllable(w) for w in title])
+    if is_postgres():
+        # The vectors themselves (tsvector.py); the long texts are not stored.
+        (
+            entry.exact_vector,
+            entry.folded_vector,
+            entry.head_exact_vector,
+            entry.head_folded_vector,
+        ) = tsvector.vectors(
+            title, exact_words(item.search_text), exact_words(item.lead), fold_syllable
+        )
+    else:
+        entry.text_exact, entry.text_folded = exact_and_folded(item.search_text)
     return entry
 
 
-# PostgreSQL: rows are inserted with their tsvectors computed in the same statement (one
-# write per row, no UPDATE pass). The long exact/folded texts only feed the vectors there,
-# so they are not stored a second time (the titles are: they are short).
-PG_COLUMNS = (
-    ("page_id", "integer"),
-    ("kind", "varchar"),
-    ("title", "varchar"),
-    ("url", "varchar"),
-    ("date", "timestamptz"),
-    ("section_id", "integer"),
-    ("section_title", "varchar"),
-    ("author_names", "text"),
-    ("tags", "text"),
-    ("view_count", "integer"),
-    ("text", "text"),
-    ("title_exact", "text"),
-    ("title_folded", "text"),
-    ("stamp", "varchar"),
+# PostgreSQL: rows are loaded with COPY, their tsvectors as literals built in Python
+# (tsvector.py: what to_tsvector('simple', …) would return, for half of PostgreSQL's
+# time). The long exact/folded texts only feed the vectors, so they are not stored (the
+# titles are: they are short).
+PG_COPY_COLUMNS = (
+    "page_id",
+    "kind",
+    "title",
+    "url",
+    "date",
+    "section_id",
+    "section_title",
+    "author_names",
+    "tags",
+    "view_count",
+    "text",
+    "title_exact",
+    "title_folded",
+    "text_exact",
+    "text_folded",
+    "exact_vector",
+    "folded_vector",
+    "head_exact_vector",
+    "head_folded_vector",
+    "stamp",
 )
-PG_INSERT = (
-    "INSERT INTO search_searchentry ("  # noqa: S608 - constant fragments only
-    + ", ".join(name for name, _ in PG_COLUMNS)
-    + ", text_exact, text_folded, exact_vector, folded_vector, head_exact_vector, "
-    "head_folded_vector) SELECT " + ", ".join(f"v.{name}" for name, _ in PG_COLUMNS) + ", '', '', "
-    "setweight(to_tsvector('simple', v.title_exact), 'A') "
-    "|| setweight(to_tsvector('simple', v.text_exact), 'D'), "
-    "setweight(to_tsvector('simple', v.title_folded), 'A') "
-    "|| setweight(to_tsvector('simple', v.text_folded), 'D'), "
-    "setweight(to_tsvector('simple', v.title_exact), 'A') "
-    "|| setweight(to_tsvector('simple', v.lead_exact), 'B'), "
-    "setweight(to_tsvector('simple', v.title_folded), 'A') "
-    "|| setweight(to_tsvector('simple', v.lead_folded), 'B') FROM (VALUES ("
-    + ", ".join(f"%s::{kind}" for _, kind in PG_COLUMNS)
-    + ", %s::text, %s::text, %s::text, %s::text)) AS v("
-    + ", ".join(name for name, _ in PG_COLUMNS)
-    + ", text_exact, text_folded, lead_exact, lead_folded)"
-)
+PG_COPY = f"COPY {SearchEntry._meta.db_table} ({', '.join(PG_COPY_COLUMNS)}) FROM STDIN"  # noqa: S608
 
 
 def _insert_postgres(entries: list[SearchEntry]) -> None:
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            PG_INSERT,
-            [
-                [getattr(e, name) for name, _ in PG_COLUMNS]
-                + [e.text_exact, e.text_folded, e.lead_exact, e.lead_folded]
-                for e in entries
-            ],
-        )
+    with connection.cursor() as cursor, cursor.copy(PG_COPY) as copy:
+        for e in entries:
+            copy.write_row(
+                (
+                    e.page_id,
+                    e.kind,
+                    e.title,
+                    e.url,
+                    e.date,
+                    e.section_id,
+                    e.section_title,
+                    e.author_names,
+                    e.tags,
+                    e.view_count,
+                    e.text,
+                    e.title_exact,
+                    e.title_folded,
+                    "",
+                    "",
+                    e.exact_vector,
+                    e.folded_vector,
+                    e.head_exact_vector,
+                    e.head_folded_vector,
+                    e.stamp,
+                )
+            )
 
 
 def write(items: Iterable[Item], replace_all: bool = False, batch_size: int = 500) -> int:
