@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 
 UNKNOWN = "0.0.0.0"  # noqa: S104 - a placeholder address, never bound
 
 
+@functools.lru_cache(maxsize=4096)  # the same few addresses ask again and again
 def valid_ip(value: str) -> str | None:
     try:
         return str(ipaddress.ip_address(value.strip()))

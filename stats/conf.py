@@ -114,6 +114,10 @@ def conf() -> StatsConf:
 
 @receiver(setting_changed)
 def _reload(*, setting: str, **kwargs) -> None:
+    if setting in ("SECRET_KEY", "SECRET_KEY_FALLBACKS"):
+        from stats.services import readers
+
+        readers.forget_keys()
     if setting.startswith("STATS_"):
         conf.cache_clear()
         # Late import: the caches that depend on settings live with their users.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.http import http_date
@@ -21,8 +22,15 @@ logger = logging.getLogger(__name__)
 NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
 
 
+_expires: tuple[int, str] = (0, "")
+
+
 def add_never_cache_headers(response: JsonResponse) -> None:
-    response.headers["Expires"] = http_date()
+    global _expires
+    now = int(time.time())
+    if _expires[0] != now:  # formatted once a second, not for every beacon
+        _expires = (now, http_date(now))
+    response.headers["Expires"] = _expires[1]
     response.headers["Cache-Control"] = NEVER_CACHE
 
 
@@ -51,12 +59,14 @@ def _page_id(body: bytes) -> int | None:
 @csrf_exempt
 @require_POST
 def beacon(request: HttpRequest) -> JsonResponse:
-    if request.headers.get("Sec-Fetch-Site", "same-origin") == "cross-site":
+    # Headers read from META: request.headers builds a dictionary of all of them.
+    meta = request.META
+    if meta.get("HTTP_SEC_FETCH_SITE", "same-origin") == "cross-site":
         return _error(403, "cross-site beacon")
     if request.content_type != "application/json":
         return _error(415, "expected application/json")
     try:
-        length = int(request.headers.get("Content-Length") or 0)
+        length = int(meta.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return _error(400, "bad Content-Length")
     if length > conf().max_body_bytes:

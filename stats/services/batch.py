@@ -94,10 +94,10 @@ def _postgresql_sql() -> str:
     hc, hit, day, site = t(HitCount), t(Hit), t(DailyPageViews), t(SiteCounter)
     return f"""
 WITH v AS (
-  SELECT * FROM unnest(%(hitcount)s::bigint[], %(page)s::bigint[], %(at)s::timestamptz[],
-                       %(ip)s::text[], %(reader)s::text[], %(agent)s::text[],
-                       %(user)s::bigint[], %(day)s::date[])
-    AS v(hitcount, page, at, ip, reader, agent, usr, day)
+  SELECT hitcount, page, at, ip, reader, agent, usr, (at AT TIME ZONE %(tz)s)::date AS day
+  FROM unnest(%(hitcount)s::bigint[], %(page)s::bigint[], %(at)s::timestamptz[],
+              %(ip)s::text[], %(reader)s::text[], %(agent)s::text[], %(user)s::bigint[])
+    AS v(hitcount, page, at, ip, reader, agent, usr)
 ), hc AS (
   UPDATE {hc} SET {c(HitCount, "hits")} = {hc}.{c(HitCount, "hits")} + g.n,
                   {c(HitCount, "modified")} = g.last
@@ -129,20 +129,37 @@ SELECT page, hits, NULL FROM hc UNION ALL SELECT NULL, NULL, total FROM visit
 
 def _write_postgresql(views: list[View], visits: int) -> tuple[dict[int, int], int | None]:
     """The whole batch in one statement (atomic on its own): the counters' F()-style
-    increments, the Hit rows, the day rows (upsert) and the visits total."""
+    increments, the Hit rows, the day rows (upsert; the local day computed by
+    PostgreSQL) and the visits total.
+
+    Sent with server-side binding: the columns travel as binary arrays, where Django's
+    client-side binding (its default) spelled out every value in the statement's text
+    for PostgreSQL to parse again."""
+    hitcount, page, at, ip, reader, agent, user = [], [], [], [], [], [], []
+    for view in views:
+        hitcount.append(view.target.hitcount_id)
+        page.append(view.target.page_id)
+        at.append(view.at)
+        ip.append(view.ip)
+        reader.append(view.reader)
+        agent.append(view.user_agent[:255])
+        user.append(view.user_id)
     params = {
-        "hitcount": [v.target.hitcount_id for v in views],
-        "page": [v.target.page_id for v in views],
-        "at": [v.at for v in views],
-        "ip": [v.ip for v in views],
-        "reader": [v.reader for v in views],
-        "agent": [v.user_agent[:255] for v in views],
-        "user": [v.user_id for v in views],
-        "day": [timezone.localdate(v.at) for v in views],
+        "hitcount": hitcount,
+        "page": page,
+        "at": at,
+        "ip": ip,
+        "reader": reader,
+        "agent": agent,
+        "user": user,
+        "tz": timezone.get_current_timezone_name(),
         "visits": visits,
         "site": SITE_COUNTER_ID,
     }
-    with connection.cursor() as cursor:
+    import psycopg  # loaded by Django's PostgreSQL backend already
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(_postgresql_sql(), params)
         rows = cursor.fetchall()
     totals = {int(page): hits for page, hits, _ in rows if page is not None}

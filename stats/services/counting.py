@@ -47,7 +47,7 @@ def record_beacon(request: HttpRequest, reader: str | None, page_id: int | None)
     target = _find(page_id)
 
     ip = readers.client_ip(request)
-    user_agent = request.headers.get("User-Agent", "")
+    user_agent = request.META.get("HTTP_USER_AGENT", "")
     reason = Reason.NO_READER if reader is None else readers.exclusion(request, ip, user_agent)
     if reason is not None:
         views = None if target is None else targets.current_hits(target)
@@ -97,7 +97,7 @@ def _decided_by_redis(
     if counted or touch.new_visit:
         view = None
         if counted:
-            user = request.user if request.user.is_authenticated else None
+            user = readers.user_of(request)
             view = batch.View(target, reader, ip, user_agent, getattr(user, "pk", None), now)
         try:
             batch.record(view, touch.new_visit)
@@ -133,7 +133,7 @@ def _decided_by_redis(
 
 
 def _count(request, store, reader, target, touch, *, ip, user_agent, now) -> BeaconResult:
-    user = request.user if request.user.is_authenticated else None
+    user = readers.user_of(request)
 
     def write(into: Target) -> tuple[int, int | None]:
         return counters.count_view(

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
+import hmac
 import secrets
 import threading
 import time
 
+from django.conf import settings as django_settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from hitcount.models import BlacklistIP, BlacklistUserAgent
@@ -16,7 +21,49 @@ from stats.conf import conf
 from .decisions import Reason
 
 _SALT = "stats.reader"
-_signer = signing.Signer(salt=_SALT)
+_HEX = frozenset("0123456789abcdef")
+
+
+class ReaderSigner:
+    """Django's ``Signer(salt=_SALT)``: the same signed values, verified with HMAC keys
+    derived once (``Signer.unsign`` derives the key from SECRET_KEY on every call, which
+    was a tenth of a beacon's own time). Keys from SECRET_KEY and SECRET_KEY_FALLBACKS."""
+
+    def __init__(self) -> None:
+        self.signer = signing.Signer(salt=_SALT)
+        key_salt = (self.signer.salt + "signer").encode()
+        # What django.utils.crypto.salted_hmac derives for each key (sha256 here).
+        self._keys = [
+            hashlib.sha256(key_salt + signing.force_bytes(key)).digest()
+            for key in (self.signer.key, *self.signer.fallback_keys)
+        ]
+        assert self.signer.algorithm == "sha256", self.signer.algorithm  # noqa: S101
+
+    def sign(self, value: str) -> str:
+        return self.signer.sign(value)
+
+    def unsign(self, signed_value: str) -> str | None:
+        """The value, or None when the signature is wrong."""
+        value, sep, signature = signed_value.rpartition(self.signer.sep)
+        if not sep:
+            return None
+        message, given = value.encode(), signature.encode()
+        for key in self._keys:
+            digest = hmac.new(key, message, hashlib.sha256).digest()
+            if hmac.compare_digest(given, base64.urlsafe_b64encode(digest).rstrip(b"=")):
+                return value
+        return None
+
+
+@functools.cache
+def _signer() -> ReaderSigner:
+    return ReaderSigner()
+
+
+def forget_keys() -> None:
+    """SECRET_KEY or its fallbacks changed (tests): derive the keys again."""
+    _signer.cache_clear()
+
 
 # Substrings of user agents that are not human readers (lower case).
 BOT_MARKERS = (
@@ -63,7 +110,7 @@ def mint_reader() -> str:
 
 
 def signed(reader: str) -> str:
-    return _signer.sign(reader)
+    return _signer().sign(reader)
 
 
 def reader_from(request: HttpRequest) -> str | None:
@@ -71,11 +118,8 @@ def reader_from(request: HttpRequest) -> str | None:
     raw = request.COOKIES.get(conf().reader_cookie)
     if not raw or len(raw) > 200:
         return None
-    try:
-        reader = _signer.unsign(raw)
-    except signing.BadSignature:
-        return None
-    if len(reader) != 32 or not all(c in "0123456789abcdef" for c in reader):
+    reader = _signer().unsign(raw)
+    if reader is None or len(reader) != 32 or not _HEX.issuperset(reader):
         return None
     return reader
 
@@ -163,9 +207,20 @@ def is_prefetch(request: HttpRequest) -> bool:
     return False
 
 
-def is_staff(request: HttpRequest) -> bool:
+def user_of(request: HttpRequest):
+    """The signed-in user, or None. Without a session cookie nobody is signed in, so
+    readers' beacons never load the session and user machinery."""
+    if django_settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return None
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
+        return None
+    return user
+
+
+def is_staff(request: HttpRequest) -> bool:
+    user = user_of(request)
+    if user is None:
         return False
     return user.is_staff or user.has_perm("wagtailadmin.access_admin")
 

@@ -14,10 +14,12 @@ breaker in stores treats both clients alike. One socket per thread and per proce
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import select
 import socket
+import struct
 import threading
 
 import redis
@@ -115,6 +117,15 @@ class ScriptCaller:
         except OSError as exc:
             raise RedisConnectionError(f"connecting to Redis: {exc}") from exc
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        # A blocking socket with the kernel's timeouts: Python's own timeout polls the
+        # socket before every send and receive (two more system calls per beacon).
+        seconds = float(self.timeout or 0)
+        if seconds > 0:
+            whole = int(seconds)
+            timeval = struct.pack("ll", whole, int((seconds - whole) * 1_000_000))
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeval)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, timeval)
+        sock.settimeout(None)
         local.sock, local.pid, local.buf = sock, os.getpid(), bytearray()
         local.poller = select.poll()
         local.poller.register(sock, select.POLLIN)
@@ -153,11 +164,10 @@ class ScriptCaller:
                 if not chunk:
                     raise RedisConnectionError("Redis closed the connection")
                 buf += chunk
-        except TimeoutError as exc:
-            self.close()
-            raise RedisTimeoutError(f"Redis did not answer in {self.timeout}s") from exc
         except OSError as exc:
             self.close()
+            if isinstance(exc, TimeoutError) or exc.errno in (errno.EAGAIN, errno.EWOULDBLOCK):
+                raise RedisTimeoutError(f"Redis did not answer in {self.timeout}s") from exc
             raise RedisConnectionError(f"Redis connection failed: {exc}") from exc
         except RedisConnectionError:
             self.close()
