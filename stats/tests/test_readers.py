@@ -1,5 +1,7 @@
 """The reader cookie: signed as Django's Signer signs it, verified with keys derived once."""
 
+import secrets
+
 import pytest
 from django.core import signing
 
@@ -33,7 +35,7 @@ def test_a_tampered_cookie_is_no_reader(rf, tamper):
 def test_a_cookie_signed_with_a_retired_key_still_verifies(rf, settings):
     old = readers.signed(READER)
     settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
-    settings.SECRET_KEY = "another-secret-key-of-enough-length-for-this-test-0123456789"
+    settings.SECRET_KEY = secrets.token_urlsafe(50)
     request = rf.post("/stats/hit/")
     request.COOKIES["portal_reader"] = old
     assert readers.reader_from(request) == READER
