@@ -109,6 +109,11 @@ def exact_words(text: str) -> list[str]:
     return TOKEN_RE.findall(normalize(text).lower())
 
 
+def folded_of_normalized(text: str) -> str:
+    """``exact_and_folded(text)[1]`` for a ``text`` that ``normalize`` already returned."""
+    return " ".join([fold_syllable(w) for w in TOKEN_RE.findall(text.lower())])
+
+
 def exact_and_folded(text: str) -> tuple[str, str]:
     """(``exact_text(text)``, the folded form): each exact syllable folded the way a
     query's syllables are (``ParsedQuery.folded_terms``)."""

@@ -23,7 +23,7 @@ from elasticsearch_dsl import Date, Document, Integer, Keyword, Object, Q, Text
 
 from ..items import Item
 from ..query import NEWEST, TOTAL_CAP, Hit, Results, SearchParams
-from ..text import exact_and_folded, fold, normalize, snippet
+from ..text import fold, folded_of_normalized, normalize, snippet
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def source_for(item: Item) -> dict:
         "tags": " ; ".join(item.tags),
     }
     source = {name: normalize(value) for name, value in searchable.items()}
-    source.update({f"{name}_folded": exact_and_folded(v)[1] for name, v in searchable.items()})
+    source.update({f"{name}_folded": folded_of_normalized(source[name]) for name in searchable})
     # Authors and tags as lists too (names, not the joined string: the .raw keywords).
     source["authors"] = [normalize(a) for a in item.authors]
     source["tags"] = [normalize(t) for t in item.tags]

@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from search.text import exact, fold, normalize
+from search.text import exact, exact_and_folded, fold, folded_of_normalized, normalize
 
 pytestmark = pytest.mark.django_db
 
@@ -270,6 +270,16 @@ def test_folding_helpers():
     assert normalize("hòa khỏe thủy") == "hoà khoẻ thuỷ"
     assert normalize("hoàng quý") == "hoàng quý"
     assert exact("HÒA") == "hoà"
+
+
+@pytest.mark.embedded
+@pytest.mark.parametrize(
+    "text",
+    ["Hòa BÌNH, khỏe; ĐẠI HỘI", "Ho\u0300a thu\u0309y (NFD)", "x_y 3,5% — ﬁ ǅ", "", "  "],
+)
+def test_folding_a_normalised_text_is_folding_the_text(text):
+    # Elasticsearch documents fold the normalised field they already hold.
+    assert folded_of_normalized(normalize(text)) == exact_and_folded(text)[1]
 
 
 # --- Large match sets (PostgreSQL ranks a window) --------------------------------
