@@ -248,11 +248,6 @@ def rebuild(items: Iterable[Item], progress: Callable[[int], None] | None = None
     for index in concrete_indices():
         if index != name:
             es.indices.delete(index=index, ignore_unavailable=True)
-    # A rebuilt archive is read far more than it is written: merged to one segment,
-    # queries read one set of postings instead of several (about 16% faster on the
-    # benchmark archive, where the merge takes 12 s). The merge runs in Elasticsearch's
-    # background: the new index already answers, and the rebuild does not wait for it.
-    es.indices.forcemerge(index=name, max_num_segments=1, wait_for_completion=False)
     if progress:
         progress(count)
     return count

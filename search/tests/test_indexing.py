@@ -1,7 +1,5 @@
 """Keeping the index right: signals on commit, the rebuild with its alias swap, --check."""
 
-import time
-
 import pytest
 from django.core.management import CommandError, call_command
 from wagtail.models import Page
@@ -188,44 +186,6 @@ def test_rebuild_swaps_the_alias(section, settings):
 
         service.rebuild("elasticsearch", progress)
         assert seen and all(count == 1 for count in seen)
-    finally:
-        elastic.drop()
-
-
-def test_a_rebuilt_index_is_merged_to_one_segment(section, settings, monkeypatch):
-    """The rebuild asks Elasticsearch to merge the new index (it serves reads only) in
-    the background, without waiting, after the alias points to it."""
-    from elasticsearch.client import IndicesClient
-
-    from search.backends import elastic
-
-    use_engine(settings, "elasticsearch")
-    settings.SEARCH_ES_INDEX = "test-merge"
-    elastic.drop()
-    merges = []
-    forcemerge = IndicesClient.forcemerge
-
-    def spy(self, **kwargs):
-        merges.append((kwargs, list(self.get_alias(name="test-merge").body)))
-        return forcemerge(self, **kwargs)
-
-    monkeypatch.setattr(IndicesClient, "forcemerge", spy)
-    try:
-        for n in range(3):
-            publish_article(section, f"Lễ hội Lim mùa xuân {n}")
-        service.rebuild("elasticsearch")
-        (index,) = elastic.concrete_indices()
-        expected = {"index": index, "max_num_segments": 1, "wait_for_completion": False}
-        assert merges == [(expected, [index])]
-        es = elastic.client()
-        deadline = time.monotonic() + 30
-        while True:
-            shards = es.indices.segments(index=index).body["indices"][index]["shards"]["0"]
-            if sum(len(copy["segments"]) for copy in shards) == 1:
-                break
-            assert time.monotonic() < deadline, shards
-            time.sleep(0.2)
-        assert es.count(index="test-merge")["count"] == 3
     finally:
         elastic.drop()
 
