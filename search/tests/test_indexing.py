@@ -210,3 +210,34 @@ def test_command_runs_with_system_checks(section, settings, capsys):
     call_command("search_index", "--rebuild", skip_checks=False)
     call_command("search_index", "--check", skip_checks=False)
     assert "up to date" in capsys.readouterr().out
+
+
+def test_a_failing_bulk_load_raises_instead_of_hanging():
+    """Both sender threads stop on the error and the rebuild raises it (a sender that
+    waited for an end mark another one had taken would hang the rebuild)."""
+    import socket
+    import threading
+
+    from elasticsearch import Elasticsearch
+    from elasticsearch import TransportError as EsTransportError
+
+    from search.backends import elastic
+
+    with socket.socket() as probe:  # a port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = Elasticsearch(f"http://127.0.0.1:{port}", max_retries=0, request_timeout=2)
+    actions = ({"_index": "x", "_id": n, "_source": {"n": n}} for n in range(5_000))
+    outcome = {}
+
+    def load():
+        try:
+            elastic._bulk_load(client, actions, None)
+        except Exception as exc:  # noqa: BLE001 - the outcome is checked below
+            outcome["error"] = exc
+
+    runner = threading.Thread(target=load, daemon=True)
+    runner.start()
+    runner.join(30)
+    assert not runner.is_alive(), "the bulk load hung"
+    assert isinstance(outcome.get("error"), EsTransportError), outcome
