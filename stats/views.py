@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -22,15 +23,13 @@ logger = logging.getLogger(__name__)
 NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
 
 
-_expires: tuple[int, str] = (0, "")
+@functools.lru_cache(maxsize=1)  # formatted once a second, not for every beacon
+def _http_date(second: int) -> str:
+    return http_date(second)
 
 
 def add_never_cache_headers(response: JsonResponse) -> None:
-    global _expires
-    now = int(time.time())
-    if _expires[0] != now:  # formatted once a second, not for every beacon
-        _expires = (now, http_date(now))
-    response.headers["Expires"] = _expires[1]
+    response.headers["Expires"] = _http_date(int(time.time()))
     response.headers["Cache-Control"] = NEVER_CACHE
 
 

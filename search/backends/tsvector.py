@@ -25,7 +25,6 @@ MAX_POS = 16383  # PostgreSQL's MAXENTRYPOS - 1: a later position is stored as t
 PART_POSITIONS = 255  # to_tsvector keeps at most this many positions of one lexeme
 CONCAT_POSITIONS = 256  # tsvector || keeps at most this many (MAXNUMPOS)
 MAX_WORD_BYTES = 2047  # to_tsvector skips words this long or longer (MAXSTRLEN)
-WEIGHTS = ("A", "B", "C", "D")
 
 Positions = dict[str, list[int]]
 
@@ -65,13 +64,9 @@ def _limit(found: list[int]) -> list[int]:
     return kept
 
 
-def needs_limits(found: Positions, count: int) -> bool:
-    return count > MAX_POS or any(len(p) > PART_POSITIONS for p in found.values())
-
-
 def limited(found: Positions, count: int) -> Positions:
     """``found`` (from ``positions`` over ``count`` words) with to_tsvector's limits."""
-    if not needs_limits(found, count):
+    if count <= MAX_POS and all(len(p) <= PART_POSITIONS for p in found.values()):
         return found
     return {word: _limit(p) for word, p in found.items()}
 
@@ -134,22 +129,16 @@ def _concat_one(
     """One lexeme of ||, with its limits: the second vector's positions are shifted and
     stored as at most MAX_POS, and appended while fewer than CONCAT_POSITIONS are kept
     and the last one kept is below MAX_POS."""
-    labels = [f"{p}{'' if first_weight == 'D' else first_weight}" for p in before]
+    appended: list[int] = []
     last = before[-1] if before else None
-    count = len(before)
     for position in found:
+        count = len(before) + len(appended)
         if count >= CONCAT_POSITIONS or (count and last == MAX_POS):
             break
         last = min(position + shift, MAX_POS)
-        labels.append(f"{last}{'' if weight == 'D' else weight}")
-        count += 1
+        appended.append(last)
+    labels = [_format(part, w) for part, w in ((before, first_weight), (appended, weight)) if part]
     return f"'{word}':{','.join(labels)}"
-
-
-def literal(words: list[str], weight: str = "D") -> str:
-    """setweight(to_tsvector('simple', " ".join(words)), weight), as a literal."""
-    words = kept_words(words)
-    return weighted(limited(positions(words), len(words)), weight, {}, "D")
 
 
 def exact_and_folded(words: list[str], fold: Callable[[str], str]) -> tuple[Positions, Positions]:

@@ -135,23 +135,14 @@ def _write_postgresql(views: list[View], visits: int) -> tuple[dict[int, int], i
     Sent with server-side binding: the columns travel as binary arrays, where Django's
     client-side binding (its default) spelled out every value in the statement's text
     for PostgreSQL to parse again."""
-    hitcount, page, at, ip, reader, agent, user = [], [], [], [], [], [], []
-    for view in views:
-        hitcount.append(view.target.hitcount_id)
-        page.append(view.target.page_id)
-        at.append(view.at)
-        ip.append(view.ip)
-        reader.append(view.reader)
-        agent.append(view.user_agent[:255])
-        user.append(view.user_id)
     params = {
-        "hitcount": hitcount,
-        "page": page,
-        "at": at,
-        "ip": ip,
-        "reader": reader,
-        "agent": agent,
-        "user": user,
+        "hitcount": [v.target.hitcount_id for v in views],
+        "page": [v.target.page_id for v in views],
+        "at": [v.at for v in views],
+        "ip": [v.ip for v in views],
+        "reader": [v.reader for v in views],
+        "agent": [v.user_agent[:255] for v in views],
+        "user": [v.user_id for v in views],
         "tz": timezone.get_current_timezone_name(),
         "visits": visits,
         "site": SITE_COUNTER_ID,
