@@ -86,7 +86,7 @@ def tokens(text: str) -> list[str]:
 
 
 def exact_text(text: str) -> str:
-    return " ".join(TOKEN_RE.findall(normalize(text).lower()))
+    return " ".join(exact_words(text))
 
 
 ASCII_TOKEN_RE = re.compile(r"[a-z0-9]+")
@@ -109,16 +109,21 @@ def exact_words(text: str) -> list[str]:
     return TOKEN_RE.findall(normalize(text).lower())
 
 
+def fold_words(words: list[str]) -> str:
+    """Exact syllables, folded and joined: the folded form the engines index."""
+    return " ".join([fold_syllable(w) for w in words])
+
+
 def folded_of_normalized(text: str) -> str:
     """``exact_and_folded(text)[1]`` for a ``text`` that ``normalize`` already returned."""
-    return " ".join([fold_syllable(w) for w in TOKEN_RE.findall(text.lower())])
+    return fold_words(TOKEN_RE.findall(text.lower()))
 
 
 def exact_and_folded(text: str) -> tuple[str, str]:
     """(``exact_text(text)``, the folded form): each exact syllable folded the way a
     query's syllables are (``ParsedQuery.folded_terms``)."""
     words = exact_words(text)
-    return " ".join(words), " ".join([fold_syllable(w) for w in words])
+    return " ".join(words), fold_words(words)
 
 
 def folded_text(text: str) -> str:

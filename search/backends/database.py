@@ -7,6 +7,7 @@ in production. Same query meaning as Elasticsearch:
   title weighing more than the text.
 """
 
+import operator
 import queue
 import threading
 from collections.abc import Iterable
@@ -17,7 +18,15 @@ from django.db import connection, transaction
 from ..items import Item
 from ..models import SearchEntry
 from ..query import NEWEST, TOTAL_CAP, Hit, Results, SearchParams
-from ..text import ParsedQuery, exact_and_folded, exact_words, fold, fold_syllable, snippet
+from ..text import (
+    ParsedQuery,
+    exact_and_folded,
+    exact_words,
+    fold,
+    fold_syllable,
+    fold_words,
+    snippet,
+)
 from . import tsvector
 
 FTS_TABLE = "search_fts"
@@ -51,7 +60,7 @@ def entry_for(item: Item) -> SearchEntry:
     )
     title = exact_words(item.title)
     entry.title_exact = " ".join(title)
-    entry.title_folded = " ".join([fold_syllable(w) for w in title])
+    entry.title_folded = fold_words(title)
     if is_postgres():
         # The vectors themselves (tsvector.py); the long texts are not stored.
         (
@@ -96,33 +105,14 @@ PG_COPY_COLUMNS = (
 PG_COPY = f"COPY {SearchEntry._meta.db_table} ({', '.join(PG_COPY_COLUMNS)}) FROM STDIN"  # noqa: S608
 
 
+_copy_row = operator.attrgetter(*PG_COPY_COLUMNS)
+
+
 def _insert_postgres(entries: list[SearchEntry]) -> None:
+    # text_exact and text_folded keep the model's default (empty) on PostgreSQL.
     with connection.cursor() as cursor, cursor.copy(PG_COPY) as copy:
-        for e in entries:
-            copy.write_row(
-                (
-                    e.page_id,
-                    e.kind,
-                    e.title,
-                    e.url,
-                    e.date,
-                    e.section_id,
-                    e.section_title,
-                    e.author_names,
-                    e.tags,
-                    e.view_count,
-                    e.text,
-                    e.title_exact,
-                    e.title_folded,
-                    "",
-                    "",
-                    e.exact_vector,
-                    e.folded_vector,
-                    e.head_exact_vector,
-                    e.head_folded_vector,
-                    e.stamp,
-                )
-            )
+        for entry in entries:
+            copy.write_row(_copy_row(entry))
 
 
 def write(items: Iterable[Item], replace_all: bool = False, batch_size: int = 500) -> int:

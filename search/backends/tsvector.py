@@ -101,25 +101,17 @@ def _format(found: list[int], weight: str) -> str:
 
 def weighted(first: Positions, first_weight: str, second: Positions, second_weight: str) -> str:
     """The literal of setweight(v1, w1) || setweight(v2, w2), for the limited positions
-    of two texts (``limited``)."""
+    of two texts (``limited``): the second text's positions shifted by the first's last."""
     shift = max((p[-1] for p in first.values() if p), default=0)
-    # The common case needs none of ||'s limits: every position stays below MAX_POS and
-    # no lexeme gets more than CONCAT_POSITIONS.
-    longest = max((p[-1] for p in second.values() if p), default=0)
-    simple = shift + longest <= MAX_POS
-    parts = []
-    for word, found in second.items():
-        before = first.get(word)
-        if not simple or (before is not None and len(before) + len(found) > CONCAT_POSITIONS):
-            parts.append(_concat_one(word, before or [], first_weight, found, second_weight, shift))
-            continue
-        text = _format([p + shift for p in found] if shift else found, second_weight)
-        if before is not None:
-            text = _format(before, first_weight) + "," + text
-        parts.append(f"'{word}':{text}")
-    for word, found in first.items():
-        if word not in second:
-            parts.append(f"'{word}':{_format(found, first_weight)}")
+    parts = [
+        _concat_one(word, first.get(word, []), first_weight, found, second_weight, shift)
+        for word, found in second.items()
+    ]
+    parts.extend(
+        f"'{word}':{_format(found, first_weight)}"
+        for word, found in first.items()
+        if word not in second
+    )
     return " ".join(parts)
 
 
