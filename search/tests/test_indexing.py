@@ -190,6 +190,41 @@ def test_rebuild_swaps_the_alias(section, settings):
         elastic.drop()
 
 
+def test_a_rebuilt_index_is_merged_to_one_segment_before_the_swap(section, settings, monkeypatch):
+    """The rebuild merges the new index (it serves reads only) and waits for the merge
+    while the alias still points to the old index."""
+    from search.backends import elastic
+
+    use_engine(settings, "elasticsearch")
+    settings.SEARCH_ES_INDEX = "test-merge"
+    indices_client = type(elastic.client().indices)
+    elastic.drop()
+    merges = []
+    forcemerge = indices_client.forcemerge
+
+    def spy(self, **kwargs):
+        live = list(self.get_alias(name="test-merge").body)
+        result = forcemerge(self, **kwargs)
+        shards = self.segments(index=kwargs["index"]).body["indices"][kwargs["index"]]["shards"]
+        merges.append((kwargs, live, sum(len(copy["segments"]) for copy in shards["0"])))
+        return result
+
+    try:
+        for n in range(3):
+            publish_article(section, f"Lễ hội Lim mùa xuân {n}")
+        service.rebuild("elasticsearch")
+        (old,) = elastic.concrete_indices()
+        monkeypatch.setattr(indices_client, "forcemerge", spy)
+        service.rebuild("elasticsearch")
+        (new,) = elastic.concrete_indices()
+        # Merged (and finished: one segment when the call returned) before the swap.
+        assert merges == [({"index": new, "max_num_segments": 1}, [old], 1)]
+        assert list(elastic.client().indices.get_alias(name="test-merge").body) == [new]
+        assert elastic.client().count(index="test-merge")["count"] == 3
+    finally:
+        elastic.drop()
+
+
 @pytest.mark.embedded
 def test_rebuild_shows_progress_on_the_database(section, settings, capsys):
     settings.ELASTICSEARCH_URL = ""
