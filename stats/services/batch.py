@@ -95,8 +95,8 @@ def _postgresql_sql() -> str:
     return f"""
 WITH v AS (
   SELECT hitcount, page, at, ip, reader, agent, usr, (at AT TIME ZONE %(tz)s)::date AS day
-  FROM unnest(%(hitcount)s::bigint[], %(page)s::bigint[], %(at)s::timestamptz[],
-              %(ip)s::text[], %(reader)s::text[], %(agent)s::text[], %(user)s::bigint[])
+  FROM unnest(%(hitcount)b::bigint[], %(page)b::bigint[], %(at)b::timestamptz[],
+              %(ip)b::text[], %(reader)b::text[], %(agent)b::text[], %(user)s::bigint[])
     AS v(hitcount, page, at, ip, reader, agent, usr)
 ), hc AS (
   UPDATE {hc} SET {c(HitCount, "hits")} = {hc}.{c(HitCount, "hits")} + g.n,

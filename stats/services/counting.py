@@ -11,7 +11,6 @@ the request: still counted, still exact in the database.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -119,7 +118,7 @@ def _decided_by_redis(
             publish["views"] = {target.page_id: views}
     _publish(store, **publish)
     touched = None if staff else target
-    store.remember(reader, touched, now, replace(touch, views=views, visits=visits))
+    store.remember(reader, touched, now, touch, views=views, visits=visits)
 
     if counted:
         decision = Decision.yes()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -191,19 +191,33 @@ class RedisStore:
             views=None if views is None else int(views),
         )
 
-    def remember(self, reader: str, target: Target | None, now: datetime, touch: Touch) -> None:
-        """Keep the answer for a repeat of this beacon (see touch); `touch` carries the
-        numbers as finally shown (mirrors filled in)."""
+    def remember(
+        self,
+        reader: str,
+        target: Target | None,
+        now: datetime,
+        touch: Touch,
+        *,
+        views: int | None,
+        visits: int | None,
+    ) -> None:
+        """Keep the answer for a repeat of this beacon (see touch), with the numbers as
+        finally shown (`views` and `visits`: the mirrors filled in)."""
         if conf().local_seconds <= 0 or touch.local:
             return  # an answer from memory is never renewed: Redis is asked again
+        ts = now.timestamp()
         if len(self._recent) >= RECENT_LIMIT:
-            self._prune_recent(now.timestamp())
-        first_view = None if target is None else False
-        repeat = replace(touch, new_visit=False, first_view=first_view, local=True)
-        self._recent[(reader, None if target is None else target.page_id)] = (
-            now.timestamp(),
-            repeat,
+            self._prune_recent(ts)
+        # Built directly: dataclasses.replace() cost a beacon 8 µs.
+        repeat = Touch(
+            new_visit=False,
+            first_view=None if target is None else False,
+            online=touch.online,
+            visits=visits,
+            views=views,
+            local=True,
         )
+        self._recent[(reader, None if target is None else target.page_id)] = (ts, repeat)
 
     def _prune_recent(self, now: float) -> None:
         """Keep only the entries a repeat could still use (a new dict: memory is given
