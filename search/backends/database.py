@@ -415,10 +415,47 @@ def count(params: SearchParams, cap: int | None = None) -> int:
         return _count(cursor, _statement(params), cap)
 
 
-def _page(cursor, statement: Statement, params: SearchParams, found: int) -> list[tuple]:
+def _matching_ids(cursor, statement: Statement, cap: int) -> list[int]:
+    """The ids of the matches, up to ``cap`` + 1: the count, as ids."""
+    cursor.execute(
+        f"SELECT e.page_id{statement.source}{statement.where} LIMIT {int(cap) + 1}",  # noqa: S608
+        statement.args,
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _best(rows: list[tuple], window: int) -> list[int]:
+    """The ids of the first ``window`` of (page id, score, head matches) rows in the order
+    of the window queries in ``_page``: score descending (nulls last), then page id
+    descending; the rows whose title and lead match first, when there are enough."""
+
+    def top(candidates):
+        ranked = sorted(candidates, key=lambda r: (r[1] is not None, r[1] or 0.0, r[0]))
+        return [r[0] for r in reversed(ranked[-window:])]
+
+    in_head = [row for row in rows if row[2]]
+    return top(in_head) if len(in_head) >= window else top(rows)
+
+
+def _page(
+    cursor,
+    statement: Statement,
+    params: SearchParams,
+    found: int,
+    matches: list[int] | None = None,
+) -> list[tuple]:
+    """The rows of the page. ``matches``: the ids of every match when they are known
+    (``_matching_ids``); then the match is not tested again."""
     end = params.offset + params.page_size
     limit = [params.page_size, params.offset]
+    scored = f"{statement.select} FROM search_searchentry e, {PG_QUERIES} WHERE e.page_id = ANY(%s)"
     if not (is_postgres() and params.query and params.sort != NEWEST and found > RANK_ALL):
+        if matches is not None:
+            cursor.execute(
+                f"{scored} ORDER BY {statement.order} LIMIT %s OFFSET %s",
+                statement.args[:5] + [matches] + limit,
+            )
+            return cursor.fetchall()
         cursor.execute(
             f"{statement.select}{statement.source}{statement.where} "
             f"ORDER BY {statement.order} LIMIT %s OFFSET %s",
@@ -426,20 +463,28 @@ def _page(cursor, statement: Statement, params: SearchParams, found: int) -> lis
         )
         return cursor.fetchall()
     window = max(RANK_WINDOW, end)
-    candidates = f"SELECT e.page_id{statement.source}{statement.where}"  # noqa: S608
-    order = f" ORDER BY {pg_score('head_', 'qa')} DESC NULLS LAST, e.page_id DESC LIMIT %s"
-    # First the entries with every word in the title or lead: the small vectors' GIN index
-    # finds them, and such an entry matches (title and lead are in the text), so the big
-    # vector is not read. All matches when those are too few.
-    in_head = candidates.replace("e.folded_vector @@ qm", "e.head_folded_vector @@ qm", 1)
-    cursor.execute(in_head + order, statement.args + [window])
-    ids = [row[0] for row in cursor.fetchall()]
-    if len(ids) < window:
-        cursor.execute(candidates + order, statement.args + [window])
+    head_score = pg_score("head_", "qa")
+    if matches is not None:
+        cursor.execute(
+            f"SELECT e.page_id, {head_score}, e.head_folded_vector @@ qm "  # noqa: S608
+            f"FROM search_searchentry e, {PG_QUERIES} WHERE e.page_id = ANY(%s)",
+            statement.args[:5] + [matches],
+        )
+        ids = _best(cursor.fetchall(), window)
+    else:
+        candidates = f"SELECT e.page_id{statement.source}{statement.where}"  # noqa: S608
+        order = f" ORDER BY {head_score} DESC NULLS LAST, e.page_id DESC LIMIT %s"
+        # First the entries with every word in the title or lead: the small vectors' GIN
+        # index finds them, and such an entry matches (title and lead are in the text), so
+        # the big vector is not read. All matches when those are too few.
+        in_head = candidates.replace("e.folded_vector @@ qm", "e.head_folded_vector @@ qm", 1)
+        cursor.execute(in_head + order, statement.args + [window])
         ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) < window:
+            cursor.execute(candidates + order, statement.args + [window])
+            ids = [row[0] for row in cursor.fetchall()]
     cursor.execute(
-        f"{statement.select} FROM search_searchentry e, {PG_QUERIES} "  # noqa: S608
-        f"WHERE e.page_id = ANY(%s) ORDER BY {statement.order} LIMIT %s OFFSET %s",
+        f"{scored} ORDER BY {statement.order} LIMIT %s OFFSET %s",  # noqa: S608
         statement.args[:5] + [ids] + limit,
     )
     return cursor.fetchall()
@@ -456,12 +501,19 @@ def search(params: SearchParams) -> Results:
         _tuned(cursor)
         # Exact up to TOTAL_CAP: counting all 90,000 matches of a common word costs more
         # than finding the page (Elasticsearch: track_total_hits, the same cap).
-        found = _count(cursor, statement, TOTAL_CAP)
+        matches = None
+        if is_postgres() and query and query.phrases:
+            # A phrase is tested on each candidate's big vector (the GIN index has no
+            # positions): counted as ids, so the page is found without testing it again.
+            matches = _matching_ids(cursor, statement, TOTAL_CAP)
+            found = len(matches)
+        else:
+            found = _count(cursor, statement, TOTAL_CAP)
         results.total = min(found, TOTAL_CAP)
         results.total_exact = found <= TOTAL_CAP
         if results.total == 0 or params.offset >= results.total:
             return results
-        rows = _page(cursor, statement, params, found)
+        rows = _page(cursor, statement, params, found, matches if found <= TOTAL_CAP else None)
     # Not the vectors: only what a result shows.
     entries = SearchEntry.objects.only(*HIT_FIELDS).in_bulk([page_id for page_id, _ in rows])
     for page_id, score in rows:

@@ -305,6 +305,39 @@ def test_ranking_window_keeps_the_best_and_the_total(client, corpus, settings, m
     assert deep["total"] == get_json(client, q="hội nghị")["total"]
 
 
+@pytest.mark.parametrize("rank_all", [1_000, 0])
+def test_phrase_matches_counted_as_ids_give_the_same_page(
+    client, corpus, settings, monkeypatch, rank_all
+):
+    """PostgreSQL: a query with a quoted phrase is counted as the ids of its matches, and
+    the page is scored from those ids (the phrase is not tested again): the same results,
+    scores and totals as testing the match in every query, with and without the window."""
+    from search.backends import database
+
+    settings.ELASTICSEARCH_URL = ""
+    monkeypatch.setattr(database, "RANK_ALL", rank_all)
+    monkeypatch.setattr(database, "RANK_WINDOW", 7)
+    queries = [
+        {"q": '"hội nghị"'},
+        {"q": '"thi đua" tỉnh', "page": "2"},
+        {"q": '"ký kết giao ước" thi đua'},
+        {"q": '"hội nghị"', "sort": "newest"},
+        {"q": '"hội nghị" "thi đua"', "type": "article"},
+        {"q": '"không có cụm này"'},
+    ]
+    by_ids = [get_json(client, **query) for query in queries]
+    page = database._page
+    monkeypatch.setattr(
+        database, "_page", lambda cur, st, params, found, matches=None: page(cur, st, params, found)
+    )
+    retested = [get_json(client, **query) for query in queries]
+    for query, new, old in zip(queries, by_ids, retested, strict=True):
+        assert new["results"] == old["results"], query
+        assert (new["total"], new["total_exact"]) == (old["total"], old["total_exact"]), query
+    assert by_ids[0]["total"] > 10 and by_ids[-1]["total"] == 0
+    assert sum(len(data["results"]) for data in by_ids) > 30
+
+
 def test_total_is_exact_up_to_the_cap(client, corpus, engine, monkeypatch):
     """Totals are exact up to TOTAL_CAP (10,000), then "more than" on both engines."""
     from search.backends import database, elastic
