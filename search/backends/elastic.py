@@ -189,11 +189,15 @@ def _bulk_load(es: Elasticsearch, actions: Iterator[dict], progress) -> int:
     state = {"count": 0, "error": None}
     lock = threading.Lock()
 
-    def stream():
-        while (action := pending.get()) is not _DONE:
-            yield action
-
     def send():
+        ended = False  # this sender has taken its end mark
+
+        def stream():
+            nonlocal ended
+            while (action := pending.get()) is not _DONE:
+                yield action
+            ended = True
+
         try:
             for ok, _info in streaming_bulk(es, stream(), chunk_size=BULK_CHUNK):
                 if ok:
@@ -204,7 +208,9 @@ def _bulk_load(es: Elasticsearch, actions: Iterator[dict], progress) -> int:
                         progress(done)
         except BaseException as exc:  # re-raised in the calling thread
             state["error"] = exc
-            while pending.get() is not _DONE:  # let the producer finish putting
+            # Let the producer finish putting, up to this sender's end mark; a sender whose
+            # last chunk failed after its end mark must not wait for another one.
+            while not ended and pending.get() is not _DONE:
                 pass
 
     senders = [

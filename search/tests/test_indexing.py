@@ -247,9 +247,11 @@ def test_command_runs_with_system_checks(section, settings, capsys):
     assert "up to date" in capsys.readouterr().out
 
 
-def test_a_failing_bulk_load_raises_instead_of_hanging():
+@pytest.mark.parametrize("documents", [10, 5_000])
+def test_a_failing_bulk_load_raises_instead_of_hanging(documents):
     """Both sender threads stop on the error and the rebuild raises it (a sender that
-    waited for an end mark another one had taken would hang the rebuild)."""
+    waited for an end mark another one had taken would hang the rebuild). With 10
+    documents every sender fails on its last chunk, sent after it took its end mark."""
     import socket
     import threading
 
@@ -262,7 +264,7 @@ def test_a_failing_bulk_load_raises_instead_of_hanging():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     client = Elasticsearch(f"http://127.0.0.1:{port}", max_retries=0, request_timeout=2)
-    actions = ({"_index": "x", "_id": n, "_source": {"n": n}} for n in range(5_000))
+    actions = ({"_index": "x", "_id": n, "_source": {"n": n}} for n in range(documents))
     outcome = {}
 
     def load():
