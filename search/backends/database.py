@@ -426,7 +426,7 @@ def _matching_ids(cursor, statement: Statement, cap: int) -> list[int]:
 
 def _best(rows: list[tuple], window: int) -> list[int]:
     """The ids of the first ``window`` of (page id, score, head matches) rows in the order
-    of the window queries in ``_page``: score descending (nulls last), then page id
+    of the window queries in ``_window``: score descending (nulls last), then page id
     descending; the rows whose title and lead match first, when there are enough."""
 
     def top(candidates):
@@ -448,21 +448,27 @@ def _page(
     (``_matching_ids``); then the match is not tested again."""
     end = params.offset + params.page_size
     limit = [params.page_size, params.offset]
-    scored = f"{statement.select} FROM search_searchentry e, {PG_QUERIES} WHERE e.page_id = ANY(%s)"
     if not (is_postgres() and params.query and params.sort != NEWEST and found > RANK_ALL):
-        if matches is not None:
+        if matches is None:
             cursor.execute(
-                f"{scored} ORDER BY {statement.order} LIMIT %s OFFSET %s",
-                statement.args[:5] + [matches] + limit,
+                f"{statement.select}{statement.source}{statement.where} "
+                f"ORDER BY {statement.order} LIMIT %s OFFSET %s",
+                statement.args + limit,
             )
             return cursor.fetchall()
-        cursor.execute(
-            f"{statement.select}{statement.source}{statement.where} "
-            f"ORDER BY {statement.order} LIMIT %s OFFSET %s",
-            statement.args + limit,
-        )
-        return cursor.fetchall()
-    window = max(RANK_WINDOW, end)
+        ids = matches  # every match is scored
+    else:
+        ids = _window(cursor, statement, matches, max(RANK_WINDOW, end))
+    cursor.execute(
+        f"{statement.select} FROM search_searchentry e, {PG_QUERIES} "  # noqa: S608
+        f"WHERE e.page_id = ANY(%s) ORDER BY {statement.order} LIMIT %s OFFSET %s",
+        statement.args[:5] + [ids] + limit,
+    )
+    return cursor.fetchall()
+
+
+def _window(cursor, statement: Statement, matches: list[int] | None, window: int) -> list[int]:
+    """The ids of the best ``window`` matches by the title-and-lead score."""
     head_score = pg_score("head_", "qa")
     if matches is not None:
         cursor.execute(
@@ -470,24 +476,19 @@ def _page(
             f"FROM search_searchentry e, {PG_QUERIES} WHERE e.page_id = ANY(%s)",
             statement.args[:5] + [matches],
         )
-        ids = _best(cursor.fetchall(), window)
-    else:
-        candidates = f"SELECT e.page_id{statement.source}{statement.where}"  # noqa: S608
-        order = f" ORDER BY {head_score} DESC NULLS LAST, e.page_id DESC LIMIT %s"
-        # First the entries with every word in the title or lead: the small vectors' GIN
-        # index finds them, and such an entry matches (title and lead are in the text), so
-        # the big vector is not read. All matches when those are too few.
-        in_head = candidates.replace("e.folded_vector @@ qm", "e.head_folded_vector @@ qm", 1)
-        cursor.execute(in_head + order, statement.args + [window])
+        return _best(cursor.fetchall(), window)
+    candidates = f"SELECT e.page_id{statement.source}{statement.where}"  # noqa: S608
+    order = f" ORDER BY {head_score} DESC NULLS LAST, e.page_id DESC LIMIT %s"
+    # First the entries with every word in the title or lead: the small vectors' GIN index
+    # finds them, and such an entry matches (title and lead are in the text), so the big
+    # vector is not read. All matches when those are too few.
+    in_head = candidates.replace("e.folded_vector @@ qm", "e.head_folded_vector @@ qm", 1)
+    cursor.execute(in_head + order, statement.args + [window])
+    ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) < window:
+        cursor.execute(candidates + order, statement.args + [window])
         ids = [row[0] for row in cursor.fetchall()]
-        if len(ids) < window:
-            cursor.execute(candidates + order, statement.args + [window])
-            ids = [row[0] for row in cursor.fetchall()]
-    cursor.execute(
-        f"{scored} ORDER BY {statement.order} LIMIT %s OFFSET %s",  # noqa: S608
-        statement.args[:5] + [ids] + limit,
-    )
-    return cursor.fetchall()
+    return ids
 
 
 HIT_FIELDS = ("page_id", "kind", "title", "url", "date", "section_title", "author_names", "text")
