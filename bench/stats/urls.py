@@ -1,27 +1,67 @@
+import functools
 import json
 
 from django.http import JsonResponse
 from django.urls import include, path
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from portal import urls as portal_urls
+from stats.conf import conf
+from stats.services import batch, readers, targets
+from stats.services.wire import ScriptCaller
+
+
+def _same_json(request) -> dict:
+    data = json.loads(request.body or b"{}")
+    return {"counted": False, "reason": "bare", "views": data.get("page"), "online": 0, "visits": 0}
 
 
 @csrf_exempt
 @require_POST
 def bare(request):
     """The same JSON as the beacon, parsed the same way, without counting anything."""
-    data = json.loads(request.body or b"{}")
-    return JsonResponse(
-        {
-            "counted": False,
-            "reason": "bare",
-            "views": data.get("page"),
-            "online": 0,
-            "visits": 0,
-        }
-    )
+    return JsonResponse(_same_json(request))
 
 
-urlpatterns = [path("bench/bare/", bare), path("", include(portal_urls))]
+@functools.cache
+def _caller() -> ScriptCaller:
+    settings = conf()
+    caller = ScriptCaller.for_url(settings.redis_url, "return 1", settings.redis_socket_timeout)
+    if caller is None:
+        raise RuntimeError("the round-trip floor needs a plain TCP REDIS_URL")
+    return caller
+
+
+@csrf_exempt
+@require_POST
+def roundtrip(request):
+    """The bare view plus the cheapest Redis round trip the beacon's client can make
+    (EVALSHA of `return 1`, nothing read or written): the floor of any beacon whose
+    decision is taken in Redis during the request."""
+    _caller()([], [])
+    return JsonResponse(_same_json(request))
+
+
+@csrf_exempt
+@require_POST
+def record(request):
+    """The bare view plus the durable record of a counted view and a new visit, exactly
+    as a counted beacon queues them, with no decision at all: the floor of any design
+    that keeps django-hitcount's Hit row for every counted view."""
+    data = _same_json(request)
+    target = targets.find(data["views"])
+    ip = readers.client_ip(request)
+    user_agent = request.META.get("HTTP_USER_AGENT", "")
+    view = batch.View(target, readers.mint_reader(), ip, user_agent, None, timezone.now())
+    batch.record(view, True)
+    return JsonResponse(data)
+
+
+urlpatterns = [
+    path("bench/bare/", bare),
+    path("bench/roundtrip/", roundtrip),
+    path("bench/record/", record),
+    path("", include(portal_urls)),
+]
