@@ -1,9 +1,11 @@
 """A reader opens the imported report in headless Chromium (Debian's, driven by Playwright)."""
 
+import contextlib
 import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from playwright.sync_api import sync_playwright
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -24,13 +26,29 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def browser_page(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by
-    # fixtures here are still plain synchronous calls.
+@contextlib.contextmanager
+def playwright_session(monkeypatch):
+    """Playwright's sync API, with the database connections it makes Django keep apart
+    closed at the end.
+
+    The sync API runs an event loop in this thread, so asgiref treats the thread as
+    async: the connections the ORM opens meanwhile (fixtures requested after this one,
+    the test itself) live in a context of their own, which the usual cleanup never
+    sees. Left open, one blocks dropping the test database at the end of the run.
+    The ORM calls made here are still plain synchronous calls.
+    """
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     assert os.path.exists(CHROMIUM), "Debian's chromium is required for browser tests"
     with sync_playwright() as playwright:
+        try:
+            yield playwright
+        finally:
+            connections.close_all()
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    with playwright_session(monkeypatch) as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 412, "height": 915}, locale="vi-VN")
         page = context.new_page()

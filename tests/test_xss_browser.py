@@ -5,14 +5,11 @@ The first test lets the page ignore its Content-Security-Policy, so escaping alo
 hold; the second shows the policy itself stops inline script on a public page.
 """
 
-import os
-
 import pytest
-from playwright.sync_api import sync_playwright
 
 from news.models import ArticleAuthor, Author, Category
 from tests.newsroom import make_image, publish_article
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, playwright_session
 
 pytestmark = [
     pytest.mark.browser,
@@ -42,9 +39,7 @@ def make_browser(playwright, bypass_csp):
 
 @pytest.fixture
 def chromium(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    assert os.path.exists(CHROMIUM), "Debian's chromium is required for browser tests"
-    with sync_playwright() as playwright:
+    with playwright_session(monkeypatch) as playwright:
         yield playwright
 
 

@@ -29,9 +29,14 @@ def server():
                 conn.recv(65536)
                 conn.close()
 
-    threading.Thread(target=serve, daemon=True).start()
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
     yield listener.getsockname()[1], state
+    # close() alone does not wake a thread blocked in accept(); shutdown() does.
+    listener.shutdown(socket.SHUT_RDWR)
     listener.close()
+    thread.join(5)
+    assert not thread.is_alive(), "the fake server's thread did not stop"
     for conn in state["conns"]:
         conn.close()
 
