@@ -1,24 +1,55 @@
 """Fixtures shared by every app's tests."""
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent
-# The real article exported from a provincial portal, shipped beside the repo.
-SHARED_FIXTURE = (
-    REPO.parent
-    / "shared"
-    / "fixtures"
-    / "articles"
-    / "bac-ninh-2020-03-13-ky-ket-giao-uoc-thi-dua.txt"
-)
+
+
+class OutsideReads:
+    """Every file a test opens beside the checkout (a sibling folder).
+
+    The suite must run from a fresh clone with nothing next to it, so the session fails
+    if any test opened such a path. Paths elsewhere (/tmp, the system, the virtualenv)
+    are not the repository's neighbours and are allowed.
+    """
+
+    def __init__(self):
+        self.seen: list[str] = []
+        self.parent = str(REPO.parent) + "/"
+        self.repo = str(REPO) + "/"
+
+    def __call__(self, event, args):
+        if event != "open" or not args or not isinstance(args[0], str | bytes | Path):
+            return
+        path = os.path.abspath(os.fsdecode(args[0]))
+        if path.startswith(self.parent) and not path.startswith(self.repo):
+            self.seen.append(path)
+
+
+def pytest_configure(config):
+    config.outside_reads = OutsideReads()
+    sys.addaudithook(config.outside_reads)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    seen = session.config.outside_reads.seen
+    if seen:
+        print("\nTests read files outside the repository:", *sorted(set(seen)), sep="\n  ")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# The real article exported from a provincial portal; the demo content ships it.
+SEED_EXPORT = REPO / "news" / "demo" / "bac-ninh-2020-03-13-ky-ket-giao-uoc-thi-dua.txt"
 
 
 @pytest.fixture
 def fixture_export() -> Path:
-    assert SHARED_FIXTURE.is_file(), f"missing shared fixture {SHARED_FIXTURE}"
-    return SHARED_FIXTURE
+    assert SEED_EXPORT.is_file(), f"missing seed export {SEED_EXPORT}"
+    return SEED_EXPORT
 
 
 @pytest.fixture

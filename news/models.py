@@ -21,7 +21,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from portal.routing import RoutedPageMixin
+from core.routing import RoutedPageMixin
 
 from . import api_fields as api_serializers
 from .blocks import BodyBlock

@@ -5,8 +5,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal import routing, views
-from portal.api import api_router
+from core import routing, views
+from news.api import api_router
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -27,7 +27,7 @@ urlpatterns += [
     path("feeds/", include("news.feeds")),
     path("", include("news.sitemaps")),
     path("api/v2/", api_router.urls),
-    # Wagtail's URLs, with its page-serving view routed in fewer queries (portal.routing)
+    # Wagtail's URLs, with its page-serving view routed in fewer queries (core.routing)
     *[pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"],
     re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve"),
 ]

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction, Site
 
+from core import routing
 from news.models import EventIndexPage, NewsIndexPage
-from portal import routing
 from tests.newsroom import publish_article, publish_event
 
 pytestmark = pytest.mark.embedded

@@ -12,7 +12,7 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Collection
 
-from portal.uploads import check_image
+from core.uploads import check_image
 from tests.newsroom import EDITORS, make_user
 
 pytestmark = pytest.mark.embedded

@@ -1,8 +1,8 @@
 from django import template
 from wagtail.models import Site
 
+from core.pagecache import cached_until_publish
 from news.renditions import picture_sources
-from portal.pagecache import cached_until_publish
 
 register = template.Library()
 

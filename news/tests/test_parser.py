@@ -21,7 +21,7 @@ from news.importer.parser import (
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_NAME = "bac-ninh-2020-03-13-ky-ket-giao-uoc-thi-dua.txt"
-FIXTURE = REPO_ROOT.parent / "shared" / "fixtures" / "articles" / FIXTURE_NAME
+FIXTURE = REPO_ROOT / "news" / "demo" / FIXTURE_NAME
 
 # Strings that only ever appear in portal chrome, never in an article.
 CHROME = (

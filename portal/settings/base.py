@@ -19,10 +19,12 @@ INSTALLED_APPS = [
     "stats",
     "stats.apps.HitcountConfig",
     "search",
-    "portal",
+    "core",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
+    "wagtail.api.v2",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -35,6 +37,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "rest_framework",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -42,20 +45,24 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Security headers go on every response, the page cache's included.
+    "core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "portal.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Cache hits are answered here, before sessions, CSRF and authentication run.
-    "portal.pagecache.PageCacheMiddleware",
+    "core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.security.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -74,7 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
-                "portal.context_processors.session",
+                "core.context_processors.session",
             ],
         },
     },
@@ -140,6 +147,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Reverse proxies in front of the app that append to X-Forwarded-For (core/net.py).
+TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0)
 
 WAGTAIL_SITE_NAME = "Cổng thông tin điện tử"
 WAGTAILADMIN_BASE_URL = env.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
@@ -152,7 +161,7 @@ WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"
 
-# The anonymous page cache (portal/pagecache.py): entry lifetime, browser max-age.
+# The anonymous page cache (core/pagecache.py): entry lifetime, browser max-age.
 PAGE_CACHE_SECONDS = env.integer("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_MAX_AGE = env.integer("PAGE_CACHE_MAX_AGE", 60)
 PAGE_CACHE_EXCLUDED_PATHS = (
@@ -179,7 +188,7 @@ LOGGING = {
 MIGRATION_MODULES = {"hitcount": "stats.vendor_hitcount.migrations"}
 HITCOUNT_KEEP_HIT_IN_DATABASE = {"days": env.integer("STATS_KEEP_HITS_DAYS", 90)}
 STATS_REDIS_URL = REDIS_URL or None
-STATS_TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0)
+STATS_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 STATS_VIEW_WINDOW = env.integer("STATS_VIEW_WINDOW_SECONDS", 24 * 3600)
 STATS_ONLINE_WINDOW = env.integer("STATS_ONLINE_MINUTES", 5) * 60
 STATS_VISIT_IDLE_GAP = env.integer("STATS_VISIT_IDLE_MINUTES", 30) * 60
@@ -194,22 +203,7 @@ SEARCH_ES_TIMEOUT = env.integer("SEARCH_ES_TIMEOUT", 5)  # seconds, per request
 SEARCH_PAGE_SIZE = env.integer("SEARCH_PAGE_SIZE", 10)
 
 # --- workflow, feeds, api, security (see docs/workflow.md and docs/security.md)
-INSTALLED_APPS += [  # noqa: F405 - extends the list above
-    "django.contrib.sitemaps",
-    "wagtail.contrib.sitemaps",
-    "wagtail.api.v2",
-    "rest_framework",
-]
-# Security headers go on every response, the page cache's included.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-    "portal.security.SecurityHeadersMiddleware",
-)
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-    "portal.security.LoginThrottleMiddleware",
-)
-AUTHENTICATION_BACKENDS = ["portal.security.ThrottledModelBackend"]
+AUTHENTICATION_BACKENDS = ["core.security.ThrottledModelBackend"]
 AUTH_PASSWORD_VALIDATORS[1]["OPTIONS"] = {"min_length": 12}
 # Failed logins per client address and user name (and per address alone) before the
 # login refuses further attempts for LOGIN_LOCKOUT_SECONDS.
@@ -217,7 +211,6 @@ LOGIN_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.integer("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20)
 LOGIN_LOCKOUT_SECONDS = env.integer("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 LOGIN_THROTTLE_PATHS = ("/admin/login/", "/django-admin/login/")
-TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0)
 # Content-Security-Policy: public pages run no inline script; the admin keeps Wagtail's needs.
 CSP_FRAME_SOURCES = env.items(
     "CSP_FRAME_SOURCES", "https://www.youtube.com,https://www.youtube-nocookie.com"
@@ -230,7 +223,7 @@ PERMISSIONS_POLICY = (
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Uploads: real raster images only (checked with Pillow), no SVG; documents via the view.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
-WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.uploads.SafeImageForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "core.uploads.SafeImageForm"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # No editor's e-mail address goes to Gravatar; the admin shows initials instead.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -29,7 +29,7 @@ WHITENOISE_AUTOREFRESH = True
 # --- search
 SEARCH_ES_INDEX = "test-portal-archive"
 
-# The page cache is exercised by its own tests (portal/tests); elsewhere pages are fresh.
+# The page cache is exercised by its own tests (core/tests); elsewhere pages are fresh.
 PAGE_CACHE_SECONDS = 0
 
 # --- workflow, feeds, api, security

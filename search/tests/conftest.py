@@ -75,7 +75,7 @@ def aware(*args):
 def corpus(django_db_setup, django_db_blocker):
     """300 generated articles, the real fixture article, decoys and events; both indexes
     rebuilt (Elasticsearch when configured). Removed again after the module."""
-    from conftest import SHARED_FIXTURE
+    from conftest import SEED_EXPORT
     from news.importer.service import import_file
     from news.models import EventIndexPage, HomePage, NewsIndexPage
     from search import corpus as generator
@@ -102,7 +102,7 @@ def corpus(django_db_setup, django_db_blocker):
         authors_before = set(Author.objects.values_list("pk", flat=True))
         images_before = set(get_image_model().objects.values_list("pk", flat=True))
         try:
-            result = import_file(SHARED_FIXTURE, archive)
+            result = import_file(SEED_EXPORT, archive)
             assert result.status == "created", result.reason
             fixture = result.page
             ns = SimpleNamespace(fixture=fixture, archive=archive, culture=culture)

@@ -15,7 +15,7 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from hitcount.models import BlacklistIP, BlacklistUserAgent
 
-from portal import net
+from core import net
 from stats.conf import conf
 
 from .decisions import Reason

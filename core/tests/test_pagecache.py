@@ -122,7 +122,7 @@ def test_errors_and_admin_are_not_cached(client, section):
 
 
 def test_an_entry_rendered_before_a_publish_is_never_served_after_it(client, section):
-    from portal import pagecache
+    from core import pagecache
 
     builds = []
 

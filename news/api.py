@@ -14,9 +14,8 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 
+from core.security import client_address
 from news.models import ArticlePage, EventPage
-
-from .security import client_address
 
 READ_ONLY = ["get", "head", "options"]
 # Ids and offsets beyond a signed 64-bit integer cannot reach the database.

@@ -1,9 +1,9 @@
 from django.apps import AppConfig
 
 
-class PortalConfig(AppConfig):
-    name = "portal"
-    verbose_name = "Portal"
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "Core"
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
@@ -15,7 +15,7 @@ class PortalConfig(AppConfig):
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(invalidate_on_commit, dispatch_uid=f"pagecache-{id(signal)}")
         post_delete.connect(self.page_deleted, dispatch_uid="pagecache-delete")
-        # A changed Site changes URLs, and portal.routing remembers Site lookups.
+        # A changed Site changes URLs, and core.routing remembers Site lookups.
         for signal in (post_save, post_delete):
             signal.connect(invalidate_on_commit, sender=Site, dispatch_uid=f"site-{id(signal)}")
 

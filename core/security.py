@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-from portal import net
+from core import net
 
 # --- Headers ----------------------------------------------------------------------
 
@@ -179,9 +179,7 @@ class LoginThrottleMiddleware:
             and LoginThrottle(request, request.POST.get("username")).locked()
         ):
             minutes = max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)
-            body = render_to_string(
-                "portal/login_locked.html", {"minutes": minutes}, request=request
-            )
+            body = render_to_string("core/login_locked.html", {"minutes": minutes}, request=request)
             response = HttpResponse(body, status=429)
             response["Retry-After"] = str(settings.LOGIN_LOCKOUT_SECONDS)
             response["Cache-Control"] = "no-store"
