@@ -24,7 +24,14 @@ from wagtail.models import Collection, Page, Workflow, WorkflowState
 from wagtail.test.utils.form_data import querydict_from_html
 
 from news.models import ArticlePage, Author, NewsIndexPage
-from tests.newsroom import EDITORS, MODERATORS, make_image, make_user, publish_article
+from tests.newsroom import (
+    EDITORS,
+    MODERATORS,
+    add_events_section,
+    make_image,
+    make_user,
+    publish_article,
+)
 
 pytestmark = pytest.mark.embedded
 
@@ -347,13 +354,14 @@ def test_nobody_deletes_a_page_locked_by_a_colleague(section, reporter, moderato
 
 def test_moderator_cannot_delete_the_site_or_a_section(home, section, moderator):
     article = publish_article(section, "Bài đã đăng")
+    events = add_events_section(home)
     admin = AdminSession(moderator)
     bulk = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "delete"))
-    for page in (home, section):
+    for page in (home, section, events):
         admin.post(f"{bulk}?id={page.pk}", {"confirm_site_name": "Cổng thông tin"})
         shown, deleted = try_delete(admin, page)
         assert refused(shown) and refused(deleted), page.title
-    assert Page.objects.filter(pk__in=[home.pk, section.pk, article.pk]).count() == 3
+    assert Page.objects.filter(pk__in=[home.pk, section.pk, events.pk, article.pk]).count() == 4
 
     # Articles they still delete, one by one or in bulk.
     other = publish_article(section, "Bài cũ")
