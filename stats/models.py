@@ -79,3 +79,26 @@ class ReaderMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reader} {self.hitcount_id}"
+
+
+class DailySiteStats(models.Model):
+    """Views and visits of the whole site per local day, for the reports' charts.
+
+    Kept by database triggers (migration 0003): every change of a DailyPageViews row adds
+    its difference to the day's views, every increment of SiteCounter.visits adds to the
+    current day's visits, in the same transaction as the write, whichever code path makes
+    it. Deleting page rows (a page deleted, old rows cleaned up) leaves the history here.
+    """
+
+    day = models.DateField(_("day"), primary_key=True)
+    views = models.PositiveBigIntegerField(_("views"), default=0)
+    visits = models.PositiveBigIntegerField(_("visits"), default=0)
+
+    class Meta:
+        verbose_name = _("daily site statistics")
+        verbose_name_plural = _("daily site statistics")
+        # The name is what the group editor shows; it is stored, not translated.
+        permissions = [("view_statistics", "Xem thống kê")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.views} / {self.visits}"

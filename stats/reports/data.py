@@ -1,0 +1,97 @@
+"""The figures of a period, read from what the counters store: the site's daily roll-up
+(DailySiteStats) for the chart and totals, the pages' day rows for the top pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import F, Sum
+from hitcount.models import HitCount
+
+from stats.models import DailyPageViews, DailySiteStats
+
+from .periods import Period
+
+
+@dataclass(frozen=True)
+class Point:
+    day: date
+    views: int
+    visits: int
+
+
+@dataclass(frozen=True)
+class Totals:
+    views: int
+    visits: int
+    previous_views: int
+    previous_visits: int
+
+    @staticmethod
+    def change(now: int, before: int) -> float | None:
+        """Percentage change against the period before; None when it had nothing."""
+        if not before:
+            return None
+        return (now - before) * 100 / before
+
+    @property
+    def views_change(self):
+        return self.change(self.views, self.previous_views)
+
+    @property
+    def visits_change(self):
+        return self.change(self.visits, self.previous_visits)
+
+
+def site_series(period: Period) -> list[Point]:
+    """One point per day of the period (days without a row count zero)."""
+    rows = {
+        row["day"]: row
+        for row in DailySiteStats.objects.filter(day__range=(period.start, period.end)).values(
+            "day", "views", "visits"
+        )
+    }
+    empty = {"views": 0, "visits": 0}
+    return [
+        Point(day, rows.get(day, empty)["views"], rows.get(day, empty)["visits"])
+        for day in period.each_day()
+    ]
+
+
+def _sums(period: Period) -> tuple[int, int]:
+    sums = DailySiteStats.objects.filter(day__range=(period.start, period.end)).aggregate(
+        views=Sum("views"), visits=Sum("visits")
+    )
+    return sums["views"] or 0, sums["visits"] or 0
+
+
+def totals(period: Period) -> Totals:
+    views, visits = _sums(period)
+    previous_views, previous_visits = _sums(period.previous())
+    return Totals(views, visits, previous_views, previous_visits)
+
+
+def page_views(period: Period, content_type=None):
+    """Views per page in the period, most viewed first: rows {"page": id, "views": n}."""
+    rows = DailyPageViews.objects.filter(day__range=(period.start, period.end))
+    if content_type is not None:
+        rows = rows.filter(hitcount__content_type=content_type)
+    return (
+        rows.values(page=F("hitcount__object_pk"))
+        .annotate(views=Sum("views"))
+        .order_by("-views", "page")
+    )
+
+
+def page_series(page_id: int, content_type, start: date, end: date) -> list[Point]:
+    """A page's own daily views from start to end (visits are not kept per page)."""
+    hitcount = HitCount.objects.filter(object_pk=page_id, content_type=content_type).first()
+    rows = {}
+    if hitcount is not None:
+        rows = dict(
+            DailyPageViews.objects.filter(hitcount=hitcount, day__range=(start, end)).values_list(
+                "day", "views"
+            )
+        )
+    return [Point(day, rows.get(day, 0), 0) for day in Period(start, end).each_day()]
