@@ -2,9 +2,12 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
+from django.urls import include, path
 from wagtail import hooks
 from wagtail.documents import get_document_model
 from wagtail.models import Page, ReferenceIndex
+
+from . import reports
 
 
 def _referencing_pages(document):
@@ -36,3 +39,26 @@ def documents_follow_their_pages(document, request):
         if page.live and all(r.accept_request(request) for r in page.get_view_restrictions()):
             return None
     raise Http404
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    def both(name, view):
+        return [
+            path(f"{name}/", view.as_view(), name=name),
+            path(f"{name}/results/", view.as_view(results_only=True), name=f"{name}_results"),
+        ]
+
+    patterns = [
+        *both("articles", reports.TopArticlesReport),
+        *both("sections", reports.SectionsReport),
+        *both("authors", reports.AuthorsReport),
+    ]
+    return [path("stats/news/", include((patterns, "news_reports")))]
+
+
+hooks.register("register_stats_breakdown", reports.ArticlesBreakdown)
+
+
+hooks.register("register_stats_breakdown", reports.sections_breakdown)
+hooks.register("register_stats_breakdown", reports.authors_breakdown)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from . import services
 from .forms import VisitsStartForm
 from .models import SITE_COUNTER_ID, SiteCounter
+from .reports import views as reports
 
 CHANGE_PERMISSION = "stats.change_sitecounter"
 
@@ -36,6 +37,9 @@ def dashboard(request):
             "periods": [(key, label, lists[key]) for key, label in services.PERIODS],
             "form": form,
             "can_change": can_change,
+            "reports": reports.dashboard_context(request)
+            if reports.can_view(request.user)
+            else None,
             "header_title": _("Visitor statistics"),
         },
     )

@@ -95,3 +95,15 @@ def page_series(page_id: int, content_type, start: date, end: date) -> list[Poin
             )
         )
     return [Point(day, rows.get(day, 0), 0) for day in Period(start, end).each_day()]
+
+
+def first_day(page_id: int, content_type) -> date | None:
+    """The first day a page was counted, if ever."""
+    return (
+        DailyPageViews.objects.filter(
+            hitcount__object_pk=page_id, hitcount__content_type=content_type
+        )
+        .order_by("day")
+        .values_list("day", flat=True)
+        .first()
+    )

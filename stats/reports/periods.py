@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
+from stats.models import DailySiteStats
+
 DATE_FORMAT = "%d/%m/%Y"
 PRESETS = {
     "7": (7, _("Last 7 days")),
@@ -125,6 +127,11 @@ class PeriodFilterSet(WagtailFilterSet):
         method=_keep,
         widget=forms.DateInput(format=DATE_FORMAT, attrs={"placeholder": "dd/mm/yyyy"}),
     )
+
+    class Meta:
+        # The rows are dicts; the model only satisfies django-filter.
+        model = DailySiteStats
+        fields = []
 
     def filter_queryset(self, queryset):
         return queryset
