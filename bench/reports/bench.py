@@ -1,0 +1,145 @@
+"""Driven by run.sh, inside scripts/services.sh (DATABASE_URL set)."""
+
+import json
+import os
+import secrets
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+ARTICLES = int(os.environ.get("BENCH_ARTICLES", "100000"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "40"))
+# Each article is read on this many consecutive days after its (random) first day of
+# the year: ARTICLES x DAYS_READ rows of daily views.
+DAYS_READ = int(os.environ.get("BENCH_DAYS_READ", "30"))
+OUT = Path(os.environ.get("BENCH_OUT", ROOT / "bench" / "reports" / "results.json"))
+
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "bench.reports.settings",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",
+        "MEDIA_ROOT": os.environ.get("MEDIA_ROOT", "/tmp/bench-reports-media"),  # noqa: S108
+    }
+)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.utils.text import slugify  # noqa: E402
+
+PERIODS = ["7", "30", "90", "365"]
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def generate() -> dict:
+    from news.models import ArticlePage, HomePage, NewsIndexPage
+    from search.corpus import SECTIONS, bulk_articles
+
+    home = HomePage.objects.get()
+    pages = {}
+    for title in ["Lưu trữ", *SECTIONS]:
+        page = home.add_child(instance=NewsIndexPage(title=title, slug="bench-" + slugify(title)))
+        page.save_revision().publish()
+        pages[title] = page
+    started = time.monotonic()
+    sections = {title: pages[title] for title in SECTIONS}
+    bulk_articles(pages["Lưu trữ"], ARTICLES, seed=2025, batch_size=2000, sections=sections)
+    articles_s = time.monotonic() - started
+
+    started = time.monotonic()
+    article_type = ContentType.objects.get_for_model(ArticlePage).pk
+    today = timezone.localdate()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO hitcount_hit_count (hits, modified, content_type_id, object_pk)
+               SELECT 0, now(), %s, page_ptr_id FROM news_articlepage""",
+            [article_type],
+        )
+        # The roll-up is filled afterwards by the backfill command, as on an existing site.
+        cursor.execute("ALTER TABLE stats_dailypageviews DISABLE TRIGGER stats_rollup_views")
+        # A deterministic spread: each article's first day in the last year, then
+        # DAYS_READ days of views decaying from up to 500 a day.
+        cursor.execute(
+            """INSERT INTO stats_dailypageviews (hitcount_id, day, views)
+               SELECT h.id, d.day, greatest(1, mod(h.id * 7919, 500) / (d.n + 1))
+               FROM hitcount_hit_count h
+               CROSS JOIN LATERAL (
+                 SELECT %s::date - mod(h.id * 104729, 365)::int + n AS day, n
+                 FROM generate_series(0, %s - 1) AS n
+               ) d
+               WHERE d.day <= %s::date""",
+            [today, DAYS_READ, today],
+        )
+        cursor.execute(
+            """UPDATE hitcount_hit_count h SET hits = s.total
+               FROM (SELECT hitcount_id, sum(views) AS total FROM stats_dailypageviews
+                     GROUP BY hitcount_id) s WHERE s.hitcount_id = h.id"""
+        )
+        cursor.execute("ALTER TABLE stats_dailypageviews ENABLE TRIGGER stats_rollup_views")
+        cursor.execute("SELECT count(*) FROM stats_dailypageviews")
+        rows = cursor.fetchone()[0]
+        cursor.execute("ANALYZE")
+    views_s = time.monotonic() - started
+    started = time.monotonic()
+    call_command("stats_backfill_daily", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    backfill_s = time.monotonic() - started
+    return {
+        "generate_articles_s": round(articles_s, 1),
+        "generate_daily_rows_s": round(views_s, 1),
+        "daily_rows": rows,
+        "backfill_s": round(backfill_s, 1),
+    }
+
+
+def measure(client, url: str) -> dict:
+    client.get(url)  # warm-up: connections, templates, the most-read cache
+    samples = []
+    for _ in range(REQUESTS):
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+    samples.sort()
+    return {
+        "p50_ms": round(statistics.median(samples), 1),
+        "p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)], 1),
+        "max_ms": round(samples[-1], 1),
+    }
+
+
+def main():
+    results = {"articles": ARTICLES, "days_read": DAYS_READ, "requests": REQUESTS}
+    results["load_start"] = load()
+    call_command("migrate", "--noinput", verbosity=0)
+    results.update(generate())
+    results["load_after_generate"] = load()
+    user = get_user_model().objects.create_superuser("bench", "bench@example.vn", "x")
+    client = Client()
+    client.force_login(user)
+    for period in PERIODS:
+        results[f"dashboard_{period}"] = measure(client, f"/admin/stats/?period={period}")
+    for name in ("articles", "sections", "authors"):
+        results[f"report_{name}_30"] = measure(client, f"/admin/stats/news/{name}/?period=30")
+    results["load_end"] = load()
+    OUT.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(results, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Statistics dashboard benchmark: 100,000 generated articles (search/corpus.py) with a
+# year of daily views (bulk INSERT … SELECT on PostgreSQL), the site's roll-up filled by
+# stats_backfill_daily, then N requests of "Thống kê truy cập" per period through
+# Django's test client (the whole admin page: middleware, templates, every query).
+#
+#   flock /tmp/bench.lock bash bench/reports/run.sh          # BENCH_ARTICLES=100000
+#   BENCH_ARTICLES=2000 BENCH_REQUESTS=5 bash bench/reports/run.sh   # a quick trial
+#
+# Results: bench/reports/results.json (printed too).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export SERVICES_DIR=${SERVICES_DIR:-$PWD/.services/bench-reports}
+exec timeout "${BENCH_TIMEOUT:-2400}" bash scripts/services.sh run postgres redis -- \
+    .venv/bin/python bench/reports/bench.py "$@"
