@@ -32,6 +32,10 @@ def _grouped(value) -> str:
 
 
 def top_articles(period: Period, limit: int = TOP_ARTICLES) -> list[dict]:
+    return data.cached_breakdown("articles", period, limit, lambda: _top_articles(period, limit))
+
+
+def _top_articles(period: Period, limit: int) -> list[dict]:
     ranked = list(data.page_views(period, ContentType.objects.get_for_model(ArticlePage))[:limit])
     pages = {
         page.pk: page
@@ -99,6 +103,10 @@ ORDER BY views DESC, 2
 
 
 def sections(period: Period, limit: int | None = None) -> list[dict]:
+    return data.cached_breakdown("sections", period, limit, lambda: _sections(period, limit))
+
+
+def _sections(period: Period, limit: int | None) -> list[dict]:
     page = Page
     path, pid, title = _col(page, "path"), _col(page, "id"), _col(page, "title")
     joins = f"""JOIN {_table(page)} p ON p.{pid} = h.{_col(HitCount, "object_pk")}
@@ -111,6 +119,10 @@ JOIN {_table(page)} s ON s.{path} = SUBSTR(p.{path}, 1, LENGTH(p.{path}) - 4)"""
 
 
 def authors(period: Period, limit: int | None = None) -> list[dict]:
+    return data.cached_breakdown("authors", period, limit, lambda: _authors(period, limit))
+
+
+def _authors(period: Period, limit: int | None) -> list[dict]:
     link, author = ArticleAuthor, Author
     aid, name = _col(author, "id"), _col(author, "name")
     joins = f"""JOIN {_table(link)} l ON l.{_col(link, "page")} = h.{_col(HitCount, "object_pk")}

@@ -107,6 +107,14 @@ def generate() -> dict:
     }
 
 
+def _lock(handle) -> float:
+    import fcntl
+
+    started = time.monotonic()
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    return round(time.monotonic() - started, 1)
+
+
 def measure(client, url: str) -> dict:
     client.get(url)  # warm-up: connections, templates, the most-read cache
     samples = []
@@ -129,6 +137,11 @@ def main():
     call_command("migrate", "--noinput", verbosity=0)
     results.update(generate())
     results["load_after_generate"] = load()
+    # The timed part alone holds the machine's benchmark lock, at normal priority.
+    os.setpriority(os.PRIO_PROCESS, 0, 0) if os.geteuid() == 0 else None
+    lock = open("/tmp/bench.lock", "a")  # noqa: S108, SIM115 - the lock shared by bench/
+    results["lock_wait_s"] = _lock(lock)
+    results["load_locked"] = load()
     user = get_user_model().objects.create_superuser("bench", "bench@example.vn", "x")
     client = Client()
     client.force_login(user)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.cache import cache
 from django.db.models import F, Sum
 from hitcount.models import HitCount
 
@@ -107,3 +108,20 @@ def first_day(page_id: int, content_type) -> date | None:
         .values_list("day", flat=True)
         .first()
     )
+
+
+# The breakdowns of a period (top pages, sections, authors) sum every page's day rows in
+# it: for a year over 100,000 articles that is millions of rows, too slow to redo on each
+# request. They are kept in the shared cache this long; the chart and the totals come from
+# the site's roll-up and are always current.
+BREAKDOWN_CACHE_SECONDS = 300
+
+
+def cached_breakdown(name: str, period: Period, limit: int | None, compute):
+    """compute() for this period, from the shared cache when fresh enough."""
+    key = f"stats:reports:{name}:{period.start:%Y%m%d}:{period.end:%Y%m%d}:{limit or 0}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, BREAKDOWN_CACHE_SECONDS)
+    return value
