@@ -2,10 +2,13 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
-from django.urls import include, path
+from django.urls import include, path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.documents import get_document_model
 from wagtail.models import Page, ReferenceIndex
+
+from stats.reports.views import can_view
 
 from . import reports
 
@@ -62,3 +65,31 @@ hooks.register("register_stats_breakdown", reports.ArticlesBreakdown)
 
 hooks.register("register_stats_breakdown", reports.sections_breakdown)
 hooks.register("register_stats_breakdown", reports.authors_breakdown)
+
+
+class StatisticsReportItem(MenuItem):
+    """An entry of Wagtail's "Reports" menu, for holders of "Xem thống kê"."""
+
+    def is_shown(self, request):
+        return can_view(request.user)
+
+
+def _report_item(view, name, order):
+    return StatisticsReportItem(
+        view.page_title, reverse(f"news_reports:{name}"), icon_name="view", order=order
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def top_articles_menu_item():
+    return _report_item(reports.TopArticlesReport, "articles", 910)
+
+
+@hooks.register("register_reports_menu_item")
+def sections_menu_item():
+    return _report_item(reports.SectionsReport, "sections", 911)
+
+
+@hooks.register("register_reports_menu_item")
+def authors_menu_item():
+    return _report_item(reports.AuthorsReport, "authors", 912)

@@ -191,3 +191,13 @@ def test_online_figure_as_json(editor, newsroom):
     assert data["online"] >= 1 and data["visits"] >= 1
     html = editor.get(DASHBOARD).content.decode()
     assert 'src="/static/stats/admin-online.js"' in html
+
+
+def test_reports_are_in_the_reports_menu_of_editors_only(client, editor, django_user_model):
+    html = editor.get("/admin/").content.decode()
+    for name in ("articles", "sections", "authors"):
+        assert f"/admin/stats/news/{name}/" in html
+    plain = make_user(django_user_model, "khach")
+    plain.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(plain)
+    assert "/admin/stats/news/articles/" not in client.get("/admin/").content.decode()
