@@ -16,6 +16,7 @@ from hitcount.models import HitCount
 from news.models import ArticlePage
 from stats.models import DailyPageViews
 from tests.newsroom import EDITORS, make_user, publish_article
+from tests.test_browser import ARTIFACTS
 from tests.test_xss_browser import make_browser
 
 pytestmark = [
@@ -77,6 +78,8 @@ def test_editor_switches_the_period_and_downloads_csv(
         assert chart.get_attribute("data-days") == "7"
         assert chart.inner_html() != before
         assert page.locator("[data-stats-total-views]").inner_text() == "200"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / "reports-dashboard.png", full_page=True)
 
         page.get_by_role("link", name="Báo cáo đầy đủ và tải về (CSV, XLSX)").first.click()
         page.wait_for_url("**/admin/stats/news/articles/?period=7*")
