@@ -5,7 +5,7 @@
 # Django's test client (the whole admin page: middleware, templates, every query).
 #
 #   bash bench/reports/run.sh          # BENCH_ARTICLES=100000
-# The data is generated at nice 19; the timed part takes /tmp/bench.lock itself, so it
+# The data is generated at nice 10; the timed part takes /tmp/bench.lock itself, so it
 # never overlaps another benchmark.
 #   BENCH_ARTICLES=2000 BENCH_REQUESTS=5 bash bench/reports/run.sh   # a quick trial
 #
@@ -13,5 +13,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export SERVICES_DIR=${SERVICES_DIR:-$PWD/.services/bench-reports}
-exec nice -n 19 timeout "${BENCH_TIMEOUT:-2400}" bash scripts/services.sh run postgres redis -- \
+exec nice -n 10 timeout "${BENCH_TIMEOUT:-2400}" bash scripts/services.sh run postgres redis -- \
     .venv/bin/python bench/reports/bench.py "$@"
