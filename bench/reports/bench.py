@@ -77,10 +77,10 @@ def generate() -> dict:
         # DAYS_READ days of views decaying from up to 500 a day.
         cursor.execute(
             """INSERT INTO stats_dailypageviews (hitcount_id, day, views)
-               SELECT h.id, d.day, greatest(1, mod(h.id * 7919, 500) / (d.n + 1))
+               SELECT h.id, d.day, greatest(1, mod(h.id::bigint * 7919, 500) / (d.n + 1))
                FROM hitcount_hit_count h
                CROSS JOIN LATERAL (
-                 SELECT %s::date - mod(h.id * 104729, 365)::int + n AS day, n
+                 SELECT %s::date - mod(h.id::bigint * 104729, 365)::int + n AS day, n
                  FROM generate_series(0, %s - 1) AS n
                ) d
                WHERE d.day <= %s::date""",
