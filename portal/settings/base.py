@@ -176,11 +176,16 @@ PAGE_CACHE_EXCLUDED_PATHS = (
 # Newsroom settings.
 NEWS_PAGE_SIZE = env.integer("NEWS_PAGE_SIZE", 12)
 
+LOG_LEVEL = env.get("LOG_LEVEL", "INFO").upper()
+# Two lines per background task (search index, reference index) on every save: they
+# bury what a person needs to read. Failures still show; the rest with LOG_LEVEL=DEBUG.
+QUIET_LOGGERS = {"django_tasks": {"level": "DEBUG" if LOG_LEVEL == "DEBUG" else "WARNING"}}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": QUIET_LOGGERS,
 }
 
 # --- stats (view counters, visitor widget; see docs/stats.md)

@@ -71,8 +71,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django_tasks": {"level": "WARNING"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},  # noqa: F405
+    "loggers": QUIET_LOGGERS,  # noqa: F405
 }
 
 # --- stats
