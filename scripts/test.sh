@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command behind `make test` (and so `.ci/run`):
-#   checks    ruff, manage.py check (also --deploy with production settings),
+#   checks    ruff, djLint, manage.py check (also --deploy with production settings),
 #             makemigrations --check
 #   all       the checks, then the whole suite against real PostgreSQL, Redis and
 #             Elasticsearch,
@@ -16,6 +16,9 @@ checks() {
   stage "ruff lint and format check"
   .venv/bin/ruff check .
   .venv/bin/ruff format --check .
+
+  stage "djLint format check of the templates (make format reformats them)"
+  .venv/bin/djlint --check .
 
   stage "manage.py check"
   DJANGO_SETTINGS_MODULE=portal.settings.test "$PY" manage.py check --fail-level WARNING
