@@ -23,7 +23,7 @@ if settings.DEBUG:
 
 urlpatterns += [
     path("search/", include("search.urls")),
-    # workflow, feeds, api, security (issue 6)
+    # feeds, sitemaps and the read-only API
     path("feeds/", include("news.feeds")),
     path("", include("news.sitemaps")),
     path("api/v2/", api_router.urls),

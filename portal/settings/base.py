@@ -189,7 +189,8 @@ LOGGING = {
 }
 
 # --- stats (view counters, visitor widget; see docs/stats.md)
-# django-hitcount's migrations are owned here: upstream 1.3.5 misses one (issue #142).
+# django-hitcount's migrations are owned here: upstream 1.3.5's models and migrations
+# disagree, so makemigrations --check would fail on its app.
 MIGRATION_MODULES = {"hitcount": "stats.vendor_hitcount.migrations"}
 HITCOUNT_KEEP_HIT_IN_DATABASE = {"days": env.integer("STATS_KEEP_HITS_DAYS", 90)}
 STATS_REDIS_URL = REDIS_URL or None
