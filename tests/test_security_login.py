@@ -7,7 +7,7 @@ import time_machine
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from tests.newsroom import EDITORS, STRONG_PASSWORD, fresh_cache, make_user  # noqa: F401
@@ -119,3 +119,100 @@ def test_weak_passwords_are_refused(django_user_model, password):
 def test_strong_password_is_accepted(django_user_model):
     user = django_user_model(username="bientapvien")
     validate_password(STRONG_PASSWORD, user)
+
+
+# --- The page-password form of restricted pages ------------------------------------
+
+PAGE_PASSWORD = "mat-khau-trang-rieng"
+
+
+@pytest.fixture
+def password_page(section):
+    from wagtail.models import PageViewRestriction
+
+    restriction = PageViewRestriction.objects.create(
+        page=section, restriction_type=PageViewRestriction.PASSWORD, password=PAGE_PASSWORD
+    )
+    return section, f"/_util/authenticate_with_password/{restriction.pk}/{section.pk}/"
+
+
+def try_page_password(client, form_url, password, return_url, address="198.51.100.7"):
+    return client.post(
+        form_url, {"password": password, "return_url": return_url}, REMOTE_ADDR=address
+    )
+
+
+def test_page_password_form_locks_out_a_guessing_address(client, password_page, settings):
+    page, form_url = password_page
+    assert f'action="{form_url}"' in client.get(page.url).content.decode()
+    for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
+        wrong = try_page_password(client, form_url, "doan-bua", page.url)
+        assert wrong.status_code == 200  # the form again
+        assert 'name="password"' in wrong.content.decode()
+    locked = try_page_password(client, form_url, "doan-bua", page.url)
+    assert locked.status_code == 429
+    assert int(locked["Retry-After"]) == settings.LOGIN_LOCKOUT_SECONDS
+    assert "Đăng nhập sai quá nhiều lần" in locked.content.decode()
+    # Even the right password is refused now, and the page stays closed.
+    assert try_page_password(client, form_url, PAGE_PASSWORD, page.url).status_code == 429
+    assert 'name="password"' in client.get(page.url).content.decode()
+    # Another reader, at another address, gets in.
+    other = Client()
+    opened = try_page_password(other, form_url, PAGE_PASSWORD, page.url, "203.0.113.20")
+    assert (opened.status_code, opened["Location"]) == (302, page.url)
+    assert page.title in other.get(page.url).content.decode()
+
+
+def test_page_password_failures_count_toward_the_address_limit(
+    client, password_page, editor, settings
+):
+    page, form_url = password_page
+    for _ in range(settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS - 1):
+        attempt(client, f"nguoi-dung-{_}", "sai-mat-khau")
+    assert try_page_password(client, form_url, "doan-bua", page.url).status_code == 429
+    assert attempt(client, "bientapvien", STRONG_PASSWORD).status_code == 429
+
+
+def test_right_page_password_signs_in_and_wrong_ones_do_not_lock_before_the_limit(
+    client, password_page, settings
+):
+    page, form_url = password_page
+    for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
+        try_page_password(client, form_url, "doan-bua", page.url)
+    opened = try_page_password(client, form_url, PAGE_PASSWORD, page.url)
+    assert (opened.status_code, opened["Location"]) == (302, page.url)
+    assert page.title in client.get(page.url).content.decode()
+
+
+def test_user_names_count_without_case_or_spaces(client, editor, settings):
+    for number in range(settings.LOGIN_FAILURE_LIMIT):
+        attempt(client, "BienTapVien " if number % 2 else "bientapvien", "sai-mat-khau")
+    assert attempt(client, "bientapvien", STRONG_PASSWORD).status_code == 429
+
+
+# --- Logout -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["get", "options", "head"])
+def test_a_refused_logout_changes_nothing(client, editor, method):
+    client.force_login(editor)
+    session_key = client.cookies["sessionid"].value
+    response = getattr(client, method)("/admin/logout/")
+    assert response.status_code == (405 if method != "options" else 200)
+    # The cookie is neither deleted nor replaced, and no "logged out" message is queued.
+    assert "sessionid" not in response.cookies
+    assert "messages" not in response.cookies
+    assert client.cookies["sessionid"].value == session_key
+    assert client.get("/admin/").status_code == 200  # still signed in
+
+
+def test_logout_ends_the_session_on_the_server(client, editor):
+    client.force_login(editor)
+    stolen = client.cookies["sessionid"].value
+    response = client.post("/admin/logout/")
+    assert response.status_code == 302
+    assert response.cookies["sessionid"].value == ""  # the browser forgets it
+    # A copy of the old cookie no longer signs anyone in.
+    replay = Client()
+    replay.cookies["sessionid"] = stolen
+    assert replay.get("/admin/").status_code == 302
