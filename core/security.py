@@ -2,11 +2,14 @@
 
 The Content-Security-Policy header is django-csp's, the login lockout django-axes';
 this module only adapts them to the portal: the admin's own policy, the client
-address behind proxies, the Vietnamese locked-out page, and the page-password form
-of restricted pages, which Wagtail does not route through Django's authentication.
+address behind proxies, the Vietnamese locked-out page, and the password forms of
+restricted pages and documents, which Wagtail does not route through Django's
+authentication.
 """
 
 from __future__ import annotations
+
+import functools
 
 from axes.handlers.proxy import AxesProxyHandler
 from csp.constants import UNSAFE_INLINE
@@ -17,6 +20,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from wagtail import views as wagtail_views
 from wagtail.admin.views.account import LogoutView as WagtailLogoutView
+from wagtail.documents.views import serve as document_views
 
 from core import net
 
@@ -84,27 +88,41 @@ def lockout_response(request, original_response=None, credentials=None) -> HttpR
     return response
 
 
-def page_password(request, page_view_restriction_id, page_id):
-    """Wagtail's page-password form, counted and locked like a login.
+def _counted_like_a_login(view, kind: str, restriction_kwarg: str):
+    """Wagtail's password form for restricted pages or document collections, counted and
+    locked like a login (Wagtail's views do not go through Django's authentication).
 
-    The restriction stands for the user name: a client guessing one page's password is
-    locked after LOGIN_FAILURE_LIMIT wrong tries, one guessing many pages' passwords
-    after LOGIN_FAILURE_LIMIT_PER_ADDRESS, shared with its failed logins.
+    The restriction stands for the user name: a client guessing one restriction's
+    password is locked after LOGIN_FAILURE_LIMIT wrong tries, one guessing many after
+    LOGIN_FAILURE_LIMIT_PER_ADDRESS, shared with its failed logins.
     """
-    if request.method != "POST":
-        return wagtail_views.authenticate_with_password(request, page_view_restriction_id, page_id)
-    credentials = {"username": f"page-password:{page_view_restriction_id}"}
-    if not AxesProxyHandler.is_allowed(request, credentials):
-        return lockout_response(request, credentials=credentials)
-    response = wagtail_views.authenticate_with_password(request, page_view_restriction_id, page_id)
-    # Wagtail redirects on the right password and shows the form again on a wrong one.
-    if response.status_code == 200:
-        AxesProxyHandler.user_login_failed(
-            sender=page_password, credentials=credentials, request=request
-        )
-        if request.axes_locked_out:
+
+    @functools.wraps(view)
+    def counted(request, **kwargs):
+        if request.method != "POST":
+            return view(request, **kwargs)
+        credentials = {"username": f"{kind}-password:{kwargs[restriction_kwarg]}"}
+        if not AxesProxyHandler.is_allowed(request, credentials):
             return lockout_response(request, credentials=credentials)
-    return response
+        response = view(request, **kwargs)
+        # Wagtail redirects on the right password and shows the form again on a wrong one.
+        if response.status_code == 200:
+            AxesProxyHandler.user_login_failed(
+                sender=counted, credentials=credentials, request=request
+            )
+            if request.axes_locked_out:
+                return lockout_response(request, credentials=credentials)
+        return response
+
+    return counted
+
+
+page_password = _counted_like_a_login(
+    wagtail_views.authenticate_with_password, "page", "page_view_restriction_id"
+)
+document_password = _counted_like_a_login(
+    document_views.authenticate_with_password, "collection", "restriction_id"
+)
 
 
 # --- Logout -------------------------------------------------------------------------

@@ -14,6 +14,12 @@ urlpatterns = [
     # Wagtail's logout, without its side effects on a GET it refuses (core.security)
     path("admin/logout/", security.LogoutView.as_view(), name="wagtailadmin_logout"),
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's password form for restricted documents, locked out like a login
+    path(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        security.document_password,
+        name="wagtaildocs_authenticate_with_password",
+    ),
     path("documents/", include(wagtaildocs_urls)),
     path("stats/", include("stats.urls")),
 ]

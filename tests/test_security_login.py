@@ -184,6 +184,31 @@ def test_right_page_password_signs_in_and_wrong_ones_do_not_lock_before_the_limi
     assert page.title in client.get(page.url).content.decode()
 
 
+def test_document_password_form_locks_out_a_guessing_address(client, db, settings):
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    private = Collection.get_first_root_node().add_child(name="Nội bộ")
+    restriction = CollectionViewRestriction.objects.create(
+        collection=private, restriction_type="password", password=PAGE_PASSWORD
+    )
+    doc = Document.objects.create(
+        title="Tài liệu mật", collection=private, file=ContentFile(b"bi-mat", "mat.txt")
+    )
+    form_url = f"/documents/authenticate_with_password/{restriction.pk}/"
+    assert f'action="{form_url}"' in client.get(doc.url).content.decode()
+    for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
+        assert try_page_password(client, form_url, "doan-bua", doc.url).status_code == 200
+    assert try_page_password(client, form_url, "doan-bua", doc.url).status_code == 429
+    assert try_page_password(client, form_url, PAGE_PASSWORD, doc.url).status_code == 429
+    assert client.get(doc.url).content != b"bi-mat"
+    other = Client()
+    opened = try_page_password(other, form_url, PAGE_PASSWORD, doc.url, "203.0.113.20")
+    assert (opened.status_code, opened["Location"]) == (302, doc.url)
+    assert b"".join(other.get(doc.url).streaming_content) == b"bi-mat"
+
+
 def test_user_names_count_without_case_or_spaces(client, editor, settings):
     for number in range(settings.LOGIN_FAILURE_LIMIT):
         attempt(client, "BienTapVien " if number % 2 else "bientapvien", "sai-mat-khau")
