@@ -62,6 +62,26 @@ def test_lockout_ends_after_its_window(client, editor, settings):
         assert attempt(client, "bientapvien", STRONG_PASSWORD).status_code == 302
 
 
+def test_attempts_during_the_lockout_neither_extend_it_nor_pile_up(client, editor, settings):
+    from axes.models import AccessAttempt
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for _ in range(settings.LOGIN_FAILURE_LIMIT):
+            attempt(client, "bientapvien", "sai-mat-khau")
+    almost = start + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS - 1)
+    with time_machine.travel(almost, tick=False):
+        for _ in range(30):
+            assert attempt(client, "bientapvien", "sai-mat-khau").status_code == 429
+    stored = AccessAttempt.objects.get()
+    assert stored.failures_since_start == settings.LOGIN_FAILURE_LIMIT
+    assert stored.post_data.count("username=") == settings.LOGIN_FAILURE_LIMIT
+    assert "sai-mat-khau" not in stored.post_data  # passwords are never stored
+    later = start + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS + 1)
+    with time_machine.travel(later, tick=False):
+        assert attempt(client, "bientapvien", STRONG_PASSWORD).status_code == 302
+
+
 def test_an_address_guessing_many_names_is_throttled(client, editor, settings):
     for number in range(settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS):
         attempt(client, f"nguoi-dung-{number}", "sai-mat-khau")

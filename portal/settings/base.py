@@ -226,6 +226,9 @@ AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"], "ip_address"]
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_LOCKOUT_SECONDS)
 AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout are refused without being recorded: the lockout ends on time,
+# and hammering does not grow the stored record of the attempt.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "core.security.client_address"
 AXES_USERNAME_CALLABLE = "core.security.login_name"
 AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
