@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 
+from axes.backends import AxesStandaloneBackend
 from axes.handlers.proxy import AxesProxyHandler
 from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
@@ -61,6 +62,21 @@ def _is_editor(request) -> bool:
 
 
 # --- Login lockout (django-axes) ----------------------------------------------------
+
+
+class LoginLockoutBackend(AxesStandaloneBackend):
+    """django-axes' backend, refusing a locked-out client before Django's backend checks
+    the password, for every login form (Wagtail admin, Django admin, anything passing
+    the request to authenticate()).
+
+    A call without a request (the test client's login(), a management command) has no
+    client to count or lock; axes would raise ValueError, so Django's backend decides.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)
 
 
 def client_address(request) -> str:

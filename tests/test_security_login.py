@@ -98,6 +98,13 @@ def test_every_login_form_shares_the_throttle(client, editor, settings, django_u
     assert authenticate(other, username="bientapvien", password=STRONG_PASSWORD) == editor
 
 
+def test_authenticate_without_a_request_still_works(client, editor):
+    # Django's test client's login() calls authenticate() with no request.
+    assert client.login(username="bientapvien", password=STRONG_PASSWORD)
+    assert client.get("/admin/").status_code == 200
+    assert not Client().login(username="bientapvien", password="sai-mat-khau")
+
+
 def test_success_resets_the_count(client, editor, settings):
     for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
         attempt(client, "bientapvien", "sai-mat-khau")

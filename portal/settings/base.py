@@ -211,7 +211,7 @@ SEARCH_PAGE_SIZE = env.integer("SEARCH_PAGE_SIZE", 10)
 # django-axes refuses logins from a locked-out client before Django's backend checks
 # the password; its failures are counted in the database (see docs/security.md).
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "core.security.LoginLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS[1]["OPTIONS"] = {"min_length": 12}
