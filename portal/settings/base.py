@@ -216,8 +216,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS[1]["OPTIONS"] = {"min_length": 12}
 # Failed logins per client address and user name (and per address alone) before the
-# login refuses further attempts for LOGIN_LOCKOUT_SECONDS. The page-password form of
-# restricted pages counts the same way, the restriction standing for the user name.
+# login refuses further attempts for LOGIN_LOCKOUT_SECONDS. The password forms of
+# restricted pages and documents count the same way, the restriction standing for the
+# user name.
 LOGIN_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.integer("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20)
 LOGIN_LOCKOUT_SECONDS = env.integer("LOGIN_LOCKOUT_SECONDS", 15 * 60)
