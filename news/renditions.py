@@ -1,16 +1,16 @@
-"""Photos: Wagtail's `{% picture %}` tag, its renditions remembered per process.
+"""Photos: Wagtail's `{% picture %}` tag, its markup remembered per process.
 
-The templates draw photos with Wagtail's own `picture` tag syntax and markup
-(wagtail.images `Picture`), loaded from `news_images`, whose one difference is where
-the renditions come from. Wagtail looks them up on every render: prefetched ones
-first, then the "renditions" cache (Redis in production) with a `get_many`, then the
-database, and it writes cache hits back with a `set_many` - two Redis round trips and
-the pickling of every rendition per photo. Rendition URLs never change for a given
-image file, focal point and filter spec, so each process remembers the renditions it
-was given under exactly that key: a page render then costs no lookup for its photos.
-Editing an image's file or focal point changes the key. The lookups themselves, and
-making missing renditions, stay Wagtail's (`get_renditions_or_not_found`), and
-news/tests/test_renditions.py holds the output to Wagtail's own tag.
+The templates draw photos with Wagtail's own `picture` tag: its syntax, its renditions
+(`get_renditions_or_not_found`) and its markup (`wagtail.images.models.Picture`),
+loaded from `news_images`, whose one difference is that the markup is remembered.
+Wagtail alone looks the renditions up on every render: prefetched ones first, then the
+"renditions" cache (Redis in production) with a `get_many`, then the database, and it
+writes cache hits back with a `set_many`: two Redis round trips and the pickling of
+every rendition, per photo. Rendition URLs never change for a given image file, focal
+point and filter spec, so each process remembers the markup it drew under exactly that
+key (and the tag's attributes): a page render then costs no lookup for its photos.
+Editing an image's file or focal point changes the key. news/tests/test_renditions.py
+holds the output to Wagtail's own tag.
 
 `SPECS` repeats the filter specs the templates name, so `prepare_renditions` and the
 importer make them before any reader asks; the same test checks every rendition a
@@ -39,10 +39,10 @@ def prepare(images) -> int:
     return count
 
 
-# Entries are small (a few rendition rows each); the bound keeps a worker's memory flat
-# however much of the archive it serves.
+# Entries are small (a <picture> element's markup, or the social image's few fields);
+# the bound keeps a worker's memory flat however much of the archive it serves.
 _MEMO: OrderedDict = OrderedDict()
-MEMO_SIZE = 2048
+MEMO_SIZE = 4096
 
 
 def memo_key(image, spec) -> tuple:
@@ -73,20 +73,22 @@ def forget() -> None:
     _MEMO.clear()
 
 
-def renditions_for(image, specs: tuple[str, ...]) -> dict:
-    """Wagtail's renditions of `image` for `specs` (spec -> rendition), remembered.
+def picture_html(image, specs: tuple[str, ...], attrs: dict, draw) -> str:
+    """`draw(renditions)`'s markup for `image`, remembered for these specs and attributes.
 
-    A missing source file gives Wagtail's "not-found" placeholders, which are not
+    Without an alt attribute Wagtail writes the image's own alt text, so it is part of
+    the key too. A missing source file gives Wagtail's placeholders, which are not
     remembered, so the photo comes back once the file does."""
-    key = memo_key(image, specs)
+    default_alt = None if "alt" in attrs else image.default_alt_text
+    key = (
+        memo_key(image, specs),
+        tuple(sorted((name, str(value)) for name, value in attrs.items())),
+        default_alt,
+    )
     if key in _MEMO:
-        renditions = remembered(key, dict)
-        # As Wagtail does with a cache hit: the rendition reads its default alt text
-        # from the image instance being rendered.
-        for rendition in renditions.values():
-            rendition.image = image
-        return renditions
+        return remembered(key, str)
     renditions = get_renditions_or_not_found(image, specs)
+    html = draw(renditions)
     if all(rendition.file.name != NOT_FOUND for rendition in renditions.values()):
-        remembered(key, lambda: renditions)
-    return renditions
+        remembered(key, lambda: html)
+    return html

@@ -182,9 +182,13 @@ PAGE_CACHE_EXCLUDED_PATHS = (
 NEWS_PAGE_SIZE = env.integer("NEWS_PAGE_SIZE", 12)
 
 LOG_LEVEL = env.get("LOG_LEVEL", "INFO").upper()
-# Two lines per background task (search index, reference index) on every save: they
-# bury what a person needs to read. Failures still show; the rest with LOG_LEVEL=DEBUG.
-QUIET_LOGGERS = {"django_tasks": {"level": "DEBUG" if LOG_LEVEL == "DEBUG" else "WARNING"}}
+# Two lines per background task (search index, reference index) on every save, and
+# django-axes' banner at the start of every process and command: they bury what a
+# person needs to read. Failures still show; the rest with LOG_LEVEL=DEBUG.
+QUIET_LOGGERS = {
+    name: {"level": "DEBUG" if LOG_LEVEL == "DEBUG" else "WARNING"}
+    for name in ("django_tasks", "axes.apps")
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
