@@ -1,0 +1,76 @@
+"""Every bad API query parameter is answered 400 with a message, never 500."""
+
+import pytest
+
+from tests.newsroom import (  # noqa: F401 - fresh_cache is a fixture
+    add_events_section,
+    fresh_cache,
+    publish_article,
+    publish_event,
+)
+
+pytestmark = [pytest.mark.embedded, pytest.mark.usefixtures("fresh_cache")]
+
+
+@pytest.fixture
+def pages(section, home):
+    article = publish_article(section, "Hội nghị tổng kết năm", days_ago=1)
+    event = publish_event(add_events_section(home), "Hội chợ xuân")
+    return article, event
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        # Found by fuzzing: each of these answered 500.
+        "/api/v2/articles/?published_at=2026",
+        "/api/v2/articles/?first_published_at=abc",
+        "/api/v2/articles/?last_published_at=31/12/2026",
+        "/api/v2/events/?start_at=abc",
+        "/api/v2/events/?end_at=2026-13-45",
+        "/api/v2/articles/find/?id=abc",
+        "/api/v2/articles/find/?id=1.5",
+        "/api/v2/articles/find/?id=%00",
+        "/api/v2/articles/find/?id=99999999999999999999999",
+        "/api/v2/articles/?lead_image=99999999999999999999999",
+        "/api/v2/articles/?lead_image=abc",
+        "/api/v2/articles/?id=99999999999999999999999",
+        "/api/v2/articles/?lead_image=-99999999999999999999999",
+        "/api/v2/articles/?category=1.5",
+        "/api/v2/events/?all_day=peut-etre",
+        "/api/v2/articles/?published_at=0001-01-01T00:00:00",
+    ],
+)
+def test_bad_parameter_gets_400_with_a_message(client, pages, url):
+    response = client.get(url)
+    assert response.status_code == 400, response.content
+    assert response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("url", "count"),
+    [
+        ("/api/v2/events/?all_day=false", 1),
+        ("/api/v2/articles/?lead_image=5", 0),
+        ("/api/v2/articles/?published_at=2020-01-01T00:00:00", 0),
+    ],
+)
+def test_good_filters_still_filter(client, pages, url, count):
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    assert response.json()["meta"]["total_count"] == count
+
+
+def test_find_by_id_still_redirects(client, pages):
+    article, _ = pages
+    response = client.get(f"/api/v2/articles/find/?id={article.pk}")
+    assert response.status_code == 302
+    assert f"/api/v2/articles/{article.pk}/" in response["Location"]
+
+
+def test_date_filter_with_a_full_timestamp_filters(client, pages):
+    article, _ = pages
+    stamp = article.published_at.isoformat()
+    response = client.get("/api/v2/articles/", {"published_at": stamp})
+    assert response.status_code == 200
+    assert response.json()["meta"]["total_count"] == 1
