@@ -1,10 +1,19 @@
 """StreamField blocks for article and event bodies."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.rich_text import RichText
+
+
+class UnreadableRichText(RichText):
+    """What the admin posted was not the editor's format (Draftail's JSON)."""
+
+    def __init__(self):
+        super().__init__("")
 
 
 class ParagraphBlock(blocks.RichTextBlock):
@@ -13,6 +22,27 @@ class ParagraphBlock(blocks.RichTextBlock):
             "features", ["bold", "italic", "link", "document-link", "ol", "ul", "h2", "h3"]
         )
         super().__init__(**kwargs)
+
+    def value_from_datadict(self, data, files, prefix):
+        # The editor posts Draftail's JSON; raw HTML or a mangled structure in its place
+        # would raise in the converter and answer 500. Flag it for clean() instead.
+        try:
+            return super().value_from_datadict(data, files, prefix)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            return UnreadableRichText()
+
+    def clean(self, value):
+        if isinstance(value, UnreadableRichText):
+            raise ValidationError(
+                _("This paragraph was not sent in the editor's format; please type it again.")
+            )
+        from .rich_text import entity_errors  # needs the models loaded
+
+        value = super().clean(value)
+        errors = entity_errors(value.source)
+        if errors:
+            raise ValidationError(" ".join(errors))
+        return value
 
     class Meta:
         icon = "pilcrow"
