@@ -6,7 +6,7 @@ from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
-from wagtail.rich_text import RichText
+from wagtail.rich_text import RichText, expand_db_html
 
 
 class UnreadableRichText(RichText):
@@ -44,6 +44,10 @@ class ParagraphBlock(blocks.RichTextBlock):
             raise ValidationError(" ".join(errors))
         return value
 
+    def get_api_representation(self, value, context=None):
+        # Readers' HTML (links resolved), not the database's.
+        return {"html": expand_db_html(value.source)}
+
     class Meta:
         icon = "pilcrow"
         label = _("Paragraph")
@@ -61,6 +65,15 @@ class CaptionedImageBlock(blocks.StructBlock):
         max_length=300,
         help_text=_("Describe the photo for readers who cannot see it."),
     )
+
+    def get_api_representation(self, value, context=None):
+        from .api_fields import ImageField
+
+        data = super().get_api_representation(value, context=context)
+        # The photo as its rendition (ImageRenditionField) rather than its id; None once deleted.
+        image = value.get("image")
+        data["image"] = None if image is None else ImageField().to_representation(image)
+        return data
 
     class Meta:
         icon = "image"
@@ -87,6 +100,15 @@ class AttachmentBlock(blocks.StructBlock):
         help_text=_("Leave blank to use the document title."),
     )
 
+    def get_api_representation(self, value, context=None):
+        document = value.get("document")
+        request = (context or {}).get("request")
+        url = None
+        if document is not None and request is not None:
+            url = request.build_absolute_uri(document.url)
+        title = value.get("title") or (document.title if document else "")
+        return {"title": title, "url": url}
+
     class Meta:
         icon = "doc-full"
         label = _("Attachment")
@@ -94,6 +116,9 @@ class AttachmentBlock(blocks.StructBlock):
 
 
 class VideoEmbedBlock(EmbedBlock):
+    def get_api_representation(self, value, context=None):
+        return {"url": getattr(value, "url", None)}
+
     class Meta:
         icon = "media"
         label = _("Embed")

@@ -74,3 +74,14 @@ def test_date_filter_with_a_full_timestamp_filters(client, pages):
     response = client.get("/api/v2/articles/", {"published_at": stamp})
     assert response.status_code == 200
     assert response.json()["meta"]["total_count"] == 1
+
+
+def test_lead_image_is_its_rendition(client, section):
+    from tests.newsroom import make_image
+
+    image = make_image("Ảnh đầu bài")
+    article = publish_article(section, "Bài có ảnh", lead_image=image)
+    data = client.get(f"/api/v2/articles/{article.pk}/").json()["lead_image"]
+    assert data["id"] == image.pk
+    assert data["full_url"].startswith("http") and data["full_url"].endswith(data["url"])
+    assert (data["width"], data["height"]) == (1200, 675)  # max-1200x900 of 1600x900
