@@ -5,7 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from core import routing, views
+from core import restrictions, routing, views
 from news.api import api_router
 
 urlpatterns = [
@@ -28,6 +28,16 @@ urlpatterns += [
     path("", include("news.sitemaps")),
     path("api/v2/", api_router.urls),
     # Wagtail's URLs, with its page-serving view routed in fewer queries (core.routing)
-    *[pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"],
+    # and its page-password form's input checked (core.restrictions)
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        restrictions.authenticate_with_password,
+        name="wagtailcore_authenticate_with_password",
+    ),
+    *[
+        pattern
+        for pattern in wagtail_urls.urlpatterns
+        if pattern.name not in ("wagtail_serve", "wagtailcore_authenticate_with_password")
+    ],
     re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve"),
 ]
