@@ -19,7 +19,7 @@ BELL_TITLE = "Tin\x07 nóng\x1b[31m hôm nay\x0b"
 @pytest.fixture
 def hostile(section, home):
     article = publish_article(
-        section, BELL_TITLE, days_ago=0, lead="Sapo\x0c có\x00 ký tự điều khiển\x1f."
+        section, BELL_TITLE, days_ago=0, lead="Sapo\x0c có\x01 ký tự điều khiển\x1f."
     )
     ArticleAuthor.objects.create(page=article, author=Author.objects.create(name="Vũ\x08 Hưng"))
     article.tags.add(Tag.objects.create(name="thẻ\x02", slug="the"))
