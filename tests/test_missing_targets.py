@@ -97,3 +97,22 @@ def test_preview_with_a_deleted_document_leaves_the_attachment_out(
     assert "Mở đầu." in shown.content.decode()
     assert "Quyết định kèm theo" not in shown.content.decode()
     assert admin_client.get(f"/admin/pages/{page.pk}/edit/").status_code == 200
+
+
+def test_an_embed_that_cannot_be_fetched_renders_nothing(client, section):
+    # No embed finder answers in the tests, as when a video was taken down.
+    page = publish_article(
+        section,
+        "Bài có video",
+        body=[("paragraph", "<p>Mở đầu.</p>"), ("embed", "https://video.example/da-go")],
+    )
+    response = client.get(page.get_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Mở đầu." in html and 'class="embed"' not in html
+    api = client.get(f"/api/v2/articles/{page.pk}/").json()
+    assert api["body"][1] == {
+        "type": "embed",
+        "id": api["body"][1]["id"],
+        "value": {"url": "https://video.example/da-go"},
+    }
