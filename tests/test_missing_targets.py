@@ -14,9 +14,7 @@ pytestmark = [pytest.mark.embedded, pytest.mark.usefixtures("fresh_cache")]
 
 @pytest.fixture
 def admin_client(client, django_user_model):
-    client.force_login(
-        django_user_model.objects.create_superuser("quantri", "qt@example.vn", "x")
-    )
+    client.force_login(django_user_model.objects.create_superuser("quantri", "qt@example.vn", "x"))
     return client
 
 
@@ -44,7 +42,10 @@ def article_with_targets(section):
         body=[
             ("paragraph", "<p>Mở đầu.</p>"),
             ("attachment", {"document": document, "title": ""}),
-            ("captioned_image", {"image": image, "caption": "Toàn cảnh.", "alt_text": "Hội trường"}),
+            (
+                "captioned_image",
+                {"image": image, "caption": "Toàn cảnh.", "alt_text": "Hội trường"},
+            ),
             (
                 "paragraph",
                 f'<p>Xem <a linktype="document" id="{linked.pk}">phụ lục</a> và '
