@@ -313,6 +313,9 @@ TIME_INPUT_FORMATS = ["%H:%M", "%H:%M:%S"]
 FEED_ITEMS = env.integer("FEED_ITEMS", 30)
 NEWS_SITEMAP_DAYS = 2
 NEWS_PUBLICATION_NAME = env.get("NEWS_PUBLICATION_NAME", WAGTAIL_SITE_NAME)
+# import_articles refuses an export whose text (lead and body) is longer than this;
+# a long provincial article is some 30,000 characters (docs/security.md, "Bad input").
+IMPORT_MAX_BODY_CHARS = env.integer("IMPORT_MAX_BODY_CHARS", 200_000)
 # Read-only API (Wagtail API v2 at /api/v2/): page size and per-client rate.
 WAGTAILAPI_LIMIT_MAX = 50
 # Search has its own page and JSON (/search/); Wagtail's API search is off (an invalid
