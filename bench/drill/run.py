@@ -29,7 +29,6 @@ import itertools
 import json
 import os
 import random
-import re
 import secrets
 import shutil
 import signal
@@ -56,7 +55,7 @@ READER_COOKIE = "portal_reader"  # STATS_READER_COOKIE's default
 # nginx's access log in the drill: which app server answered, and whether nginx had to
 # try the other one.
 LOG_FORMAT = (
-    "log_format drill '$msec $request_method $uri $status "
+    "log_format drill '$msec $remote_addr $request_method $uri $status "
     '"$upstream_addr" "$upstream_status"\';\n'
     "    access_log logs/access.log drill;"
 )
@@ -74,7 +73,7 @@ class Plan:
     kill_app_at: float = 25
     restart_app_at: float | None = 45
     kill_es_at: float = 55
-    restart_es_at: float = 80
+    restart_es_at: float | None = 80
     green_timeout: float = 300
     article_threads: int = 3
     search_threads: int = 2
@@ -134,6 +133,8 @@ class Beacons:
     repeats_counted: int = 0  # a repeat answered "counted": a double count
     unanswered: int = 0  # the counted request got no 200 (in flight on a killed server)
     wrong: list[str] = field(default_factory=list)
+    answers: list[tuple[str, float]] = field(default_factory=list)  # (reader address, at)
+    unanswered_readers: list[str] = field(default_factory=list)
 
 
 class Traffic:
@@ -240,10 +241,12 @@ class Traffic:
                 if status == 200 and answer.get("reason") == "counted":
                     self.beacons.counted += 1
                     self.beacons.visits += 1
+                    self.beacons.answers.append((source, round(self.now(), 3)))
                 elif status == 200:
                     self.beacons.wrong.append(f"first beacon of a new reader: {answer}")
                 else:
                     self.beacons.unanswered += 1
+                    self.beacons.unanswered_readers.append(source)
                     continue
             try:
                 status, _, answer = self.beacon(source, page, cookie)
@@ -287,8 +290,16 @@ class Stack:
             )
         if int(os.environ["SERVICES_ES_NODES"]) < 2:
             raise DrillError("the drill needs an Elasticsearch cluster: ES_NODES=2")
+        # A database and a Redis database of the drill's own: whatever else runs on these
+        # servers (the rest of the test suite) neither sees nor disturbs its pages.
+        self.database = f"drill_{secrets.token_hex(4)}"
+        database_url = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
+        self.admin_url = database_url.geturl()
+        redis_url = urllib.parse.urlsplit(os.environ["REDIS_URL"])
         self.env = {
             **os.environ,
+            "DATABASE_URL": database_url._replace(path="/" + self.database).geturl(),
+            "REDIS_URL": redis_url._replace(path="/5").geturl(),
             "DJANGO_SETTINGS_MODULE": "portal.settings.production",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -308,6 +319,7 @@ class Stack:
         self.editor: subprocess.Popen | None = None
         self.es_restarted: list[subprocess.Popen] = []
         self.port = 0
+        self.created_database = False
 
     # -- Django side
     def manage(self, *args: str) -> None:
@@ -337,10 +349,22 @@ class Stack:
             raise DrillError(f"bench.drill.site {args[0]} failed:\n{result.stderr[-3000:]}")
         return json.loads(result.stdout.strip().splitlines()[-1])
 
-    def prepare(self) -> dict:
+    def sql(self, statement: str) -> None:
+        import psycopg  # the database driver the portal uses
+
+        with psycopg.connect(self.admin_url, autocommit=True) as connection:
+            connection.execute(statement)
+
+    def prepare(self, log) -> dict:
+        self.sql(f'CREATE DATABASE "{self.database}"')
+        self.created_database = True
+        log("migrate")
         self.manage("migrate", "--noinput", "-v0")
+        log("demo content")
         self.manage("load_demo", "-v0")
+        log("static files")
         self.manage("collectstatic", "--noinput", "-v0")
+        log("search index")
         self.manage("search_index", "--rebuild")
         return self.site("prepare")
 
@@ -475,6 +499,8 @@ class Stack:
             self.nginx.wait(30)
         if self.nginx_prefix:
             shutil.rmtree(self.nginx_prefix, ignore_errors=True)
+        if self.created_database:
+            self.sql(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
         # Restarted Elasticsearch nodes are stopped by services.sh (their pid files).
 
 
@@ -523,9 +549,13 @@ class Health:
                 status, nodes = "unreachable", 0
             self.samples.append((round(self.traffic.now(), 3), status, nodes))
 
-    def first(self, after: float, status: str, nodes: int | None = None) -> float | None:
+    def first(self, after: float, status: str | None, nodes: int | None = None) -> float | None:
+        """When the cluster was first seen in this status (any, if None) with this many
+        nodes (any, if None) from `after` on."""
         for at, seen, count in self.samples:
-            if at >= after and seen == status and (nodes is None or count == nodes):
+            if at < after or (status is not None and seen != status):
+                continue
+            if nodes is None or count == nodes:
                 return at
         return None
 
@@ -535,8 +565,7 @@ def run(plan: Plan, work: Path, log=print) -> dict:
     stack = Stack(work, plan)
     result: dict = {"plan": asdict(plan), "load_start": os.getloadavg()}
     try:
-        log("preparing: migrate, demo content, static files, search index (1 replica)")
-        prepared = stack.prepare()
+        prepared = stack.prepare(log)
         stack.start_app(1)
         stack.start_app(2)
         port = stack.start_nginx()
@@ -573,17 +602,19 @@ def run(plan: Plan, work: Path, log=print) -> dict:
         marks["es_killed"] = traffic.now()
         result["es_killed_pids"] = stack.kill_es(2)
         log(f"{marks['es_killed']:6.1f} s  SIGKILL Elasticsearch node 2 {result['es_killed_pids']}")
-        at(plan.restart_es_at)
-        marks["es_restarted"] = traffic.now()
-        stack.restart_es(2)
-        log(f"{marks['es_restarted']:6.1f} s  Elasticsearch node 2 started again")
+        if plan.restart_es_at is not None:
+            at(plan.restart_es_at)
+            marks["es_restarted"] = traffic.now()
+            stack.restart_es(2)
+            log(f"{marks['es_restarted']:6.1f} s  Elasticsearch node 2 started again")
         at(plan.seconds)
         traffic.stop.set()
         for thread in threads:
             thread.join(60)
         marks["traffic_end"] = traffic.now()
+        log(f"{marks['traffic_end']:6.1f} s  traffic stopped")
         deadline = time.monotonic() + plan.green_timeout
-        while health.first(marks["es_restarted"], "green", 2) is None:
+        while "es_restarted" in marks and health.first(marks["es_restarted"], "green", 2) is None:
             if time.monotonic() > deadline:
                 break
             time.sleep(0.5)
@@ -593,8 +624,9 @@ def run(plan: Plan, work: Path, log=print) -> dict:
         stack.stop_apps()  # graceful: the survivors write their queues
         counts = stack.site("counts")
         result["marks"] = {k: round(v, 2) for k, v in marks.items()}
+        ports = {port: n for n, (_, port) in stack.apps.items()}
         result.update(
-            summarize(traffic, health, marks, prepared, counts, stack.nginx_log(), work)
+            summarize(traffic, health, marks, prepared, counts, stack.nginx_log(), work, ports)
         )
     finally:
         stack.stop()
@@ -609,12 +641,33 @@ def window(marks: dict, at: float) -> str:
         return "app server 1 down"
     if at < marks["es_killed"]:
         return "both app servers"
-    if at < marks["es_restarted"]:
+    if at < marks.get("es_restarted", float("inf")):
         return "ES node 2 down"
     return "ES node 2 recovering"
 
 
-def summarize(traffic, health, marks, prepared, counts, nginx_lines, work) -> dict:
+def parse_nginx(lines: list[str], ports: dict[int, int]):
+    """(requests nginx passed to the other app server, upstream errors, the app server
+    that gave each reader address its first counted answer)."""
+    retried, upstream_errors, answered_by = Counter(), Counter(), {}
+    for line in lines:
+        quoted = line.split('"')
+        fields = quoted[0].split()
+        if len(quoted) < 4 or len(fields) < 5:
+            continue
+        _, address, method, uri, status = fields[:5]
+        upstream, upstream_status = quoted[1], quoted[3]
+        if "," in upstream:
+            retried[f"{method} /{uri.split('/')[1]}/"] += 1
+        if "502" in upstream_status or "504" in upstream_status:
+            upstream_errors[f"{method} {upstream_status}"] += 1
+        if method == "POST" and status == "200" and address not in answered_by:
+            last = upstream.split(",")[-1].strip()
+            answered_by[address] = ports.get(int(last.rsplit(":", 1)[1])) if ":" in last else None
+    return retried, upstream_errors, answered_by
+
+
+def summarize(traffic, health, marks, prepared, counts, nginx_lines, work, ports) -> dict:
     by_window: dict[str, Counter] = {}
     failures = []
     expected = {"article": {200}, "search": {200}, "beacon": {200, 428}}
@@ -623,34 +676,44 @@ def summarize(traffic, health, marks, prepared, counts, nginx_lines, work) -> di
         by_window.setdefault(name, Counter())[f"{event.kind} {event.status}"] += 1
         if event.status not in expected[event.kind]:
             failures.append(asdict(event))
-    es_down = [s for s in traffic.search_hits if marks["es_killed"] <= s[0] < marks["es_restarted"]]
-    green = health.first(marks["es_restarted"], "green", 2)
-    yellow = health.first(marks["es_killed"], "yellow")
-    # nginx's view: requests it had to pass to the other app server.
-    retried = Counter()
-    upstream_errors = Counter()
-    for line in nginx_lines:
-        parts = line.split('"')
-        if len(parts) < 4:
-            continue
-        method, uri = line.split()[1:3]
-        if "," in parts[1]:
-            retried[f"{method} {uri.split('/')[1]}"] += 1
-        if any(code in parts[3] for code in ("502", "504")):
-            upstream_errors[f"{method} {parts[3].strip()}"] += 1
+    es_end = marks.get("es_restarted", marks["traffic_end"])
+    es_down = [s for s in traffic.search_hits if marks["es_killed"] <= s[0] < es_end]
+    green = health.first(marks["es_restarted"], "green", 2) if "es_restarted" in marks else None
+    rejoined = health.first(marks["es_restarted"], None, 2) if "es_restarted" in marks else None
+    yellow = health.first(marks["es_killed"], "yellow", 1)
+    retried, upstream_errors, answered_by = parse_nginx(nginx_lines, ports)
     fallbacks = sum(
         (work / f"app{n}.log").read_text(errors="replace").count("answering from the database")
         for n in (1, 2)
     )
     rise = {key: counts[key] - prepared[key] for key in ("views", "hit_rows", "visits")}
+    # Reader by reader: each has its own address, so the Hit rows say whose view the
+    # database holds.
+    held = counts["hit_ips"]
+    lost = [
+        {"reader": ip, "at": at, "server": answered_by.get(ip)}
+        for ip, at in traffic.beacons.answers
+        if ip not in held
+    ]
+    unanswered_counted = [ip for ip in traffic.beacons.unanswered_readers if ip in held]
+    answered = Counter(answered_by.get(ip) for ip, _ in traffic.beacons.answers)
     return {
         "requests": {name: dict(sorted(c.items())) for name, c in by_window.items()},
         "failures": failures,
-        "beacons": asdict(traffic.beacons),
+        "beacons": {
+            k: v
+            for k, v in asdict(traffic.beacons).items()
+            if k not in ("answers", "unanswered_readers")
+        },
+        "counted_answers_by_server": {str(k): v for k, v in answered.items()},
         "counter_rise": rise,
         "lost_views": traffic.beacons.counted - rise["views"],
         "lost_hit_rows": traffic.beacons.counted - rise["hit_rows"],
         "lost_visits": traffic.beacons.visits - rise["visits"],
+        "lost_readers": lost,
+        "counted_without_answer": len(unanswered_counted),
+        "readers_counted_twice": sum(1 for n in held.values() if n > 1),
+        "readers_in_database": len(held),
         "search_while_es_node_down": {
             "answers": len(es_down),
             "statuses": dict(Counter(str(s[1]) for s in es_down)),
@@ -658,7 +721,12 @@ def summarize(traffic, health, marks, prepared, counts, nginx_lines, work) -> di
         },
         "search_fallbacks_to_database": fallbacks,
         "cluster": {
-            "yellow_after_kill_s": None if yellow is None else round(yellow - marks["es_killed"], 2),
+            "yellow_after_kill_s": None
+            if yellow is None
+            else round(yellow - marks["es_killed"], 2),
+            "node_back_after_restart_s": None
+            if rejoined is None
+            else round(rejoined - marks["es_restarted"], 2),
             "green_after_restart_s": None
             if green is None
             else round(green - marks["es_restarted"], 2),
@@ -677,9 +745,8 @@ def report(result: dict) -> str:
         f"Elasticsearch 2 nodes (index at {result.get('index_replicas')} replica), "
         f"{plan['seconds']:.0f} s of traffic on 127.0.0.1 ({os.cpu_count()} cores).",
         "",
-        "Load average (1, 5, 15 min) before: {:.2f} {:.2f} {:.2f}; after: {:.2f} {:.2f} {:.2f}.".format(
-            *result["load_start"], *result["load_end"]
-        ),
+        "Load average (1, 5, 15 min) before: {:.2f} {:.2f} {:.2f}; "
+        "after: {:.2f} {:.2f} {:.2f}.".format(*result["load_start"], *result["load_end"]),
         "",
         f"Timeline (s): {result['marks']}",
         "",
@@ -695,31 +762,47 @@ def report(result: dict) -> str:
         "",
         f"- Failed requests: {len(result['failures'])} "
         + (
-            "(" + "; ".join(f"{f['kind']} {f['status']} at {f['at']} s" for f in result["failures"][:10]) + ")"
+            "("
+            + "; ".join(f"{f['kind']} {f['status']} at {f['at']} s" for f in result["failures"])
+            + ")"
             if result["failures"]
             else ""
         ),
         f"- nginx passed to the other app server: {result['nginx_retried_on_other_server']}; "
         f"upstream errors: {result['nginx_upstream_errors']}",
-        f"- Counted answers: {beacons['counted']}; counters' rise in PostgreSQL: "
+        f"- Counted answers: {beacons['counted']} (by app server: "
+        f"{result['counted_answers_by_server']}); counters' rise in PostgreSQL: "
         f"{result['counter_rise']['views']} views, {result['counter_rise']['hit_rows']} Hit rows, "
-        f"{result['counter_rise']['visits']} visits; lost: {result['lost_views']} views, "
-        f"{result['lost_visits']} visits; counted beacons without an answer: "
-        f"{beacons['unanswered']}; repeats counted: {beacons['repeats_counted']}",
+        f"{result['counter_rise']['visits']} visits; difference: {result['lost_views']} views, "
+        f"{result['lost_visits']} visits",
+        f"- Readers answered 'counted' but missing from the database: "
+        f"{len(result['lost_readers'])} "
+        + "".join(
+            f"(app server {r['server']}, answered at {r['at']} s, "
+            f"{result['marks']['app_killed'] - r['at']:.3f} s before the kill) "
+            for r in result["lost_readers"]
+        )
+        + f"; beacons in flight on the killed server (no answer): {beacons['unanswered']}, "
+        f"of which in the database: {result['counted_without_answer']}; readers counted "
+        f"twice: {result['readers_counted_twice']}; repeats counted: {beacons['repeats_counted']}",
         f"- Search while Elasticsearch node 2 was down: {search['answers']} answers, "
         f"statuses {search['statuses']}, {search['with_results']} with results; "
         f"answers from the database fallback (whole run): {result['search_fallbacks_to_database']}",
-        f"- Cluster: yellow {cluster['yellow_after_kill_s']} s after the kill; green "
-        f"{cluster['green_after_restart_s']} s after node 2 was started again; "
+        f"- Cluster: yellow {cluster['yellow_after_kill_s']} s after the kill; node 2 back "
+        f"{cluster['node_back_after_restart_s']} s and green "
+        f"{cluster['green_after_restart_s']} s after it was started again; "
         f"samples {cluster['statuses_seen']}",
         f"- Editor: {result['editor']['published']} revisions published, "
-        f"{len(result['editor']['errors'])} errors, slowest {result['editor']['slowest_publish_s']} s",
+        f"{len(result['editor']['errors'])} errors, "
+        f"slowest {result['editor']['slowest_publish_s']} s",
     ]
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     defaults = Plan()
     for name, value in asdict(defaults).items():
         kind = float if name != "workers" and not name.endswith("threads") else int
@@ -729,7 +812,7 @@ def main() -> None:
     plan = Plan(**{name: getattr(args, name) for name in asdict(defaults)})
     work = Path(tempfile.mkdtemp(prefix="portal-drill-"))
     try:
-        result = run(plan, work, log=lambda line: print(line, flush=True))
+        result = run(plan, work, log=lambda text: print(time.strftime("%T"), text, flush=True))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     text = report(result)

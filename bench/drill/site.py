@@ -17,6 +17,7 @@ import os
 import random
 import sys
 import time
+from collections import Counter
 
 import django
 
@@ -34,16 +35,23 @@ def counts() -> dict:
 
     ids = [str(pk) for pk in ArticlePage.objects.live().values_list("pk", flat=True)]
     hits = HitCount.objects.filter(object_pk__in=ids)
+    rows = Hit.objects.filter(hitcount__in=hits)
     return {
         "views": sum(hits.values_list("hits", flat=True)),
-        "hit_rows": Hit.objects.filter(hitcount__in=hits).count(),
+        "hit_rows": rows.count(),
         "visits": SiteCounter.objects.values_list("visits", flat=True).first() or 0,
+        # Each drill reader has an address of its own: which readers the database holds.
+        "hit_ips": dict(Counter(rows.values_list("ip", flat=True))),
     }
 
 
 def prepare() -> dict:
+    from django.core.cache import cache
+
     from news.models import ArticlePage
     from stats.services import targets
+
+    cache.clear()  # the drill's own Redis database: nothing from an earlier run
 
     articles = []
     words: set[str] = set()
