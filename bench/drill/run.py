@@ -322,27 +322,15 @@ class Stack:
         self.created_database = False
 
     # -- Django side
-    def manage(self, *args: str) -> None:
-        result = subprocess.run(
-            [PY, "manage.py", *args],
-            cwd=REPO,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
-        if result.returncode:
-            raise DrillError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
-
     def site(self, *args: str) -> dict:
+        """Run bench/drill/site.py with the app servers' settings; its JSON answer."""
         result = subprocess.run(
             [PY, "-m", "bench.drill.site", *args],
             cwd=REPO,
             env=self.env,
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=900,
             check=False,
         )
         if result.returncode:
@@ -358,15 +346,10 @@ class Stack:
     def prepare(self, log) -> dict:
         self.sql(f'CREATE DATABASE "{self.database}"')
         self.created_database = True
-        log("migrate")
-        self.manage("migrate", "--noinput", "-v0")
-        log("demo content")
-        self.manage("load_demo", "-v0")
-        log("static files")
-        self.manage("collectstatic", "--noinput", "-v0")
-        log("search index")
-        self.manage("search_index", "--rebuild")
-        return self.site("prepare")
+        log("migrate, demo content (indexed as it is published), static files")
+        prepared = self.site("prepare")
+        log(f"prepared in {prepared['stages_s']} s")
+        return prepared
 
     # -- app servers
     def start_app(self, n: int, port: int | None = None) -> int:
@@ -549,6 +532,14 @@ class Health:
                 status, nodes = "unreachable", 0
             self.samples.append((round(self.traffic.now(), 3), status, nodes))
 
+    def back_since(self, marks: dict) -> float | None:
+        """From when the restarted node can count as back: once it was restarted and
+        the cluster had seen it gone (the master notices a killed node a little later)."""
+        gone = self.first(marks["es_killed"], None, 1)
+        if "es_restarted" not in marks or gone is None:
+            return None
+        return max(marks["es_restarted"], gone)
+
     def first(self, after: float, status: str | None, nodes: int | None = None) -> float | None:
         """When the cluster was first seen in this status (any, if None) with this many
         nodes (any, if None) from `after` on."""
@@ -614,8 +605,8 @@ def run(plan: Plan, work: Path, log=print) -> dict:
         marks["traffic_end"] = traffic.now()
         log(f"{marks['traffic_end']:6.1f} s  traffic stopped")
         deadline = time.monotonic() + plan.green_timeout
-        while "es_restarted" in marks and health.first(marks["es_restarted"], "green", 2) is None:
-            if time.monotonic() > deadline:
+        while (back := health.back_since(marks)) is None or not health.first(back, "green", 2):
+            if "es_restarted" not in marks or time.monotonic() > deadline:
                 break
             time.sleep(0.5)
         health.stop.set()
@@ -678,9 +669,10 @@ def summarize(traffic, health, marks, prepared, counts, nginx_lines, work, ports
             failures.append(asdict(event))
     es_end = marks.get("es_restarted", marks["traffic_end"])
     es_down = [s for s in traffic.search_hits if marks["es_killed"] <= s[0] < es_end]
-    green = health.first(marks["es_restarted"], "green", 2) if "es_restarted" in marks else None
-    rejoined = health.first(marks["es_restarted"], None, 2) if "es_restarted" in marks else None
     yellow = health.first(marks["es_killed"], "yellow", 1)
+    back = health.back_since(marks)
+    green = health.first(back, "green", 2) if back is not None else None
+    rejoined = health.first(back, None, 2) if back is not None else None
     retried, upstream_errors, answered_by = parse_nginx(nginx_lines, ports)
     fallbacks = sum(
         (work / f"app{n}.log").read_text(errors="replace").count("answering from the database")
@@ -776,10 +768,10 @@ def report(result: dict) -> str:
         f"{result['counter_rise']['visits']} visits; difference: {result['lost_views']} views, "
         f"{result['lost_visits']} visits",
         f"- Readers answered 'counted' but missing from the database: "
-        f"{len(result['lost_readers'])} "
+        f"{len(result['lost_readers'])}"
         + "".join(
-            f"(app server {r['server']}, answered at {r['at']} s, "
-            f"{result['marks']['app_killed'] - r['at']:.3f} s before the kill) "
+            f" (app server {r['server']}, answered at {r['at']} s, "
+            f"{result['marks']['app_killed'] - r['at']:.3f} s before the kill)"
             for r in result["lost_readers"]
         )
         + f"; beacons in flight on the killed server (no answer): {beacons['unanswered']}, "

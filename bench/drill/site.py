@@ -2,8 +2,9 @@
 servers' settings and environment (the orchestrator in bench/drill/run.py keeps no
 Django of its own, so it can run anywhere, including inside pytest).
 
-    prepare           ensure every article's view counter exists; print the articles
-                      (id, url), search words and the counters as JSON
+    prepare           migrate, load the demo content (indexed as it is published),
+                      collect static files, ensure every article's view counter exists;
+                      print the articles (id, url), search words and the counters as JSON
     counts            print the committed counters as JSON
     editor SECONDS    publish a new revision of an article every --every seconds for
                       SECONDS, as an editor does in the admin; print what happened
@@ -46,12 +47,23 @@ def counts() -> dict:
 
 
 def prepare() -> dict:
+    """Everything in one process: each manage.py would load Django again."""
     from django.core.cache import cache
+    from django.core.management import call_command
 
     from news.models import ArticlePage
     from stats.services import targets
 
     cache.clear()  # the drill's own Redis database: nothing from an earlier run
+    stages = {}
+    for name, args in (
+        ("migrate", ("migrate", "--noinput")),
+        ("load_demo", ("load_demo",)),
+        ("collectstatic", ("collectstatic", "--noinput")),
+    ):
+        started = time.monotonic()
+        call_command(*args, verbosity=0)
+        stages[name] = round(time.monotonic() - started, 1)
 
     articles = []
     words: set[str] = set()
@@ -62,7 +74,7 @@ def prepare() -> dict:
         words.update(w for w in page.title.lower().split() if len(w) >= 4 and w.isalpha())
     if not articles:
         raise SystemExit("no live articles: run load_demo first")
-    return {"articles": articles, "words": sorted(words), **counts()}
+    return {"articles": articles, "words": sorted(words), "stages_s": stages, **counts()}
 
 
 def editor(seconds: float, every: float) -> dict:
