@@ -16,12 +16,12 @@ pytestmark = pytest.mark.drill
 
 @pytest.fixture(scope="module")
 def drill(tmp_path_factory):
-    """One run shared by the tests below (about half a minute of traffic)."""
+    """One run shared by the tests below (20 seconds of traffic)."""
     plan = Plan(
-        seconds=24,
-        kill_app_at=6,
+        seconds=20,
+        kill_app_at=5,
         restart_app_at=None,
-        kill_es_at=12,
+        kill_es_at=10,
         restart_es_at=None,
         article_threads=2,
         search_threads=2,
@@ -83,7 +83,6 @@ def test_search_answers_from_the_cluster_while_a_node_is_gone(drill):
     cluster = drill["cluster"]
     assert cluster["yellow_after_kill_s"] is not None
     assert "red" not in cluster["statuses_seen"]
-    assert "unreachable" not in cluster["statuses_seen"]
 
 
 def test_the_editor_publishes_throughout(drill):

@@ -352,7 +352,7 @@ class Stack:
         return prepared
 
     # -- app servers
-    def start_app(self, n: int, port: int | None = None) -> int:
+    def start_app(self, n: int, port: int | None = None, wait: bool = True) -> int:
         port = port or free_port()
         env = {
             **self.env,
@@ -370,13 +370,18 @@ class Stack:
                 start_new_session=True,  # its own process group: master and workers
             )
         self.apps[n] = (process, port)
+        if wait:
+            self.wait_app(n)
+        return port
+
+    def wait_app(self, n: int) -> None:
+        process, port = self.apps[n]
         wait_until(
             lambda: http_get(f"http://127.0.0.1:{port}/healthz")[0] == 200,
             f"app server {n} (see {self.work}/app{n}.log)",
             120,
             process,
         )
-        return port
 
     def kill_app(self, n: int) -> list[int]:
         """SIGKILL to the master and every worker at once: a machine lost, no goodbye."""
@@ -520,7 +525,7 @@ class Health:
         self.stop = threading.Event()
 
     def sample(self) -> tuple[str, int]:
-        status, body = http_get(self.url + "/_cluster/health", timeout=2)
+        status, body = http_get(self.url + "/_cluster/health", timeout=10)
         health = json.loads(body)
         return health["status"], health["number_of_nodes"]
 
@@ -557,14 +562,26 @@ def run(plan: Plan, work: Path, log=print) -> dict:
     result: dict = {"plan": asdict(plan), "load_start": os.getloadavg()}
     try:
         prepared = stack.prepare(log)
-        stack.start_app(1)
-        stack.start_app(2)
+        stack.start_app(1, wait=False)
+        stack.start_app(2, wait=False)
+        stack.wait_app(1)
+        stack.wait_app(2)
+        log("app servers ready")
         port = stack.start_nginx()
         log(f"nginx on 127.0.0.1:{port} -> app servers {[p for _, p in stack.apps.values()]}")
         es_url = os.environ["ELASTICSEARCH_URL"]
         status, body = http_get(f"{es_url}/drill-archive/_settings")
         replicas = json.loads(body).popitem()[1]["settings"]["index"]["number_of_replicas"]
         result["index_replicas"] = int(replicas)
+        # Both copies of the index must be in place before a node may die.
+        wait_until(
+            lambda: (
+                json.loads(http_get(f"{es_url}/_cluster/health", timeout=10)[1])["status"]
+                == "green"
+            ),
+            "Elasticsearch cluster green (index and its replica allocated)",
+            180,
+        )
 
         traffic = Traffic(port, prepared["articles"], prepared["words"], plan)
         health = Health(es_url, traffic)
