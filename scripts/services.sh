@@ -508,6 +508,8 @@ start_elasticsearch() {
         # start.sh switches to the service user and its own session itself.
         bash "$node/start.sh" </dev/null >>"$node/elasticsearch.log" 2>&1 &
         SERVICE_PID[elasticsearch$i]=$!
+        # Not a job of this shell: a drill may SIGKILL it, and bash would report that.
+        disown "$!"
         export "SERVICES_ES_NODE${i}_URL=http://127.0.0.1:${ports[i - 1]}"
         export "SERVICES_ES_NODE${i}_START=$node/start.sh"
         export "SERVICES_ES_NODE${i}_PIDFILE=$node/es.pid"
