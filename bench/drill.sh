@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+case ${1:-} in -h | --help) exec .venv/bin/python -m bench.drill.run --help ;; esac
 if [[ ${1:-} != inner ]]; then
   command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || { echo "nginx is required: apt-get install nginx" >&2; exit 1; }
   export SERVICES_DIR=${SERVICES_DIR:-/tmp/svc-drill} ES_NODES=2
