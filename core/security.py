@@ -19,11 +19,10 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from wagtail import views as wagtail_views
 from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 from wagtail.documents.views import serve as document_views
 
-from core import net
+from core import net, restrictions
 
 # --- Headers ----------------------------------------------------------------------
 
@@ -134,7 +133,7 @@ def _counted_like_a_login(view, kind: str, restriction_kwarg: str):
 
 
 page_password = _counted_like_a_login(
-    wagtail_views.authenticate_with_password, "page", "page_view_restriction_id"
+    restrictions.authenticate_with_password, "page", "page_view_restriction_id"
 )
 document_password = _counted_like_a_login(
     document_views.authenticate_with_password, "collection", "restriction_id"

@@ -35,7 +35,8 @@ urlpatterns += [
     path("feeds/", include("news.feeds")),
     path("", include("news.sitemaps")),
     path("api/v2/", api_router.urls),
-    # Wagtail's page-password form, locked out like a login (core.security)
+    # Wagtail's page-password form, locked out like a login (core.security), its input
+    # checked (core.restrictions)
     path(
         "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
         security.page_password,

@@ -215,6 +215,9 @@ STATS_INITIAL_COUNT_ATTRIBUTE = "initial_view_count"
 # Archive search (search/): Elasticsearch when ELASTICSEARCH_URL is set, else the database.
 SEARCH_ES_INDEX = env.get("SEARCH_ES_INDEX", "portal-archive")  # an alias; see docs/search.md
 SEARCH_ES_TIMEOUT = env.integer("SEARCH_ES_TIMEOUT", 5)  # seconds, per request
+# Copies of each shard on other nodes: 0 for one node, 1 or more for a cluster (a node
+# can then die without search losing the index; see docs/operations.md).
+SEARCH_ES_REPLICAS = env.integer("SEARCH_ES_REPLICAS", 0)
 SEARCH_PAGE_SIZE = env.integer("SEARCH_PAGE_SIZE", 10)
 
 # --- workflow, feeds, api, security (see docs/workflow.md and docs/security.md)
@@ -323,6 +326,9 @@ TIME_INPUT_FORMATS = ["%H:%M", "%H:%M:%S"]
 FEED_ITEMS = env.integer("FEED_ITEMS", 30)
 NEWS_SITEMAP_DAYS = 2
 NEWS_PUBLICATION_NAME = env.get("NEWS_PUBLICATION_NAME", WAGTAIL_SITE_NAME)
+# import_articles refuses an export whose text (lead and body) is longer than this;
+# a long provincial article is some 30,000 characters (docs/security.md, "Bad input").
+IMPORT_MAX_BODY_CHARS = env.integer("IMPORT_MAX_BODY_CHARS", 200_000)
 # Read-only API (Wagtail API v2 at /api/v2/): page size and per-client rate.
 WAGTAILAPI_LIMIT_MAX = 50
 # Search has its own page and JSON (/search/); Wagtail's API search is off (an invalid
