@@ -10,20 +10,22 @@ to it in one atomic ``_aliases`` call, so searches never see an empty index.
 
 import contextlib
 import logging
-import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from elasticsearch import Elasticsearch, NotFoundError
-from elasticsearch.helpers import scan, streaming_bulk
+from django.db import DEFAULT_DB_ALIAS, connections
+from elastic_transport import TransportError
+from elasticsearch import ApiError, Elasticsearch, NotFoundError
+from elasticsearch.helpers import BulkIndexError, parallel_bulk, scan
 from elasticsearch_dsl import Date, Document, Integer, Keyword, Object, Q, Text
 
 from ..items import Item
 from ..query import NEWEST, TOTAL_CAP, Hit, Results, SearchParams
 from ..text import fold, folded_of_normalized, normalize, snippet
+from .base import Progress, SearchEngine
 
 logger = logging.getLogger(__name__)
 
@@ -155,18 +157,23 @@ def ensure_index() -> list[str]:
     return indices
 
 
-def write(items: Iterable[Item]) -> None:
+def write(items: Iterable[Item]) -> int:
     es = client()
     items = list(items)
+    if not items:
+        return 0
     for index in ensure_index():
         for item in items:
             ArchiveDocument.from_item(item).save(using=es, index=index, refresh=False)
     es.indices.refresh(index=alias())
+    return len(items)
 
 
 def delete(page_ids: Iterable[int]) -> None:
     es = client()
     ids = list(page_ids)
+    if not ids:
+        return
     indices = concrete_indices()
     for index in indices:
         for page_id in ids:
@@ -176,65 +183,54 @@ def delete(page_ids: Iterable[int]) -> None:
         es.indices.refresh(index=alias())
 
 
-_DONE = object()
+def _bulk_load(es: Elasticsearch, actions: Iterable[dict], progress: Progress) -> int:
+    """``parallel_bulk``: its pool's task thread reads, folds and serialises the actions
+    while BULK_THREADS requests are in flight, and this thread only counts the answers.
+    The actions read the database, so that thread uses this thread's connection (and
+    transaction), as Django's live server thread does; this thread does not touch it
+    meanwhile. The first failure stops the actions, so only the chunks already in flight
+    are sent before it is raised."""
+    db = connections[DEFAULT_DB_ALIAS]
+    failed = threading.Event()
 
-
-def _bulk_load(es: Elasticsearch, actions: Iterator[dict], progress) -> int:
-    """streaming_bulk in BULK_THREADS sender threads, fed from this thread: Elasticsearch
-    indexes one chunk while the next is serialised and sent, and Python reads and folds
-    the ones after (with one request at a time, a core sat idle for a third of the load).
-    ``actions`` stays in the calling thread because it reads the database through this
-    thread's connection (and transaction)."""
-    pending: queue.Queue = queue.Queue(maxsize=2 * BULK_CHUNK)
-    state = {"count": 0, "error": None}
-    lock = threading.Lock()
-
-    def send():
-        ended = False  # this sender has taken its end mark
-
-        def stream():
-            nonlocal ended
-            while (action := pending.get()) is not _DONE:
-                yield action
-            ended = True
-
-        try:
-            for ok, _info in streaming_bulk(es, stream(), chunk_size=BULK_CHUNK):
-                if ok:
-                    with lock:
-                        state["count"] += 1
-                        done = state["count"]
-                    if progress and done % 1000 == 0:
-                        progress(done)
-        except BaseException as exc:  # re-raised in the calling thread
-            state["error"] = exc
-            # Let the producer finish putting, up to this sender's end mark; a sender whose
-            # last chunk failed after its end mark must not wait for another one.
-            while not ended and pending.get() is not _DONE:
-                pass
-
-    senders = [
-        threading.Thread(target=send, name=f"search-bulk-{n}", daemon=True)
-        for n in range(BULK_THREADS)
-    ]
-    for sender in senders:
-        sender.start()
-    try:
+    def feed():
+        connections[DEFAULT_DB_ALIAS] = db
         for action in actions:
-            if state["error"] is not None:
-                break
-            pending.put(action)
+            if failed.is_set():
+                return
+            yield action
+
+    count, error = 0, None
+    db.inc_thread_sharing()
+    try:
+        for ok, info in parallel_bulk(
+            es,
+            feed(),
+            thread_count=BULK_THREADS,
+            chunk_size=BULK_CHUNK,
+            queue_size=BULK_THREADS,
+            raise_on_error=False,
+            raise_on_exception=False,
+        ):
+            if ok:
+                count += 1
+                if progress and count % 1000 == 0:
+                    progress(count)
+            elif error is None:
+                failed.set()
+                error = info
     finally:
-        for _ in senders:  # one end mark for each sender
-            pending.put(_DONE)
-        for sender in senders:
-            sender.join()
-    if state["error"] is not None:
-        raise state["error"]
-    return state["count"]
+        db.dec_thread_sharing()
+    if error is not None:
+        detail = next(iter(error.values()), {})
+        exception = detail.get("exception") if isinstance(detail, dict) else None
+        if isinstance(exception, BaseException):
+            raise exception
+        raise BulkIndexError("a document failed to index", [error])
+    return count
 
 
-def rebuild(items: Iterable[Item], progress: Callable[[int], None] | None = None) -> int:
+def rebuild(items: Iterable[Item], progress: Progress = None) -> int:
     """Bulk-load a new index and swap the alias to it atomically; returns documents loaded."""
     # Queries must fail fast (SEARCH_ES_TIMEOUT, then the database answers); a bulk request
     # on a busy node may take longer, and retrying one is harmless (documents have ids).
@@ -418,3 +414,26 @@ def search(params: SearchParams) -> Results:
             )
         )
     return results
+
+
+class ElasticsearchEngine(SearchEngine):
+    name = "elasticsearch"
+
+    @property
+    def errors(self) -> tuple[type[BaseException], ...]:
+        return (ApiError, TransportError, BulkIndexError, ConnectionError, TimeoutError)
+
+    def index(self, items: Iterable[Item]) -> int:
+        return write(items)
+
+    def delete(self, page_ids: Iterable[int]) -> None:
+        delete(page_ids)
+
+    def search(self, params: SearchParams) -> Results:
+        return search(params)
+
+    def stamps(self) -> dict[int, str]:
+        return stamps()
+
+    def rebuild(self, items: Iterable[Item], progress: Progress = None) -> int:
+        return rebuild(items, progress)
