@@ -37,10 +37,10 @@ MAX_WINDOW = 10_000  # index.max_result_window
 # folded phrase +1000, exact phrase +500 more, like the database engine's tiers.
 PHRASE_BOOST = 1000.0
 RESCORE_WINDOW = 500  # hits that get the whole-query phrase boost
-BULK_CHUNK = 500  # documents per bulk request (about 8 MB of JSON)
+BULK_CHUNK = 500  # documents per bulk request
 BULK_THREADS = 2  # bulk requests in flight while rebuilding
 BULK_TIMEOUT = 120  # seconds per request while rebuilding
-MERGE_TIMEOUT = 1800  # seconds for the merge of a rebuilt index (12 s at 100,000 articles)
+MERGE_TIMEOUT = 1800  # seconds for the merge of a rebuilt index
 SOURCE_EXCLUDES = [*TEXT_FIELDS, *(f"{name}_folded" for name in TEXT_FIELDS)]
 
 
@@ -76,7 +76,7 @@ class ArchiveDocument(Document):
 
 def source_for(item: Item) -> dict:
     """The document's ``_source``: exact fields (normalised, as written) and their folded
-    companions. Built as a plain dict: the bulk rebuild sends 100,000 of them."""
+    companions. Built as a plain dict: the bulk rebuild sends one per page."""
     searchable = {
         "title": item.title,
         "lead": item.lead,
@@ -183,13 +183,36 @@ def delete(page_ids: Iterable[int]) -> None:
         es.indices.refresh(index=alias())
 
 
+class _StopOnFailure:
+    """The client as ``parallel_bulk`` sees it: a failed bulk request (raised, or
+    answered with document errors) sets ``failed`` in the sending thread, before the
+    error reaches ``parallel_bulk``, which waits for its task thread to read every action
+    before it raises."""
+
+    def __init__(self, es: Elasticsearch, failed: threading.Event):
+        self._es, self._failed = es, failed
+
+    def __getattr__(self, name):
+        return getattr(self._es, name)
+
+    def bulk(self, *args, **kwargs):
+        try:
+            response = self._es.bulk(*args, **kwargs)
+        except BaseException:
+            self._failed.set()
+            raise
+        if response.get("errors"):
+            self._failed.set()
+        return response
+
+
 def _bulk_load(es: Elasticsearch, actions: Iterable[dict], progress: Progress) -> int:
     """``parallel_bulk``: its pool's task thread reads, folds and serialises the actions
     while BULK_THREADS requests are in flight, and this thread only counts the answers.
     The actions read the database, so that thread uses this thread's connection (and
     transaction), as Django's live server thread does; this thread does not touch it
-    meanwhile. The first failure stops the actions, so only the chunks already in flight
-    are sent before it is raised."""
+    meanwhile. The first failure stops the actions, so only the chunks already read are
+    sent before it is raised."""
     db = connections[DEFAULT_DB_ALIAS]
     failed = threading.Event()
 
@@ -200,33 +223,21 @@ def _bulk_load(es: Elasticsearch, actions: Iterable[dict], progress: Progress) -
                 return
             yield action
 
-    count, error = 0, None
+    count = 0
     db.inc_thread_sharing()
     try:
-        for ok, info in parallel_bulk(
-            es,
+        for _ok, _info in parallel_bulk(
+            _StopOnFailure(es, failed),
             feed(),
             thread_count=BULK_THREADS,
             chunk_size=BULK_CHUNK,
             queue_size=BULK_THREADS,
-            raise_on_error=False,
-            raise_on_exception=False,
         ):
-            if ok:
-                count += 1
-                if progress and count % 1000 == 0:
-                    progress(count)
-            elif error is None:
-                failed.set()
-                error = info
+            count += 1
+            if progress and count % 1000 == 0:
+                progress(count)
     finally:
         db.dec_thread_sharing()
-    if error is not None:
-        detail = next(iter(error.values()), {})
-        exception = detail.get("exception") if isinstance(detail, dict) else None
-        if isinstance(exception, BaseException):
-            raise exception
-        raise BulkIndexError("a document failed to index", [error])
     return count
 
 
@@ -251,7 +262,7 @@ def rebuild(items: Iterable[Item], progress: Progress = None) -> int:
         # An archive is read far more than written: merged to one segment, a query reads
         # one set of postings instead of one per segment (the bulk load leaves about ten).
         # Done before the swap, so searches stay on the old index until the new one is
-        # merged: the merge would slow the first queries down (measured in docs/search.md).
+        # merged: the merge would slow the first queries down (docs/search.md).
         es.options(request_timeout=MERGE_TIMEOUT).indices.forcemerge(index=name, max_num_segments=1)
         # A concrete index named like the alias (from an old setup) would block the alias.
         if es.indices.exists(index=alias()) and not es.indices.exists_alias(name=alias()):
@@ -319,8 +330,8 @@ def build_search(params: SearchParams):
             # The whole query as a phrase outweighs term counts (as on the database), then
             # exact diacritics. Both clauses are costly over every hit of a query that
             # matches most of the archive (phrases read positions in every field; the
-            # exact terms, all optional, iterate the exact fields' postings: 2-3 times the
-            # folded query's time at 100,000 articles), so they rescore the best
+            # exact terms, all optional, iterate the exact fields' postings: several times
+            # the folded query's time on a large archive), so they rescore the best
             # RESCORE_WINDOW hits of the folded query instead (newest-first skips them).
             phrases = [
                 exact,
