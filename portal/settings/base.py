@@ -212,7 +212,17 @@ STATS_COUNTED_PAGE_MODELS = ["news.ArticlePage"]
 STATS_INITIAL_COUNT_ATTRIBUTE = "initial_view_count"
 
 # --- search
-# Archive search (search/): Elasticsearch when ELASTICSEARCH_URL is set, else the database.
+# Archive search (search/backends/): the database's own engine is always kept up to date
+# and answers when no other is configured or the other fails; Elasticsearch answers when
+# ELASTICSEARCH_URL is set. See docs/search.md.
+SEARCH_DATABASE_ENGINE = (
+    "search.backends.postgres.PostgresEngine"
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    else "search.backends.sqlite.SqliteEngine"
+)
+SEARCH_ENGINE = (
+    "search.backends.elastic.ElasticsearchEngine" if ELASTICSEARCH_URL else SEARCH_DATABASE_ENGINE
+)
 SEARCH_ES_INDEX = env.get("SEARCH_ES_INDEX", "portal-archive")  # an alias; see docs/search.md
 SEARCH_ES_TIMEOUT = env.integer("SEARCH_ES_TIMEOUT", 5)  # seconds, per request
 # Copies of each shard on other nodes: 0 for one node, 1 or more for a cluster (a node
