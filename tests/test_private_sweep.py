@@ -405,21 +405,7 @@ SURFACES = {
 }
 
 
-def _params():
-    for name in SURFACES:
-        marks = []
-        if name == "search section drop-down":
-            marks.append(
-                pytest.mark.xfail(
-                    strict=True,
-                    reason="fixed on the search branch (search/params.py becomes a Form "
-                    "whose sections are live and public)",
-                )
-            )
-        yield pytest.param(name, id=name, marks=marks)
-
-
-@pytest.mark.parametrize("surface", list(_params()))
+@pytest.mark.parametrize("surface", list(SURFACES))
 def test_no_surface_shows_a_page_that_is_not_public(client, builder, surface):
     read, control = SURFACES[surface]
     site = builder.site
