@@ -41,18 +41,22 @@ def record_beacon(request: HttpRequest, reader: str | None, page_id: int | None)
     """Count a page view and a visitor's presence, and say why (or why not).
 
     `reader` is None when the request carried no valid reader cookie; such a request
-    counts nothing (the view sets a cookie and the script retries once).
+    counts nothing. The answer's reason is then `no_reader` when the view may issue a
+    new reader cookie (the script retries once with it), or `rate` when this client
+    address had its STATS_NEW_READERS_PER_MINUTE already (no cookie is issued).
     """
     target = _find(page_id)
 
     ip = readers.client_ip(request)
     user_agent = request.META.get("HTTP_USER_AGENT", "")
-    reason = Reason.NO_READER if reader is None else readers.exclusion(request, ip, user_agent)
+    now = timezone.now()
+    reason = readers.exclusion(request, ip, user_agent)
+    if reason is None and reader is None:
+        reason = Reason.NO_READER if _admit_new_reader(ip, now) else Reason.RATE
     if reason is not None:
         views = None if target is None else targets.current_hits(target)
         return BeaconResult(Decision.no(reason), views, snapshot())
 
-    now = timezone.now()
     staff = readers.is_staff(request)
     store = stores.active()
     try:
@@ -78,13 +82,17 @@ def record_beacon(request: HttpRequest, reader: str | None, page_id: int | None)
             publish["views"] = {target.page_id: views}
     _publish(store, **publish)
 
-    if target is None:
-        decision = Decision.no(Reason.NO_PAGE)
-    elif staff:
-        decision = Decision.no(Reason.STAFF)
-    else:
-        decision = Decision.no(Reason.REPEAT)
+    decision = Decision.of(counted=False, has_page=target is not None, staff=staff)
     return BeaconResult(decision, views, Snapshot(touch.online, visits), touch.new_visit)
+
+
+def _admit_new_reader(ip: str, now) -> bool:
+    """Whether this address may get one more reader cookie this minute (and count it)."""
+    store = stores.active()
+    try:
+        return store.admit_new_reader(ip, now)
+    except RedisError as exc:
+        return stores.fallback(exc).admit_new_reader(ip, now)
 
 
 def _decided_by_redis(
@@ -120,14 +128,7 @@ def _decided_by_redis(
     touched = None if staff else target
     store.remember(reader, touched, now, touch, views=views, visits=visits)
 
-    if counted:
-        decision = Decision.yes()
-    elif target is None:
-        decision = Decision.no(Reason.NO_PAGE)
-    elif staff:
-        decision = Decision.no(Reason.STAFF)
-    else:
-        decision = Decision.no(Reason.REPEAT)
+    decision = Decision.of(counted=counted, has_page=target is not None, staff=staff)
     return BeaconResult(decision, views, Snapshot(touch.online, visits), touch.new_visit)
 
 

@@ -16,12 +16,14 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.signals import setting_changed
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
+from django.dispatch import receiver
 from hitcount.models import HitCount
 from wagtail.models import Page
 
-from stats.conf import conf
+from stats.conf import changed, conf
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,12 @@ class _TargetCache:
 
 
 cache = _TargetCache()
+
+
+@receiver(setting_changed)
+def _settings_changed(*, setting: str, **kwargs) -> None:
+    if changed(setting):
+        cache.forget()
 
 
 def find(page_id: int) -> Target | None:
