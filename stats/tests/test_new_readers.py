@@ -12,15 +12,18 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from http.cookies import SimpleCookie
+from io import StringIO
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from hitcount.models import Hit, HitCount
 
 from stats.conf import conf
-from stats.models import SiteCounter
+from stats.models import NewReaders, SiteCounter
+from stats.services.stores import minute_of
 
 from .conftest import BROWSER_UA, post_beacon, wait_for, writes_done
 from .live import widget
@@ -91,6 +94,21 @@ def test_bots_and_prefetches_without_a_cookie_get_none(client, db_store, article
     assert "portal_reader" not in bot.cookies and "portal_reader" not in prefetch.cookies
     # ...and they did not use up the address's place: a reader still gets a cookie.
     assert post_beacon(client, article.pk).status_code == 428
+
+
+@pytest.mark.embedded
+@pytest.mark.django_db
+def test_cleanup_keeps_only_the_current_minutes(client, db_store, article):
+    with time_machine.travel(MINUTE, tick=False) as clock:
+        script_round(client, article.pk)
+        clock.shift(timedelta(minutes=1))
+        script_round(client, article.pk)
+        clock.shift(timedelta(minutes=1))
+        script_round(client, article.pk)
+        assert NewReaders.objects.count() == 3
+        call_command("stats_cleanup", stdout=StringIO())
+        kept = sorted(NewReaders.objects.values_list("minute", flat=True))
+    assert kept == [minute_of(MINUTE) + 1, minute_of(MINUTE) + 2]
 
 
 # --- load, live server ---------------------------------------------------------------
