@@ -26,6 +26,7 @@ from core.routing import RoutedPageMixin
 from . import api_fields as api_serializers
 from .blocks import BodyBlock
 from .ical import calendar_response
+from .permissions import NewsroomPagePermissionTester
 
 # --- Snippets -------------------------------------------------------------------
 
@@ -162,6 +163,10 @@ class BasePage(RoutedPageMixin, Page):
 
     class Meta:
         abstract = True
+
+    def permissions_for_user(self, user):
+        # Who may delete or move which page: news/permissions.py.
+        return NewsroomPagePermissionTester(user, self)
 
     def paginate(self, request, queryset):
         paginator = Paginator(queryset, settings.NEWS_PAGE_SIZE)

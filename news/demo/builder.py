@@ -22,6 +22,7 @@ from news.models import (
     HomePage,
     NewsIndexPage,
 )
+from news.roles import ensure_section_reporters
 from news.text import ascii_slug
 
 DEMO_DIR = Path(__file__).resolve().parent
@@ -281,6 +282,10 @@ def build_demo_site() -> list[str]:
     events_index = ensure_event_index(home, report)
     for title, days, length, all_day, location, organiser in EVENTS:
         ensure_event(events_index, title, now, days, length, all_day, location, organiser, report)
+    for section in (*sections.values(), events_index):
+        group, created = ensure_section_reporters(section)
+        if created:
+            report.append(f"Created group {group.name}")
     if not report:
         report.append("Demo content is already loaded; nothing changed.")
     return report

@@ -55,14 +55,20 @@ def test_groups_have_the_newsroom_roles(db):
     assert {"add_page", "change_page", "publish_page", "lock_page", "unlock_page"} <= (
         page_permissions(moderators)
     )
+
+    def collection_codenames(group):
+        return set(group.collection_permissions.values_list("permission__codename", flat=True))
+
     for group in (editors, moderators):
         assert group.permissions.filter(codename="access_admin").exists()
-        collection_codenames = set(
-            group.collection_permissions.values_list("permission__codename", flat=True)
-        )
         assert {"add_image", "choose_image", "add_document", "choose_document"} <= (
-            collection_codenames
+            collection_codenames(group)
         )
+    # Replacing or deleting a file, or renaming an author, is the moderators' (tests/test_roles.py).
+    assert not {"change_image", "change_document"} & collection_codenames(editors)
+    assert {"change_image", "change_document"} <= collection_codenames(moderators)
+    assert not editors.permissions.filter(codename="change_author").exists()
+    assert moderators.permissions.filter(codename="change_author").exists()
 
 
 def test_news_and_event_sections_use_the_newsroom_workflow(section, home):
