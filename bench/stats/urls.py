@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from portal import urls as portal_urls
-from stats.services import batch, readers, stores, targets
+from stats.services import batch, pages, readers, stores
 
 
 def _same_json(request) -> dict:
@@ -48,7 +48,7 @@ def record(request):
     as a counted beacon queues them, with no decision at all: the floor of any design
     that keeps django-hitcount's Hit row for every counted view."""
     data = _same_json(request)
-    target = targets.find(data["views"])
+    target = pages.find(data["views"])
     ip = readers.client_ip(request)
     user_agent = request.META.get("HTTP_USER_AGENT", "")
     view = batch.View(target, readers.mint_reader(), ip, user_agent, None, timezone.now())

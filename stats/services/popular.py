@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from stats.conf import changed, conf
 from stats.models import DailyPageViews
 
-from .targets import counted_content_type_ids, counted_pages
+from .pages import counted_content_type_ids, counted_pages
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ Two stores share one interface:
   right across the workers of one server.
 
 Totals (page views, visits) are never kept only here: they are incremented in the
-database by stats.services.counters, so losing Redis loses no total.
+database by stats.services.totals, so losing Redis loses no total.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from hitcount.models import HitCount
 from stats.conf import changed, conf
 from stats.models import SITE_COUNTER_ID, NewReaders, ReaderMark, SiteCounter, Visitor
 
-from .targets import Target
+from .pages import CountedPage
 
 logger = logging.getLogger(__name__)
 
@@ -158,7 +158,7 @@ class RedisStore:
     def views_key(self, page_id: int) -> str:
         return self._key("views", page_id)
 
-    def touch(self, reader: str, target: Target | None, now: datetime) -> Touch:
+    def touch(self, reader: str, target: CountedPage | None, now: datetime) -> Touch:
         """Presence, visit and "already counted" decision: one Lua call, atomic in Redis.
 
         A beacon of the same reader for the same page that this process decided less
@@ -198,7 +198,7 @@ class RedisStore:
     def remember(
         self,
         reader: str,
-        target: Target | None,
+        target: CountedPage | None,
         now: datetime,
         touch: Touch,
         *,
@@ -234,7 +234,7 @@ class RedisStore:
     def forget_recent(self) -> None:
         self._recent.clear()
 
-    def forget_view(self, reader: str, target: Target) -> None:
+    def forget_view(self, reader: str, target: CountedPage) -> None:
         """Undo a mark whose count could not be written, so the next beacon counts."""
         self._recent.pop((reader, target.page_id), None)
         self.client.delete(self._key("seen", target.page_id, reader))
@@ -284,7 +284,7 @@ class DatabaseStore:
     workers cannot both win it (PostgreSQL re-checks the WHERE after a row lock; SQLite
     runs writers one at a time)."""
 
-    def touch(self, reader: str, target: Target | None, now: datetime) -> Touch:
+    def touch(self, reader: str, target: CountedPage | None, now: datetime) -> Touch:
         settings = conf()
         new_visit = self._visit(reader, now, now - settings.visit_idle_gap)
         first_view = None
@@ -323,7 +323,7 @@ class DatabaseStore:
             return False
         return True
 
-    def forget_view(self, reader: str, target: Target) -> None:
+    def forget_view(self, reader: str, target: CountedPage) -> None:
         ReaderMark.objects.filter(hitcount_id=target.hitcount_id, reader=reader).delete()
 
     @staticmethod

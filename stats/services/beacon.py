@@ -16,9 +16,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from . import batch, counters, readers, stores, targets
+from . import batch, pages, readers, stores, totals
 from .decisions import BeaconResult, Decision, Reason, Snapshot
-from .targets import Target
+from .pages import CountedPage
 from .widget import snapshot
 
 logger = logging.getLogger(__name__)
@@ -28,10 +28,10 @@ class UnknownPage(LookupError):
     """No live, counted page with that id."""
 
 
-def _find(page_id: int | None) -> Target | None:
+def _find(page_id: int | None) -> CountedPage | None:
     if page_id is None:
         return None
-    target = targets.find(page_id)
+    target = pages.find(page_id)
     if target is None:
         raise UnknownPage(page_id)
     return target
@@ -54,7 +54,7 @@ def record_beacon(request: HttpRequest, reader: str | None, page_id: int | None)
     if reason is None and reader is None:
         reason = Reason.NO_READER if _admit_new_reader(ip, now) else Reason.RATE
     if reason is not None:
-        views = None if target is None else targets.current_hits(target)
+        views = None if target is None else pages.current_hits(target)
         return BeaconResult(Decision.no(reason), views, snapshot())
 
     staff = readers.is_staff(request)
@@ -73,11 +73,11 @@ def record_beacon(request: HttpRequest, reader: str | None, page_id: int | None)
     visits, views = touch.visits, touch.views
     publish: dict = {}
     if touch.new_visit:
-        visits = publish["visits"] = counters.count_visit()
+        visits = publish["visits"] = totals.count_visit()
     elif visits is None:
-        visits = publish["visits"] = counters.visits_total()
+        visits = publish["visits"] = totals.visits_total()
     if target is not None and views is None:
-        views = targets.current_hits(target)
+        views = pages.current_hits(target)
         if views is not None:
             publish["views"] = {target.page_id: views}
     _publish(store, **publish)
@@ -118,9 +118,9 @@ def _decided_by_redis(
     # this process has queued, read in that order (a batch written in between is then
     # missed, never counted twice); later batches raise the mirror to the database's.
     if visits is None:
-        visits = publish["visits"] = counters.visits_total() + batch.writer.pending_visits()
+        visits = publish["visits"] = totals.visits_total() + batch.writer.pending_visits()
     if target is not None and (views is None or views < 0):
-        views = targets.current_hits(target)
+        views = pages.current_hits(target)
         if views is not None:
             views += batch.writer.pending(target.page_id)
             publish["views"] = {target.page_id: views}
@@ -135,8 +135,8 @@ def _decided_by_redis(
 def _count(request, store, reader, target, touch, *, ip, user_agent, now) -> BeaconResult:
     user = readers.user_of(request)
 
-    def write(into: Target) -> tuple[int, int | None]:
-        return counters.count_view(
+    def write(into: CountedPage) -> tuple[int, int | None]:
+        return totals.count_view(
             into,
             reader=reader,
             ip=ip,
@@ -149,10 +149,10 @@ def _count(request, store, reader, target, touch, *, ip, user_agent, now) -> Bea
     try:
         try:
             views, visits = write(target)
-        except counters.StaleTarget:
+        except totals.StalePage:
             # The cached page -> counter mapping is out of date: look it up again.
-            targets.cache.forget(target.page_id)
-            fresh = targets.find(target.page_id)
+            pages.cache.forget(target.page_id)
+            fresh = pages.find(target.page_id)
             if fresh is None:
                 raise UnknownPage(target.page_id) from None
             views, visits = write(fresh)
@@ -160,23 +160,23 @@ def _count(request, store, reader, target, touch, *, ip, user_agent, now) -> Bea
         _forget(store, reader, target)
         raise
     if visits is None:  # no new visit: the store's total, or the database's
-        visits = touch.visits if touch.visits is not None else counters.visits_total()
+        visits = touch.visits if touch.visits is not None else totals.visits_total()
     _publish(store, views={target.page_id: views}, visits=visits)
     return BeaconResult(Decision.yes(), views, Snapshot(touch.online, visits), touch.new_visit)
 
 
-def _publish(store, **totals) -> None:
+def _publish(store, **mirrors) -> None:
     """Raise the store's mirrors; a Redis failure here loses nothing (the database has
     the totals), so it only trips the breaker."""
-    if not totals:
+    if not mirrors:
         return
     try:
-        store.publish(**totals)
+        store.publish(**mirrors)
     except RedisError as exc:
         stores.fallback(exc)
 
 
-def _forget(store, reader: str, target: Target) -> None:
+def _forget(store, reader: str, target: CountedPage) -> None:
     try:
         store.forget_view(reader, target)
     except RedisError as exc:

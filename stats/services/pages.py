@@ -27,7 +27,7 @@ from stats.conf import changed, conf
 
 
 @dataclass(frozen=True)
-class Target:
+class CountedPage:
     page_id: int
     hitcount_id: int
     content_type_id: int
@@ -65,24 +65,24 @@ def _counter_for(outer: str):
     )
 
 
-class _TargetCache:
-    """page id -> Target for live counted pages, per process, for a few seconds.
+class _PageCache:
+    """page id -> CountedPage for live counted pages, per process, for a few seconds.
 
     Only pages found live are kept: an unknown or unpublished page is looked up again
     on every beacon (and answered 404), so a page published elsewhere counts at once.
     """
 
     def __init__(self) -> None:
-        self._entries: dict[int, tuple[float, Target]] = {}
+        self._entries: dict[int, tuple[float, CountedPage]] = {}
         self._lock = threading.Lock()
 
-    def get(self, page_id: int) -> Target | None:
+    def get(self, page_id: int) -> CountedPage | None:
         entry = self._entries.get(page_id)
         if entry is None or entry[0] <= time.monotonic():
             return None
         return entry[1]
 
-    def put(self, target: Target) -> None:
+    def put(self, target: CountedPage) -> None:
         ttl = conf().page_cache_seconds
         if ttl <= 0:
             return
@@ -99,7 +99,7 @@ class _TargetCache:
                 self._entries.pop(page_id, None)
 
 
-cache = _TargetCache()
+cache = _PageCache()
 
 
 @receiver(setting_changed)
@@ -108,7 +108,7 @@ def _settings_changed(*, setting: str, **kwargs) -> None:
         cache.forget()
 
 
-def find(page_id: int) -> Target | None:
+def find(page_id: int) -> CountedPage | None:
     """The live, counted page and its counter, creating the counter on first use.
 
     No query when this process saw the page in the last STATS_PAGE_CACHE_SECONDS;
@@ -130,12 +130,12 @@ def find(page_id: int) -> Target | None:
     content_type_id, counter_id = row
     if counter_id is None:
         counter_id = _create_counter(page_id, content_type_id).pk
-    target = Target(page_id=page_id, hitcount_id=counter_id, content_type_id=content_type_id)
+    target = CountedPage(page_id=page_id, hitcount_id=counter_id, content_type_id=content_type_id)
     cache.put(target)
     return target
 
 
-def current_hits(target: Target) -> int | None:
+def current_hits(target: CountedPage) -> int | None:
     """The counter's total as committed (one query); None if the counter is gone."""
     return HitCount.objects.filter(pk=target.hitcount_id).values_list("hits", flat=True).first()
 
