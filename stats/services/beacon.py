@@ -88,11 +88,12 @@ def record_beacon(request: HttpRequest, reader: str | None, page_id: int | None)
 
 def _admit_new_reader(ip: str, now) -> bool:
     """Whether this address may get one more reader cookie this minute (and count it)."""
+    block = readers.address_block(ip)
     store = stores.active()
     try:
-        return store.admit_new_reader(ip, now)
+        return store.admit_new_reader(block, now)
     except RedisError as exc:
-        return stores.fallback(exc).admit_new_reader(ip, now)
+        return stores.fallback(exc).admit_new_reader(block, now)
 
 
 def _decided_by_redis(

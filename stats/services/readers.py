@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 import threading
 import time
@@ -112,6 +113,17 @@ def set_reader_cookie(response: HttpResponse, reader: str) -> None:
 def client_ip(request: HttpRequest) -> str:
     """The reader's address behind TRUSTED_PROXY_COUNT reverse proxies."""
     return net.client_ip(request, conf().trusted_proxy_count)
+
+
+def address_block(ip: str) -> str:
+    """Whose new readers are counted together: an IPv4 address, or the /64 of an IPv6
+    address (one subscriber's prefix: a client can pick any address inside it)."""
+    address = ipaddress.ip_address(ip)
+    if address.version == 4:
+        return ip
+    if address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False))
 
 
 # --- exclusions --------------------------------------------------------------------

@@ -83,6 +83,23 @@ def test_an_address_past_its_new_readers_is_answered_rate_without_a_cookie(
 
 @pytest.mark.embedded
 @pytest.mark.django_db
+def test_an_ipv6_subscriber_prefix_shares_one_bound(client, db_store, article, settings):
+    """A client picks any address of its /64, so the /64 is one address for the bound."""
+    settings.STATS_NEW_READERS_PER_MINUTE = 2
+    settings.TRUSTED_PROXY_COUNT = 1
+    with time_machine.travel(MINUTE, tick=False):
+        same_prefix = [
+            script_round(client, article.pk, HTTP_X_FORWARDED_FOR=f"2001:db8:7:9::{n:x}")[0]
+            for n in range(1, 5)
+        ]
+        other_prefix = script_round(client, article.pk, HTTP_X_FORWARDED_FOR="2001:db8:7:a::1")
+    assert [r.json()["reason"] for r in same_prefix] == ["no_reader"] * 2 + ["rate"] * 2
+    assert other_prefix[1].json()["reason"] == "counted"
+    assert hits(article) == 161 + 2 + 1
+
+
+@pytest.mark.embedded
+@pytest.mark.django_db
 def test_bots_and_prefetches_without_a_cookie_get_none(client, db_store, article, settings):
     settings.STATS_NEW_READERS_PER_MINUTE = 1
     bot = post_beacon(client, article.pk, ua="Mozilla/5.0 (compatible; Googlebot/2.1)")
