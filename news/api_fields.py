@@ -41,7 +41,7 @@ class SectionField(PageField):
 
 class ViewCountField(PageField):
     def to_representation(self, page):
-        from stats.services.targets import rendered_count
+        from stats.services.pages import rendered_count
 
         return rendered_count(page)
 

@@ -13,15 +13,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db.models import Sum
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import pagecache, privacy
-from stats.conf import conf
+from stats.conf import changed, conf
 from stats.models import DailyPageViews
 
-from .targets import counted_content_type_ids, counted_pages
+from .pages import counted_content_type_ids, counted_pages
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +101,12 @@ class _Local:
 
 
 local = _Local()
+
+
+@receiver(setting_changed)
+def _settings_changed(*, setting: str, **kwargs) -> None:
+    if changed(setting):
+        local.clear()
 
 
 def _shared(method: str, *args):

@@ -22,17 +22,19 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.signals import setting_changed
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
+from django.dispatch import receiver
 from hitcount.models import HitCount
 from wagtail.models import Page
 
 from core import pagecache, privacy
-from stats.conf import conf
+from stats.conf import changed, conf
 
 
 @dataclass(frozen=True)
-class Target:
+class CountedPage:
     page_id: int
     hitcount_id: int
     content_type_id: int
@@ -72,8 +74,8 @@ def _counter_for(outer: str):
     )
 
 
-class _TargetCache:
-    """page id -> Target for public counted pages, per process, for a few seconds.
+class _PageCache:
+    """page id -> CountedPage for public counted pages, per process, for a few seconds.
 
     Only pages found public are kept: an unknown, unpublished or private page is looked
     up again on every beacon (and answered 404), so a page published elsewhere counts at
@@ -81,10 +83,10 @@ class _TargetCache:
     """
 
     def __init__(self) -> None:
-        self._entries: dict[int, tuple[float, int, Target]] = {}
+        self._entries: dict[int, tuple[float, int, CountedPage]] = {}
         self._lock = threading.Lock()
 
-    def get(self, page_id: int) -> Target | None:
+    def get(self, page_id: int) -> CountedPage | None:
         entry = self._entries.get(page_id)
         if entry is None or entry[0] <= time.monotonic():
             return None
@@ -92,7 +94,7 @@ class _TargetCache:
             return None
         return entry[2]
 
-    def put(self, target: Target, generation: int) -> None:
+    def put(self, target: CountedPage, generation: int) -> None:
         ttl = conf().page_cache_seconds
         if ttl <= 0:
             return
@@ -109,10 +111,16 @@ class _TargetCache:
                 self._entries.pop(page_id, None)
 
 
-cache = _TargetCache()
+cache = _PageCache()
 
 
-def find(page_id: int) -> Target | None:
+@receiver(setting_changed)
+def _settings_changed(*, setting: str, **kwargs) -> None:
+    if changed(setting):
+        cache.forget()
+
+
+def find(page_id: int) -> CountedPage | None:
     """The public, counted page and its counter, creating the counter on first use.
 
     No query when this process saw the page in the last STATS_PAGE_CACHE_SECONDS;
@@ -139,12 +147,12 @@ def find(page_id: int) -> Target | None:
         return None
     if counter_id is None:
         counter_id = _create_counter(page_id, content_type_id).pk
-    target = Target(page_id=page_id, hitcount_id=counter_id, content_type_id=content_type_id)
+    target = CountedPage(page_id=page_id, hitcount_id=counter_id, content_type_id=content_type_id)
     cache.put(target, generation)
     return target
 
 
-def current_hits(target: Target) -> int | None:
+def current_hits(target: CountedPage) -> int | None:
     """The counter's total as committed (one query); None if the counter is gone."""
     return HitCount.objects.filter(pk=target.hitcount_id).values_list("hits", flat=True).first()
 
