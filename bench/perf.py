@@ -1,4 +1,4 @@
-"""The production-stack benchmark (issue 5). Run it through bench/run.sh, which starts
+"""The production-stack benchmark. Run it through bench/run.sh, which starts
 PostgreSQL and Redis and exports DATABASE_URL and REDIS_URL.
 
     python bench/perf.py [--seconds 15] [--soak 600] [--output docs/performance.md]

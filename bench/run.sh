@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The production-stack benchmark (issue 5), one command:
+# The production-stack benchmark, one command:
 #   bash bench/run.sh                 # ~5 minutes; writes docs/performance.md
 #   bash bench/run.sh --soak 600      # plus a 10-minute soak (kept in bench/last-soak.json)
 #   bash bench/run.sh --soak 600 --soak-only   # the soak alone

@@ -19,6 +19,17 @@ Wagtail's answer, it steps aside and Wagtail routes as usual:
 The Site lookup (another query with a join, on every request) is remembered in the
 shared cache under the page cache's generation, so publishing anything or saving a
 Site makes every app server look it up afresh.
+
+Why three underscore attributes rather than a public hook: every hook Wagtail offers
+(`before_serve_page`, `on_serve_page`) runs after the tree walk, so none can replace
+it; overriding `route` on the home page would still load the root page as its specific
+type first, a third query on every page. The attributes are the hand-off points that
+Wagtail's own code documents or writes: `Page.route_for_request` says its result is
+cached in `request._wagtail_route_for_request`, `Site.find_for_request` says the same
+of `request._wagtail_site`, and `Page.route` itself sets treebeard's
+`_cached_parent_obj` on the child it routes to. They are private all the same, so
+`CHECKED_WITH` names the versions this was read against and core/tests/test_routing_pins.py
+fails on any other version until someone has read the new code and updated it.
 """
 
 from __future__ import annotations
@@ -31,7 +42,10 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 from .pagecache import read_fresh
 
-ROUTE_ATTRIBUTE = "_wagtail_route_for_request"
+# The versions whose code was read for the private attributes below.
+CHECKED_WITH = {"wagtail": "8.0.1", "django-treebeard": "5.3.1"}
+ROUTE_ATTRIBUTE = "_wagtail_route_for_request"  # where Page.route_for_request keeps its answer
+PARENT_ATTRIBUTE = "_cached_parent_obj"  # what treebeard's get_parent returns when set
 CHAIN_ATTRIBUTE = "_route_chain_ids"
 SITE_ATTRIBUTE = "_wagtail_site"  # where Site.find_for_request keeps its answer
 SITE_CACHE_SECONDS = 3600
@@ -93,7 +107,7 @@ def fast_route(request, path: str):
     if target.specific_class is None:
         return None
     page = target.specific
-    page._cached_parent_obj = ancestors[-1]
+    setattr(page, PARENT_ATTRIBUTE, ancestors[-1])
     setattr(page, CHAIN_ATTRIBUTE, [ancestor.pk for ancestor in chain])
     try:
         return page.route(request, [])

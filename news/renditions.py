@@ -1,40 +1,51 @@
-"""Image renditions: WebP with a JPEG fallback, in a few widths, made once.
+"""Photos: Wagtail's `{% picture %}` tag, its markup remembered per process.
 
-Templates ask for a rendition "kind"; the same table drives `prepare_renditions`, which
-makes them ahead of time (after an import, say), so a reader never waits for Pillow.
-Wagtail stores each rendition the first time it is made and looks existing ones up in
-one query per image (cached in the "renditions" cache in production).
+The templates draw photos with Wagtail's own `picture` tag: its syntax, its renditions
+(`get_renditions_or_not_found`) and its markup (`wagtail.images.models.Picture`),
+loaded from `news_images`, whose one difference is that the markup is remembered.
+Wagtail alone looks the renditions up on every render: prefetched ones first, then the
+"renditions" cache (Redis in production) with a `get_many`, then the database, and it
+writes cache hits back with a `set_many`: two Redis round trips and the pickling of
+every rendition, per photo. Rendition URLs never change for a given image file, focal
+point and filter spec, so each process remembers the markup it drew under exactly that
+key (and the tag's attributes): a page render then costs no lookup for its photos.
+Editing an image's file or focal point changes the key. news/tests/test_renditions.py
+holds the output to Wagtail's own tag.
+
+`SPECS` repeats the filter specs the templates name, so `prepare_renditions` and the
+importer make them before any reader asks; the same test checks every rendition a
+page shows is one of these. The templates that name them:
+* news/templates/news/includes/photo.html: a photo in the text (lead, captioned image);
+* news/templates/news/includes/article_card.html: a card in a listing.
 """
 
 from collections import OrderedDict
-from dataclasses import dataclass
 
-FORMATS = ("webp", "jpeg")
+from wagtail.images.models import Filter
+from wagtail.images.shortcuts import get_renditions_or_not_found
 
-
-@dataclass(frozen=True)
-class Kind:
-    resizes: tuple[str, ...]  # Wagtail resize filters, smallest first
-    sizes: str  # the <img sizes> hint
-
-    def specs(self) -> list[str]:
-        return [f"{resize}|format-{fmt}" for fmt in FORMATS for resize in self.resizes]
+PHOTO_SPECS = Filter.expand_spec("width-{480,800,1200}|format-{webp,jpeg}")
+CARD_SPECS = Filter.expand_spec("fill-480x300|format-{webp,jpeg}")
+SPECS = (*PHOTO_SPECS, *CARD_SPECS)
+NOT_FOUND = "not-found"  # the file name of get_renditions_or_not_found's placeholders
 
 
-KINDS = {
-    "photo": Kind(("width-480", "width-800", "width-1200"), "(min-width: 48rem) 46rem, 100vw"),
-    "card": Kind(("fill-480x300",), "(min-width: 48rem) 33vw, 100vw"),
-}
+def prepare(images) -> int:
+    """Make every rendition the templates use for the given images; returns how many."""
+    count = 0
+    for image in images:
+        image.get_renditions(*SPECS)
+        count += 1
+    return count
 
 
-# Rendition URLs never change for a given image file and focal point, so each process
-# remembers the <picture> sources it built: a page render then costs no rendition lookup.
-# Editing an image's file or focal point changes the key.
+# Entries are small (a <picture> element's markup, or the social image's few fields);
+# the bound keeps a worker's memory flat however much of the archive it serves.
 _MEMO: OrderedDict = OrderedDict()
 MEMO_SIZE = 4096
 
 
-def memo_key(image, kind_name: str) -> tuple:
+def memo_key(image, spec) -> tuple:
     return (
         image.pk,
         image.file.name,
@@ -42,7 +53,7 @@ def memo_key(image, kind_name: str) -> tuple:
         image.focal_point_y,
         image.focal_point_width,
         image.focal_point_height,
-        kind_name,
+        spec,
     )
 
 
@@ -62,35 +73,22 @@ def forget() -> None:
     _MEMO.clear()
 
 
-def picture_sources(image, kind_name: str) -> dict:
-    """The renditions of one image for a <picture>: WebP srcset, JPEG srcset and fallback."""
-    return remembered(memo_key(image, kind_name), lambda: _build_sources(image, kind_name))
+def picture_html(image, specs: tuple[str, ...], attrs: dict, draw) -> str:
+    """`draw(renditions)`'s markup for `image`, remembered for these specs and attributes.
 
-
-def _build_sources(image, kind_name: str) -> dict:
-    kind = KINDS[kind_name]
-    renditions = image.get_renditions(*kind.specs())
-
-    def srcset(fmt: str) -> str:
-        return ", ".join(
-            f"{renditions[f'{r}|format-{fmt}'].url} {renditions[f'{r}|format-{fmt}'].width}w"
-            for r in kind.resizes
-        )
-
-    fallback = renditions[f"{kind.resizes[min(1, len(kind.resizes) - 1)]}|format-jpeg"]
-    return {
-        "webp_srcset": srcset("webp"),
-        "jpeg_srcset": srcset("jpeg"),
-        "fallback": {"url": fallback.url, "width": fallback.width, "height": fallback.height},
-        "sizes": kind.sizes,
-    }
-
-
-def prepare(images) -> int:
-    """Make every kind's renditions for the given images; returns how many images."""
-    count = 0
-    for image in images:
-        for kind in KINDS.values():
-            image.get_renditions(*kind.specs())
-        count += 1
-    return count
+    Without an alt attribute Wagtail writes the image's own alt text, so it is part of
+    the key too. A missing source file gives Wagtail's placeholders, which are not
+    remembered, so the photo comes back once the file does."""
+    default_alt = None if "alt" in attrs else image.default_alt_text
+    key = (
+        memo_key(image, specs),
+        tuple(sorted((name, str(value)) for name, value in attrs.items())),
+        default_alt,
+    )
+    if key in _MEMO:
+        return remembered(key, str)
+    renditions = get_renditions_or_not_found(image, specs)
+    html = draw(renditions)
+    if all(rendition.file.name != NOT_FOUND for rendition in renditions.values()):
+        remembered(key, lambda: html)
+    return html

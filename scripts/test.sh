@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command behind `make test` (and so `.ci/run`):
-#   checks    ruff, manage.py check (also --deploy with production settings),
+#   checks    ruff, djLint, manage.py check (also --deploy with production settings),
 #             makemigrations --check
 #   all       the checks, then the whole suite against real PostgreSQL, Redis and
 #             Elasticsearch,
@@ -16,6 +16,9 @@ checks() {
   stage "ruff lint and format check"
   .venv/bin/ruff check .
   .venv/bin/ruff format --check .
+
+  stage "djLint format check of the templates (make format reformats them)"
+  .venv/bin/djlint --check .
 
   stage "manage.py check"
   DJANGO_SETTINGS_MODULE=portal.settings.test "$PY" manage.py check --fail-level WARNING
@@ -53,8 +56,9 @@ ensure_packages() {
 suite() {
   ensure_packages
   mkdir -p test-artifacts
-  stage "pytest: the whole suite on PostgreSQL, Redis and Elasticsearch"
-  bash scripts/services.sh run postgres redis elasticsearch -- "$PY" -m pytest
+  stage "pytest: the whole suite on PostgreSQL, Redis and Elasticsearch (2 nodes)"
+  # Two Elasticsearch nodes: tests/test_drill.py kills one under load.
+  ES_NODES=2 bash scripts/services.sh run postgres redis elasticsearch -- "$PY" -m pytest
 
   stage "pytest: the embedded default on SQLite (no Redis)"
   env -u REDIS_URL -u ELASTICSEARCH_URL DATABASE_URL="sqlite:///$PWD/.test-embedded.sqlite3" \

@@ -7,12 +7,13 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.conf import settings
+        from django.core import checks
 
-        from . import signals
+        from . import service, signals
+        from .checks import database_engine_matches
 
         signals.connect()
-        if settings.ELASTICSEARCH_URL:
-            # Imported at start-up when it will be used, so that gunicorn's preloaded
-            # workers share it; search.service otherwise imports it on first use.
-            from .backends import elastic  # noqa: F401
+        checks.register(database_engine_matches)
+        # Imported at start-up, so that gunicorn's preloaded workers share the engine's
+        # libraries; search.service otherwise imports it on first use.
+        service.engine()

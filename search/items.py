@@ -1,7 +1,5 @@
 """What gets indexed: published, public articles and events, as engine-neutral items."""
 
-import html
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,8 +15,8 @@ from news.models import (
     NewsIndexPage,
 )
 
-TAG_RE = re.compile(r"<[^>]+>")
-BLOCK_END_RE = re.compile(r"</(p|h[1-6]|li|div|blockquote)>|<br\s*/?>", re.IGNORECASE)
+from .richtext import text_for_indexing
+
 ARTICLE = "article"
 EVENT = "event"
 KINDS = (ARTICLE, EVENT)
@@ -82,10 +80,6 @@ class Item:
         )
 
 
-def html_to_text(value: str) -> str:
-    return html.unescape(TAG_RE.sub(" ", BLOCK_END_RE.sub("\n", value or ""))).strip()
-
-
 def body_parts(raw_blocks: Iterable[dict]) -> tuple[str, str]:
     """(body text, captions) from a StreamField's raw JSON, without loading any block."""
     body: list[str] = []
@@ -94,7 +88,7 @@ def body_parts(raw_blocks: Iterable[dict]) -> tuple[str, str]:
         kind = block.get("type")
         value = block.get("value")
         if kind == "paragraph" and isinstance(value, str):
-            body.append(html_to_text(value))
+            body.append(text_for_indexing(value))
         elif kind == "captioned_image" and isinstance(value, dict):
             captions.append(value.get("caption") or "")
         elif kind == "quote" and isinstance(value, dict):

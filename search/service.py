@@ -1,51 +1,66 @@
 """The one place that picks the engine. Views, templates and signals talk to this module.
 
-Elasticsearch answers when ``ELASTICSEARCH_URL`` is set; the database index is always kept
-too and answers otherwise, or whenever Elasticsearch fails at query time (logged).
+``SEARCH_ENGINE`` (derived in settings: Elasticsearch when ``ELASTICSEARCH_URL`` is set)
+answers; ``SEARCH_DATABASE_ENGINE`` (the database vendor's) is always kept up to date too
+and answers instead whenever the chosen engine fails at query time (logged).
 """
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 from . import items as page_items
-from .backends import database
+from .backends.base import Progress, SearchEngine
 from .query import Results, SearchParams
 
 logger = logging.getLogger("search")
 
-
-def _elastic():
-    """The Elasticsearch backend, imported on first use: its client libraries cost every
-    app worker about 10 MB of memory, and without ELASTICSEARCH_URL nothing needs them."""
-    from .backends import elastic
-
-    return elastic
+_engines: dict[str, SearchEngine] = {}
 
 
-def es_errors() -> tuple[type[BaseException], ...]:
-    """What a failing Elasticsearch raises (imports the client; call it in `except`)."""
-    from elastic_transport import TransportError
-    from elasticsearch import ApiError
+def _load(path: str) -> SearchEngine:
+    """One instance per engine class, imported on first use: the Elasticsearch client
+    libraries cost every app worker memory, and nothing needs them without it."""
+    if path not in _engines:
+        _engines[path] = import_string(path)()
+    return _engines[path]
 
-    return (ApiError, TransportError, ConnectionError, TimeoutError)
+
+def engine() -> SearchEngine:
+    """The engine that answers searches."""
+    return _load(settings.SEARCH_ENGINE)
 
 
-def elasticsearch_enabled() -> bool:
-    return bool(settings.ELASTICSEARCH_URL)
+def database_engine():
+    """The database's own engine: always kept, the fallback of any other."""
+    return _load(settings.SEARCH_DATABASE_ENGINE)
+
+
+def engines() -> list[SearchEngine]:
+    """Every engine whose index is kept: the database's, then the chosen one."""
+    database, chosen = database_engine(), engine()
+    return [database] if chosen is database else [database, chosen]
+
+
+def errors() -> tuple[type[BaseException], ...]:
+    """What the kept engines raise when they are down (for ``except``)."""
+    return tuple(error for kept in engines() for error in kept.errors)
 
 
 def search(params: SearchParams) -> Results:
     """Results for ``params`` from the active engine; never raises for engine trouble."""
     if not params.runnable:
         return Results(page=params.page, page_size=params.page_size)
-    if elasticsearch_enabled():
+    chosen, database = engine(), database_engine()
+    if chosen is not database:
         try:
-            return _elastic().search(params)
-        except es_errors() as exc:
+            return chosen.search(params)
+        except chosen.errors as exc:
             logger.error(
-                "Elasticsearch failed (%s: %s); answering from the database",
+                "%s failed (%s: %s); answering from the database",
+                chosen.name,
                 type(exc).__name__,
                 exc,
             )
@@ -60,49 +75,30 @@ def sync_pages(page_ids: Iterable[int]) -> None:
         return
     found = list(page_items.iter_items(ids))
     gone = sorted(set(ids) - {item.page_id for item in found})
-    database.write(found)
-    database.delete(gone)
-    if elasticsearch_enabled():
+    for kept in engines():
         try:
-            if found:
-                _elastic().write(found)
-            if gone:
-                _elastic().delete(gone)
-        except es_errors() as exc:
+            kept.index(found)
+            kept.delete(gone)
+        except kept.errors as exc:
             logger.error(
-                "Elasticsearch update failed for pages %s (%s: %s); "
-                "run `manage.py search_index --check`",
+                "%s update failed for pages %s (%s: %s); run `manage.py search_index --check`",
+                kept.name,
                 ids,
                 type(exc).__name__,
                 exc,
             )
 
 
-def engines() -> list[str]:
-    return ["database", "elasticsearch"] if elasticsearch_enabled() else ["database"]
+def by_name(name: str) -> SearchEngine:
+    for kept in engines():
+        if kept.name == name:
+            return kept
+    raise LookupError(f"{name} is not configured")
 
 
-def rebuild(
-    engine: str, progress: Callable[[int], None] | None = None, chunk_size: int = 1000
-) -> int:
+def rebuild(name: str, progress: Progress = None, chunk_size: int = 1000) -> int:
     """Reload one engine's index from the published pages; returns entries written."""
-    if engine == "database":
-        return database.write(
-            _with_progress(page_items.iter_items(chunk_size=chunk_size), progress),
-            replace_all=True,
-        )
-    return _elastic().rebuild(page_items.iter_items(chunk_size=chunk_size), progress)
-
-
-def _with_progress(stream, progress):
-    count = 0
-    for item in stream:
-        yield item
-        count += 1
-        if progress and count % 1000 == 0:
-            progress(count)
-    if progress:
-        progress(count)
+    return by_name(name).rebuild(page_items.iter_items(chunk_size=chunk_size), progress)
 
 
 def expected_stamps() -> dict[int, str]:
@@ -116,10 +112,10 @@ def expected_stamps() -> dict[int, str]:
     return stamps
 
 
-def check(engine: str) -> dict[str, list[int]]:
+def check(name: str) -> dict[str, list[int]]:
     """Missing, stale and extra entries of one engine's index."""
     expected = expected_stamps()
-    actual = database.stamps() if engine == "database" else _elastic().stamps()
+    actual = by_name(name).stamps()
     return {
         "missing": sorted(set(expected) - set(actual)),
         "stale": sorted(pid for pid in expected if pid in actual and actual[pid] != expected[pid]),

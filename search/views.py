@@ -8,8 +8,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from . import params as search_params
 from . import service
+from .forms import SearchForm
 from .query import RELEVANCE, TOTAL_CAP
 
 MAX_RESULTS = TOTAL_CAP  # deepest result anyone can page to, on every engine
@@ -17,7 +17,8 @@ MAX_RESULTS = TOTAL_CAP  # deepest result anyone can page to, on every engine
 
 @require_GET
 def search_view(request):
-    parsed = search_params.parse(request.GET)
+    form = SearchForm(request.GET)
+    parsed = form.parsed()
     params = parsed.params
     max_page = max(1, MAX_RESULTS // params.page_size)
     if params.page > max_page:
@@ -80,7 +81,7 @@ def search_view(request):
             "num_pages": results.num_pages,
             "previous_url": page_url(previous_page),
             "next_url": page_url(next_page),
-            "sections": search_params.sections(),
-            "authors": search_params.authors(),
+            "sections": form.fields["section"].queryset,
+            "authors": form.fields["author"].queryset,
         },
     )

@@ -18,7 +18,7 @@ class HitcountConfig(AppConfig):
     """django-hitcount 1.3.5 as this project installs it.
 
     Its models predate DEFAULT_AUTO_FIELD (models.W042) and its migrations miss the
-    HitCount.content_type related_name change (upstream issue #142). Keeping AutoField
+    HitCount.content_type related_name change (docs/stats.md). Keeping AutoField
     matches the tables its migrations create; the migrations themselves come from
     stats/vendor_hitcount/migrations (MIGRATION_MODULES), owned by this project.
     """

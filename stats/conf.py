@@ -2,7 +2,9 @@
 
 `conf()` returns a frozen snapshot of the settings; it is rebuilt when a test changes
 a setting (Django's `setting_changed` signal), so the rest of the app never calls
-getattr on `django.conf.settings` itself.
+getattr on `django.conf.settings` itself. This module imports nothing else of stats:
+the services that keep per-process state built from settings listen to
+`setting_changed` themselves.
 """
 
 from __future__ import annotations
@@ -43,8 +45,11 @@ DEFAULTS = {
     # How long one process trusts its page -> counter mapping (publish/unpublish/delete
     # clear it at once in the process that makes the change).
     "STATS_PAGE_CACHE_SECONDS": 10,
-    # Number of reverse proxies in front of the app that append to X-Forwarded-For.
-    "STATS_TRUSTED_PROXY_COUNT": 0,
+    # At most this many new reader cookies per client address per minute. A script that
+    # posts without a cookie, takes the cookie from the 428 and posts again would add a
+    # view per round; beyond the bound it is answered with the reason "rate" and no
+    # cookie. Generous, since a carrier's NAT puts many phones behind one address.
+    "STATS_NEW_READERS_PER_MINUTE": 120,
     # The reader cookie: a signed random id, no database session.
     "STATS_READER_COOKIE": "portal_reader",
     "STATS_READER_COOKIE_AGE": timedelta(days=365),
@@ -81,6 +86,7 @@ class StatsConf:
     flush_seconds: float
     page_cache_seconds: float
     trusted_proxy_count: int
+    new_readers_per_minute: int
     reader_cookie: str
     reader_cookie_age: timedelta
     reader_cookie_secure: bool
@@ -101,6 +107,9 @@ def _read() -> StatsConf:
         if isinstance(default, timedelta) and not isinstance(value, timedelta):
             value = timedelta(seconds=int(value))
         values[name.removeprefix("STATS_").lower()] = value
+    # The one project-wide setting: core reads the same for the login lockout.
+    values["trusted_proxy_count"] = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
+    values["new_readers_per_minute"] = max(int(values["new_readers_per_minute"]), 1)
     values["redis_url"] = values["redis_url"] or None
     values["counted_page_models"] = tuple(m.lower() for m in values["counted_page_models"])
     values["bot_user_agents"] = tuple(ua.lower() for ua in values["bot_user_agents"])
@@ -114,15 +123,10 @@ def conf() -> StatsConf:
 
 @receiver(setting_changed)
 def _reload(*, setting: str, **kwargs) -> None:
-    if setting in ("SECRET_KEY", "SECRET_KEY_FALLBACKS"):
-        from stats.services import readers
-
-        readers.forget_keys()
-    if setting.startswith("STATS_"):
+    if changed(setting):
         conf.cache_clear()
-        # Late import: the caches that depend on settings live with their users.
-        from stats.services import popular, stores, targets
 
-        stores.reset()
-        targets.cache.forget()
-        popular.local.clear()
+
+def changed(setting: str) -> bool:
+    """Whether a `setting_changed` signal concerns the stats settings."""
+    return setting.startswith("STATS_") or setting == "TRUSTED_PROXY_COUNT"

@@ -3,8 +3,9 @@ per-page totals and individual hits).
 
 - SiteCounter: the one row behind "Đã truy cập" (a starting value plus counted visits).
 - DailyPageViews: views per page per local day, kept incrementally for "Đọc nhiều nhất".
-- Visitor and ReaderMark: presence and "already counted" marks for the embedded default
-  (without Redis); with Redis these live in Redis and the tables stay empty.
+- Visitor, ReaderMark and NewReaders: presence, "already counted" marks and the reader
+  cookies issued per address and minute, for the embedded default (without Redis); with
+  Redis these live in Redis and the tables stay empty.
 """
 
 from django.db import models
@@ -79,6 +80,25 @@ class ReaderMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reader} {self.hitcount_id}"
+
+
+class NewReaders(models.Model):
+    """Reader cookies issued to one client address in one minute (embedded default; with
+    Redis the same counts live in Redis): bounds STATS_NEW_READERS_PER_MINUTE."""
+
+    address = models.CharField(max_length=45)
+    minute = models.BigIntegerField(db_index=True)  # minutes since the Unix epoch
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("new readers of an address")
+        verbose_name_plural = _("new readers of an address")
+        constraints = [
+            models.UniqueConstraint(fields=["address", "minute"], name="stats_new_readers_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.minute}: {self.count}"
 
 
 class DailySiteStats(models.Model):

@@ -4,7 +4,7 @@ from hitcount.models import BlacklistIP, BlacklistUserAgent, HitCount
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
-from .services import popular, targets
+from .services import pages, popular
 from .services.readers import blacklists
 
 
@@ -18,14 +18,14 @@ def _blacklist_changed(**kwargs) -> None:
 @receiver(page_unpublished)
 def _page_changed(instance, **kwargs) -> None:
     """This process forgets the page at once; others within STATS_PAGE_CACHE_SECONDS."""
-    targets.cache.forget(instance.pk)
+    pages.cache.forget(instance.pk)
     popular.local.clear()
 
 
 @receiver(post_delete)
 def _page_or_counter_deleted(sender, instance, **kwargs) -> None:
     if isinstance(instance, Page):
-        targets.cache.forget(instance.pk)
+        pages.cache.forget(instance.pk)
         popular.local.clear()
     elif isinstance(instance, HitCount):
-        targets.cache.forget()
+        pages.cache.forget()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
-import time
 
 from django.http import HttpRequest, JsonResponse
-from django.utils.http import http_date
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from redis.exceptions import RedisError
@@ -18,19 +16,6 @@ from .conf import conf
 from .services import readers
 
 logger = logging.getLogger(__name__)
-
-# What django.utils.cache.add_never_cache_headers sets, without parsing Cache-Control.
-NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
-
-
-@functools.lru_cache(maxsize=1)  # formatted once a second, not for every beacon
-def _http_date(second: int) -> str:
-    return http_date(second)
-
-
-def add_never_cache_headers(response: JsonResponse) -> None:
-    response.headers["Expires"] = _http_date(int(time.time()))
-    response.headers["Cache-Control"] = NEVER_CACHE
 
 
 def _error(status: int, error: str) -> JsonResponse:
@@ -86,8 +71,10 @@ def beacon(request: HttpRequest) -> JsonResponse:
 
     # Without a valid cookie nothing is counted: 428 asks the script to retry once with
     # the cookie set here. Clients that keep no cookies (most bots) are never counted.
-    response = JsonResponse(result.as_json(), status=200 if reader else 428)
-    if reader is None:
+    # An address past its new readers of the minute gets no cookie (reason "rate").
+    issue = result.decision.reason is services.Reason.NO_READER
+    response = JsonResponse(result.as_json(), status=428 if issue else 200)
+    if issue:
         readers.set_reader_cookie(response, readers.mint_reader())
     add_never_cache_headers(response)
     return response

@@ -1,4 +1,4 @@
-"""Faults the production stack must survive (issue 5): Redis stopping mid-traffic and
+"""Faults the production stack must survive: Redis stopping mid-traffic and
 PostgreSQL restarting. Both use real servers: a private redis-server started here, and
 the PostgreSQL cluster that scripts/services.sh started for the suite."""
 

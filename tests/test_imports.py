@@ -1,6 +1,6 @@
 """Memory per app worker: libraries a reader's request does not need are not loaded at
-start-up (issue 5's RSS goal). Checked in a fresh interpreter, the way gunicorn's
-preloading master imports the app."""
+start-up (the worker memory goal in docs/performance.md). Checked in a fresh
+interpreter, the way gunicorn's preloading master imports the app."""
 
 import os
 import subprocess

@@ -1,4 +1,4 @@
-"""Page routing (portal/routing.py): the page and its ancestors in one query, the same
+"""Page routing (core/routing.py): the page and its ancestors in one query, the same
 answers as Wagtail's tree walk for every kind of URL."""
 
 from urllib.parse import unquote

@@ -32,7 +32,7 @@ ENV = {
 
 # 50 queries like a newsroom's staff type them, each with its class (the docs report how
 # much of the archive each class matches). "section" and "author" are names here, turned
-# into ids once the archive exists. The names, places and words come from search/corpus.py.
+# into ids once the archive exists. The names, places and words come from bench/search/corpus.py.
 QUERIES = [
     # people: frequent and rare names of the corpus's pool, with and without diacritics
     ("name", {"q": "Nguyễn Mạnh Vinh"}),
@@ -111,7 +111,7 @@ def generate():
 import time
 from django.utils.text import slugify
 from news.models import HomePage, NewsIndexPage
-from search.corpus import SECTIONS, bulk_articles
+from bench.search.corpus import SECTIONS, bulk_articles
 home = HomePage.objects.get()
 pages = {{}}
 for title in ["Lưu trữ", *SECTIONS]:
@@ -139,8 +139,8 @@ INSPECT = """
 import json, sys
 from django.http import QueryDict
 from news.models import Author, NewsIndexPage
-from search import params as search_params
-from search.backends import database
+from search import service
+from search.forms import SearchForm
 queries = json.loads(sys.stdin.read())
 sections = dict(NewsIndexPage.objects.values_list("title", "pk"))
 authors = dict(Author.objects.values_list("name", "pk"))
@@ -154,7 +154,7 @@ for query in queries:
     resolved.append(query)
     data = QueryDict(mutable=True)
     data.update(query)
-    counts.append(database.count(search_params.parse(data).params))
+    counts.append(service.database_engine().count(SearchForm(data).parsed().params))
 print(json.dumps({"queries": resolved, "matches": counts}))
 """
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Archive search benchmark: 100,000 generated articles (search/corpus.py) on private
+# Archive search benchmark: 100,000 generated articles (bench/search/corpus.py) on private
 # PostgreSQL, Redis and Elasticsearch (127.0.0.1 only), rebuild time and JSON-endpoint
 # latency under gunicorn for 50 queries in classes (names, places, phrases, quoted, common,
 # rare, filters, misses), with each query's exact match count.

@@ -3,6 +3,10 @@
 prepare COOKIES_FILE N   migrate is done; load the demo, print "PAGE_ID URL", write N cookies
 cookie                   print one reader cookie
 counts PAGE_ID           print "hits hit_rows distinct_readers daily_views visits"
+inprocess PAGE_ID N      CPU per request of the bare view and the beacon (counted, repeat
+                         decided by Redis), the WSGI handler called N times in a loop
+                         through the whole middleware stack: the client's cost without
+                         wrk, gunicorn and the scheduler of a busy machine
 """
 
 import os
@@ -49,8 +53,69 @@ def main() -> None:
             daily,
             site.visits,
         )
+    elif command == "inprocess":
+        inprocess(int(args[0]), int(args[1]))
     else:
         raise SystemExit(__doc__)
+
+
+def inprocess(page_id: int, n: int) -> None:
+    import io
+    import json
+    import time
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from stats.conf import conf
+    from stats.services import batch, readers
+
+    handler = WSGIHandler()
+    body = json.dumps({"page": page_id}).encode()
+
+    def call(path: str, cookie: str) -> int:
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": path,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "127.0.0.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(body)),
+            "HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36",
+            "HTTP_COOKIE": cookie,
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.url_scheme": "http",
+            "wsgi.errors": io.StringIO(),
+        }
+        status = []
+        b"".join(handler(environ, lambda s, h, *a: status.append(s)))
+        return int(status[0].split()[0])
+
+    name = conf().reader_cookie
+
+    def cookie() -> str:
+        return f"{name}={readers.signed(readers.mint_reader())}"
+
+    one = cookie()
+    runs = {
+        "bare": lambda: call("/bench/bare/", one),
+        "counted": lambda: call("/stats/hit/", cookie()),
+        "repeat_redis": lambda: call("/stats/hit/", one),
+    }
+    results = {}
+    for label, run in runs.items():
+        for _ in range(200):  # warm: caches, connections, the flusher thread
+            run()
+        batch.writer.flush()
+        started = time.process_time()
+        for _ in range(n):
+            assert run() == 200
+        batch.writer.flush()  # the durable record belongs to the counted beacon's cost
+        results[label] = (time.process_time() - started) / n * 1e6
+    bare = results["bare"]
+    for label, cpu in results.items():
+        print(f"{label}: {cpu:.0f} us CPU per request, {bare / cpu:.2f} of the bare view")
 
 
 if __name__ == "__main__":

@@ -8,9 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from portal import urls as portal_urls
-from stats.conf import conf
-from stats.services import batch, readers, targets
-from stats.services.wire import ScriptCaller
+from stats.services import batch, pages, readers, stores
 
 
 def _same_json(request) -> dict:
@@ -26,12 +24,11 @@ def bare(request):
 
 
 @functools.cache
-def _caller() -> ScriptCaller:
-    settings = conf()
-    caller = ScriptCaller.for_url(settings.redis_url, "return 1", settings.redis_socket_timeout)
-    if caller is None:
-        raise RuntimeError("the round-trip floor needs a plain TCP REDIS_URL")
-    return caller
+def _caller():
+    store = stores.get_store()
+    if not isinstance(store, stores.RedisStore):
+        raise RuntimeError("the round-trip floor needs REDIS_URL")
+    return store.client.register_script("return 1")
 
 
 @csrf_exempt
@@ -40,7 +37,7 @@ def roundtrip(request):
     """The bare view plus the cheapest Redis round trip the beacon's client can make
     (EVALSHA of `return 1`, nothing read or written): the floor of any beacon whose
     decision is taken in Redis during the request."""
-    _caller()([], [])
+    _caller()()
     return JsonResponse(_same_json(request))
 
 
@@ -51,7 +48,7 @@ def record(request):
     as a counted beacon queues them, with no decision at all: the floor of any design
     that keeps django-hitcount's Hit row for every counted view."""
     data = _same_json(request)
-    target = targets.find(data["views"])
+    target = pages.find(data["views"])
     ip = readers.client_ip(request)
     user_agent = request.META.get("HTTP_USER_AGENT", "")
     view = batch.View(target, readers.mint_reader(), ip, user_agent, None, timezone.now())

@@ -2,7 +2,6 @@ from django import template
 from wagtail.models import Site
 
 from core.pagecache import cached_until_publish
-from news.renditions import picture_sources
 
 register = template.Library()
 
@@ -31,9 +30,3 @@ def site_menu(context):
     return {
         "menu_items": [{**item, "current": current_path.startswith(item["path"])} for item in items]
     }
-
-
-@register.inclusion_tag("news/includes/picture.html")
-def picture(image, kind="photo", alt="", loading="lazy"):
-    """<picture> with WebP and JPEG sources of `image` (see news/renditions.py)."""
-    return {"image": image, "alt": alt, "loading": loading, **picture_sources(image, kind)}

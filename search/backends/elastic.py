@@ -10,20 +10,22 @@ to it in one atomic ``_aliases`` call, so searches never see an empty index.
 
 import contextlib
 import logging
-import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from elasticsearch import Elasticsearch, NotFoundError
-from elasticsearch.helpers import scan, streaming_bulk
+from django.db import DEFAULT_DB_ALIAS, connections
+from elastic_transport import TransportError
+from elasticsearch import ApiError, Elasticsearch, NotFoundError
+from elasticsearch.helpers import BulkIndexError, parallel_bulk, scan
 from elasticsearch_dsl import Date, Document, Integer, Keyword, Object, Q, Text
 
 from ..items import Item
 from ..query import NEWEST, TOTAL_CAP, Hit, Results, SearchParams
 from ..text import fold, folded_of_normalized, normalize, snippet
+from .base import Progress, SearchEngine
 
 logger = logging.getLogger(__name__)
 
@@ -35,10 +37,10 @@ MAX_WINDOW = 10_000  # index.max_result_window
 # folded phrase +1000, exact phrase +500 more, like the database engine's tiers.
 PHRASE_BOOST = 1000.0
 RESCORE_WINDOW = 500  # hits that get the whole-query phrase boost
-BULK_CHUNK = 500  # documents per bulk request (about 8 MB of JSON)
+BULK_CHUNK = 500  # documents per bulk request
 BULK_THREADS = 2  # bulk requests in flight while rebuilding
 BULK_TIMEOUT = 120  # seconds per request while rebuilding
-MERGE_TIMEOUT = 1800  # seconds for the merge of a rebuilt index (12 s at 100,000 articles)
+MERGE_TIMEOUT = 1800  # seconds for the merge of a rebuilt index
 SOURCE_EXCLUDES = [*TEXT_FIELDS, *(f"{name}_folded" for name in TEXT_FIELDS)]
 
 
@@ -74,7 +76,7 @@ class ArchiveDocument(Document):
 
 def source_for(item: Item) -> dict:
     """The document's ``_source``: exact fields (normalised, as written) and their folded
-    companions. Built as a plain dict: the bulk rebuild sends 100,000 of them."""
+    companions. Built as a plain dict: the bulk rebuild sends one per page."""
     searchable = {
         "title": item.title,
         "lead": item.lead,
@@ -134,7 +136,7 @@ def concrete_indices() -> list[str]:
 
 
 def create_index(name: str, bulk: bool = False) -> None:
-    body_settings = {"number_of_shards": 1, "number_of_replicas": 0}
+    body_settings = {"number_of_shards": 1, "number_of_replicas": settings.SEARCH_ES_REPLICAS}
     if bulk:
         body_settings["refresh_interval"] = "-1"
         body_settings["translog.durability"] = "async"  # fsync per bulk request is wasted
@@ -155,18 +157,23 @@ def ensure_index() -> list[str]:
     return indices
 
 
-def write(items: Iterable[Item]) -> None:
+def write(items: Iterable[Item]) -> int:
     es = client()
     items = list(items)
+    if not items:
+        return 0
     for index in ensure_index():
         for item in items:
             ArchiveDocument.from_item(item).save(using=es, index=index, refresh=False)
     es.indices.refresh(index=alias())
+    return len(items)
 
 
 def delete(page_ids: Iterable[int]) -> None:
     es = client()
     ids = list(page_ids)
+    if not ids:
+        return
     indices = concrete_indices()
     for index in indices:
         for page_id in ids:
@@ -176,65 +183,65 @@ def delete(page_ids: Iterable[int]) -> None:
         es.indices.refresh(index=alias())
 
 
-_DONE = object()
+class _StopOnFailure:
+    """The client as ``parallel_bulk`` sees it: a failed bulk request (raised, or
+    answered with document errors) sets ``failed`` in the sending thread, before the
+    error reaches ``parallel_bulk``, which waits for its task thread to read every action
+    before it raises."""
 
+    def __init__(self, es: Elasticsearch, failed: threading.Event):
+        self._es, self._failed = es, failed
 
-def _bulk_load(es: Elasticsearch, actions: Iterator[dict], progress) -> int:
-    """streaming_bulk in BULK_THREADS sender threads, fed from this thread: Elasticsearch
-    indexes one chunk while the next is serialised and sent, and Python reads and folds
-    the ones after (with one request at a time, a core sat idle for a third of the load).
-    ``actions`` stays in the calling thread because it reads the database through this
-    thread's connection (and transaction)."""
-    pending: queue.Queue = queue.Queue(maxsize=2 * BULK_CHUNK)
-    state = {"count": 0, "error": None}
-    lock = threading.Lock()
+    def __getattr__(self, name):
+        return getattr(self._es, name)
 
-    def send():
-        ended = False  # this sender has taken its end mark
-
-        def stream():
-            nonlocal ended
-            while (action := pending.get()) is not _DONE:
-                yield action
-            ended = True
-
+    def bulk(self, *args, **kwargs):
         try:
-            for ok, _info in streaming_bulk(es, stream(), chunk_size=BULK_CHUNK):
-                if ok:
-                    with lock:
-                        state["count"] += 1
-                        done = state["count"]
-                    if progress and done % 1000 == 0:
-                        progress(done)
-        except BaseException as exc:  # re-raised in the calling thread
-            state["error"] = exc
-            # Let the producer finish putting, up to this sender's end mark; a sender whose
-            # last chunk failed after its end mark must not wait for another one.
-            while not ended and pending.get() is not _DONE:
-                pass
+            response = self._es.bulk(*args, **kwargs)
+        except BaseException:
+            self._failed.set()
+            raise
+        if response.get("errors"):
+            self._failed.set()
+        return response
 
-    senders = [
-        threading.Thread(target=send, name=f"search-bulk-{n}", daemon=True)
-        for n in range(BULK_THREADS)
-    ]
-    for sender in senders:
-        sender.start()
-    try:
+
+def _bulk_load(es: Elasticsearch, actions: Iterable[dict], progress: Progress) -> int:
+    """``parallel_bulk``: its pool's task thread reads, folds and serialises the actions
+    while BULK_THREADS requests are in flight, and this thread only counts the answers.
+    The actions read the database, so that thread uses this thread's connection (and
+    transaction), as Django's live server thread does; this thread does not touch it
+    meanwhile. The first failure stops the actions, so only the chunks already read are
+    sent before it is raised."""
+    db = connections[DEFAULT_DB_ALIAS]
+    failed = threading.Event()
+
+    def feed():
+        connections[DEFAULT_DB_ALIAS] = db
         for action in actions:
-            if state["error"] is not None:
-                break
-            pending.put(action)
+            if failed.is_set():
+                return
+            yield action
+
+    count = 0
+    db.inc_thread_sharing()
+    try:
+        for _ok, _info in parallel_bulk(
+            _StopOnFailure(es, failed),
+            feed(),
+            thread_count=BULK_THREADS,
+            chunk_size=BULK_CHUNK,
+            queue_size=BULK_THREADS,
+        ):
+            count += 1
+            if progress and count % 1000 == 0:
+                progress(count)
     finally:
-        for _ in senders:  # one end mark for each sender
-            pending.put(_DONE)
-        for sender in senders:
-            sender.join()
-    if state["error"] is not None:
-        raise state["error"]
-    return state["count"]
+        db.dec_thread_sharing()
+    return count
 
 
-def rebuild(items: Iterable[Item], progress: Callable[[int], None] | None = None) -> int:
+def rebuild(items: Iterable[Item], progress: Progress = None) -> int:
     """Bulk-load a new index and swap the alias to it atomically; returns documents loaded."""
     # Queries must fail fast (SEARCH_ES_TIMEOUT, then the database answers); a bulk request
     # on a busy node may take longer, and retrying one is harmless (documents have ids).
@@ -255,7 +262,7 @@ def rebuild(items: Iterable[Item], progress: Callable[[int], None] | None = None
         # An archive is read far more than written: merged to one segment, a query reads
         # one set of postings instead of one per segment (the bulk load leaves about ten).
         # Done before the swap, so searches stay on the old index until the new one is
-        # merged: the merge would slow the first queries down (measured in docs/search.md).
+        # merged: the merge would slow the first queries down (docs/search.md).
         es.options(request_timeout=MERGE_TIMEOUT).indices.forcemerge(index=name, max_num_segments=1)
         # A concrete index named like the alias (from an old setup) would block the alias.
         if es.indices.exists(index=alias()) and not es.indices.exists_alias(name=alias()):
@@ -323,8 +330,8 @@ def build_search(params: SearchParams):
             # The whole query as a phrase outweighs term counts (as on the database), then
             # exact diacritics. Both clauses are costly over every hit of a query that
             # matches most of the archive (phrases read positions in every field; the
-            # exact terms, all optional, iterate the exact fields' postings: 2-3 times the
-            # folded query's time at 100,000 articles), so they rescore the best
+            # exact terms, all optional, iterate the exact fields' postings: several times
+            # the folded query's time on a large archive), so they rescore the best
             # RESCORE_WINDOW hits of the folded query instead (newest-first skips them).
             phrases = [
                 exact,
@@ -418,3 +425,26 @@ def search(params: SearchParams) -> Results:
             )
         )
     return results
+
+
+class ElasticsearchEngine(SearchEngine):
+    name = "elasticsearch"
+
+    @property
+    def errors(self) -> tuple[type[BaseException], ...]:
+        return (ApiError, TransportError, BulkIndexError, ConnectionError, TimeoutError)
+
+    def index(self, items: Iterable[Item]) -> int:
+        return write(items)
+
+    def delete(self, page_ids: Iterable[int]) -> None:
+        delete(page_ids)
+
+    def search(self, params: SearchParams) -> Results:
+        return search(params)
+
+    def stamps(self) -> dict[int, str]:
+        return stamps()
+
+    def rebuild(self, items: Iterable[Item], progress: Progress = None) -> int:
+        return rebuild(items, progress)

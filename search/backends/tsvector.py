@@ -1,12 +1,12 @@
 """PostgreSQL tsvectors built in Python, as text literals.
 
-The rebuild of the database index spent most of its time in one PostgreSQL backend
-parsing text with ``to_tsvector('simple', …)`` (about 0.5 ms per 3.6 kB of text, twice
-per article). The texts it indexes are already syllables joined by single spaces
-(``text.exact_and_folded``), so the vector is known in Python: each syllable is a lexeme
-at its 1-based position. Reading a literal costs PostgreSQL about half as much as
-parsing the text, and the folded vector is derived from the exact one lexeme by lexeme
-(a few hundred distinct syllables per article) instead of from the folded text.
+Parsing text with ``to_tsvector('simple', …)`` in one PostgreSQL backend, twice per
+article, would be most of a rebuild's time. The texts it indexes are already syllables
+joined by single spaces (``text.exact_and_folded``), so the vector is known in Python:
+each syllable is a lexeme at its 1-based position. Reading a literal costs PostgreSQL
+about half as much as parsing the text, and the folded vector is derived from the exact
+one lexeme by lexeme (a few hundred distinct syllables per article) instead of from the
+folded text (docs/search.md has the figures).
 
 ``weighted(first, first_weight, second, second_weight)`` returns exactly what
 ``setweight(to_tsvector('simple', a), wa) || setweight(to_tsvector('simple', b), wb)``

@@ -1,5 +1,5 @@
-"""PostgreSQL: the snippet source ``text`` always stored out of the row (it was compressed
-into it, 1.8 kB of a 3.5 kB row: ordering a large match set visits every row), and, on
+"""PostgreSQL: the snippet source ``text`` always stored out of the row (compressed into
+it, it was half of a row: ordering a large match set visits every row), and, on
 14+ when the server has it, the long columns compressed with lz4 instead of pglz (several
 times faster to compress while rebuilding and to read back while ranking). Applies to
 values written from now on; ``search_index --rebuild`` rewrites them all."""

@@ -1,6 +1,6 @@
 """PostgreSQL: a GIN index on the title-and-lead vector, so that a query matching much of
 the archive first ranks the entries with every word in the title or lead (see
-``search.backends.database.RANK_WINDOW``)."""
+``search.backends.postgres.RANK_WINDOW``)."""
 
 from django.db import migrations
 

@@ -30,8 +30,26 @@ def es_url() -> str:
     return url
 
 
+ELASTIC_ENGINE = "search.backends.elastic.ElasticsearchEngine"
+
+
 def use_engine(settings, name: str) -> None:
-    settings.ELASTICSEARCH_URL = es_url() if name == "elasticsearch" else ""
+    """Answer from this engine (as settings derive SEARCH_ENGINE from ELASTICSEARCH_URL)."""
+    if name == "elasticsearch":
+        settings.ELASTICSEARCH_URL = es_url()
+        settings.SEARCH_ENGINE = ELASTIC_ENGINE
+    else:
+        settings.ELASTICSEARCH_URL = ""
+        settings.SEARCH_ENGINE = settings.SEARCH_DATABASE_ENGINE
+
+
+def with_elasticsearch():
+    """Settings with Elasticsearch configured (for module-wide fixtures)."""
+    from django.test import override_settings
+
+    return override_settings(
+        ELASTICSEARCH_URL=os.environ["ELASTICSEARCH_URL"], SEARCH_ENGINE=ELASTIC_ENGINE
+    )
 
 
 @pytest.fixture(params=ENGINES)
@@ -75,10 +93,10 @@ def aware(*args):
 def corpus(django_db_setup, django_db_blocker):
     """300 generated articles, the real fixture article, decoys and events; both indexes
     rebuilt (Elasticsearch when configured). Removed again after the module."""
+    from bench.search import corpus as generator
     from conftest import SEED_EXPORT
     from news.importer.service import import_file
     from news.models import EventIndexPage, HomePage, NewsIndexPage
-    from search import corpus as generator
     from search import service
     from search.backends import elastic
 
@@ -164,9 +182,7 @@ def corpus(django_db_setup, django_db_blocker):
             )
             service.rebuild("database")
             if os.environ.get("ELASTICSEARCH_URL"):
-                from django.test import override_settings
-
-                with override_settings(ELASTICSEARCH_URL=os.environ["ELASTICSEARCH_URL"]):
+                with with_elasticsearch():
                     service.rebuild("elasticsearch")
             ns.calendar = calendar
             yield ns
@@ -181,9 +197,7 @@ def corpus(django_db_setup, django_db_blocker):
             get_image_model().objects.exclude(pk__in=images_before).delete()
             service.rebuild("database")
             if os.environ.get("ELASTICSEARCH_URL"):
-                from django.test import override_settings
-
-                with override_settings(ELASTICSEARCH_URL=os.environ["ELASTICSEARCH_URL"]):
+                with with_elasticsearch():
                     elastic.drop()
 
 

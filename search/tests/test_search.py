@@ -5,6 +5,7 @@ import logging
 
 import pytest
 
+from search.tests.conftest import ELASTIC_ENGINE, use_engine
 from search.text import exact, exact_and_folded, fold, folded_of_normalized, normalize
 
 pytestmark = pytest.mark.django_db
@@ -252,6 +253,7 @@ def test_syntax_characters_are_separators(client, corpus, engine):
 
 @pytest.mark.embedded
 def test_unreachable_elasticsearch_answers_from_the_database(client, corpus, settings, caplog):
+    settings.SEARCH_ENGINE = ELASTIC_ENGINE
     settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
     with caplog.at_level(logging.ERROR, logger="search"):
         data = get_json(client, q="nguyen trong binh")
@@ -288,12 +290,12 @@ def test_folding_a_normalised_text_is_folding_the_text(text):
 def test_ranking_window_keeps_the_best_and_the_total(client, corpus, settings, monkeypatch):
     """Above RANK_ALL matches PostgreSQL orders every match by the title and lead, then
     scores the best RANK_WINDOW in full: the same total, the best entry still first."""
-    from search.backends import database
+    from search.backends import postgres
 
-    settings.ELASTICSEARCH_URL = ""
+    use_engine(settings, "database")
     full = get_json(client, q="ký kết giao ước thi đua", type="article")
-    monkeypatch.setattr(database, "RANK_ALL", 0)
-    monkeypatch.setattr(database, "RANK_WINDOW", 20)
+    monkeypatch.setattr(postgres, "RANK_ALL", 0)
+    monkeypatch.setattr(postgres, "RANK_WINDOW", 20)
     windowed = get_json(client, q="ký kết giao ước thi đua", type="article")
     assert windowed["total"] == full["total"] and windowed["total_exact"]
     assert ids(windowed)[0] == ids(full)[0]
@@ -312,11 +314,11 @@ def test_phrase_matches_counted_as_ids_give_the_same_page(
     """PostgreSQL: a query with a quoted phrase is counted as the ids of its matches, and
     the page is scored from those ids (the phrase is not tested again): the same results,
     scores and totals as testing the match in every query, with and without the window."""
-    from search.backends import database
+    from search.backends import postgres
 
-    settings.ELASTICSEARCH_URL = ""
-    monkeypatch.setattr(database, "RANK_ALL", rank_all)
-    monkeypatch.setattr(database, "RANK_WINDOW", 7)
+    use_engine(settings, "database")
+    monkeypatch.setattr(postgres, "RANK_ALL", rank_all)
+    monkeypatch.setattr(postgres, "RANK_WINDOW", 7)
     queries = [
         {"q": '"hội nghị"'},
         {"q": '"thi đua" tỉnh', "page": "2"},
@@ -326,9 +328,11 @@ def test_phrase_matches_counted_as_ids_give_the_same_page(
         {"q": '"không có cụm này"'},
     ]
     by_ids = [get_json(client, **query) for query in queries]
-    page = database._page
+    page = postgres.PostgresEngine.page
     monkeypatch.setattr(
-        database, "_page", lambda cur, st, params, found, matches=None: page(cur, st, params, found)
+        postgres.PostgresEngine,
+        "page",
+        lambda self, cur, st, params, found, matches: page(self, cur, st, params, found, None),
     )
     retested = [get_json(client, **query) for query in queries]
     for query, new, old in zip(queries, by_ids, retested, strict=True):
@@ -340,11 +344,11 @@ def test_phrase_matches_counted_as_ids_give_the_same_page(
 
 def test_total_is_exact_up_to_the_cap(client, corpus, engine, monkeypatch):
     """Totals are exact up to TOTAL_CAP (10,000), then "more than" on both engines."""
-    from search.backends import database, elastic
+    from search.backends import db, elastic
 
     exact = get_json(client, q="hội nghị")
     assert exact["total_exact"] is True and exact["total"] > 20
-    monkeypatch.setattr(database, "TOTAL_CAP", 20)
+    monkeypatch.setattr(db, "TOTAL_CAP", 20)
     monkeypatch.setattr(elastic, "TOTAL_CAP", 20)
     capped = get_json(client, q="hội nghị")
     assert capped["total"] == 20 and capped["total_exact"] is False

@@ -6,10 +6,10 @@ import random
 import pytest
 from django.db import connection
 
-from search import corpus
-from search.backends import database, tsvector
-from search.items import html_to_text
+from bench.search import corpus
+from search.backends import tsvector
 from search.models import SearchEntry
+from search.richtext import text_for_indexing
 from search.text import exact_and_folded, exact_words, fold_syllable
 
 # The four vectors of an entry, as the index built them with to_tsvector before.
@@ -50,7 +50,9 @@ def fixture_texts(path) -> tuple[str, str, str]:
 def generated(seed: int) -> tuple[str, str, str]:
     fields = corpus.article_fields(random.Random(seed))
     body = "\n".join(
-        html_to_text(block["value"]) if block["type"] == "paragraph" else block["value"]["caption"]
+        text_for_indexing(block["value"])
+        if block["type"] == "paragraph"
+        else block["value"]["caption"]
         for block in fields["body"]
     )
     return fields["title"], "\n".join([fields["lead"], body, fields["caption"]]), fields["lead"]
@@ -143,14 +145,15 @@ def test_the_rebuilt_index_holds_the_same_vectors(section):
             )
             assert cursor.fetchone() == (True, True, True, True, "", title_f)
     # A search over the COPY-loaded rows: folded, exact and phrase.
-    assert database.count(_params("hoa giai")) == 3
-    assert database.count(_params('"nguyen van phong"')) == 3
-    assert database.count(_params("vu hung")) == 3
+    engine = service.database_engine()
+    assert engine.count(_params("hoa giai")) == 3
+    assert engine.count(_params('"nguyen van phong"')) == 3
+    assert engine.count(_params("vu hung")) == 3
 
 
 def _params(q: str):
     from django.http import QueryDict
 
-    from search import params
+    from search.forms import SearchForm
 
-    return params.parse(QueryDict(f"q={q}")).params
+    return SearchForm(QueryDict(f"q={q}")).parsed().params

@@ -94,7 +94,7 @@ def drop_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("stats", "0001_initial"),
+        ("stats", "0002_new_readers"),
     ]
 
     operations = [

@@ -1,6 +1,6 @@
 """Stats services: thin views call these."""
 
-from .counting import UnknownPage, record_beacon
+from .beacon import UnknownPage, record_beacon
 from .decisions import BeaconResult, Decision, Reason, Snapshot
 from .popular import PERIODS, most_read
 from .widget import set_visits_start, snapshot

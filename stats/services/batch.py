@@ -42,7 +42,7 @@ from redis.exceptions import RedisError
 from stats.conf import conf
 from stats.models import SITE_COUNTER_ID, DailyPageViews, SiteCounter
 
-from . import counters, stores, targets
+from . import pages, stores, totals
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ RETRY_SECONDS = 1.0
 class View:
     """One counted view, as the request saw it."""
 
-    target: targets.Target
+    target: pages.CountedPage
     reader: str
     ip: str
     user_agent: str
@@ -153,30 +153,30 @@ def _write_postgresql(views: list[View], visits: int) -> tuple[dict[int, int], i
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(_postgresql_sql(), params)
         rows = cursor.fetchall()
-    totals = {int(page): hits for page, hits, _ in rows if page is not None}
+    page_totals = {int(page): hits for page, hits, _ in rows if page is not None}
     total = next((row[2] for row in rows if row[2] is not None), None)
     if visits and total is None:  # no counter row yet (first visit ever)
-        total = counters.count_visit(visits)
-    return totals, total
+        total = totals.count_visit(visits)
+    return page_totals, total
 
 
 def write(views: list[View], visits: int) -> tuple[dict[int, int], int | None]:
     """Record views and visits in one transaction; return the committed totals:
     ({page id: views}, "Đã truy cập" or None when no visit was written)."""
     if connection.vendor == "postgresql":
-        totals, total = _write_postgresql(views, visits)
-        missed = [view for view in views if view.target.page_id not in totals]
+        page_totals, total = _write_postgresql(views, visits)
+        missed = [view for view in views if view.target.page_id not in page_totals]
         if not missed:
-            return totals, total
+            return page_totals, total
         # A counter deleted since the request looked it up: the generic path finds it.
         more, _ = _write_generic(missed, 0)
-        return totals | more, total
+        return page_totals | more, total
     return _write_generic(views, visits)
 
 
 def _write_generic(views: list[View], visits: int) -> tuple[dict[int, int], int | None]:
     with transaction.atomic():
-        groups: dict[targets.Target, list[View]] = {}
+        groups: dict[pages.CountedPage, list[View]] = {}
         for view in views:
             groups.setdefault(view.target, []).append(view)
         rows, days, written = [], Counter(), {}
@@ -195,34 +195,34 @@ def _write_generic(views: list[View], visits: int) -> tuple[dict[int, int], int 
         if rows:
             _insert_hits(rows)
         for (counter, day), count in sorted(days.items()):
-            counters.bump_day(counter, day, count)
-        total = counters.count_visit(visits) if visits else None
+            totals.bump_day(counter, day, count)
+        total = totals.count_visit(visits) if visits else None
         hits = dict(HitCount.objects.filter(pk__in=written.values()).values_list("pk", "hits"))
     return {page: hits[counter] for page, counter in written.items()}, total
 
 
-def _increment(target: targets.Target, count: int, at: datetime) -> int | None:
+def _increment(target: pages.CountedPage, count: int, at: datetime) -> int | None:
     """+count on the page's counter (F() update); the counter id, or None if the page is
     gone. A counter deleted since the request looked it up is looked up again."""
     rows = HitCount.objects.filter(pk=target.hitcount_id, object_pk=target.page_id)
     if rows.update(hits=F("hits") + count, modified=at):
         return target.hitcount_id
-    targets.cache.forget(target.page_id)
-    fresh = targets.find(target.page_id)
+    pages.cache.forget(target.page_id)
+    fresh = pages.find(target.page_id)
     if fresh is None:
         return None
     HitCount.objects.filter(pk=fresh.hitcount_id).update(hits=F("hits") + count, modified=at)
     return fresh.hitcount_id
 
 
-def publish(totals: dict[int, int], visits: int | None) -> None:
+def publish(page_totals: dict[int, int], visits: int | None) -> None:
     """Raise the Redis mirrors to the committed totals (they only grow, so this never
     lowers a mirror that Redis already counted further)."""
     store = stores.active()
-    if (not totals and visits is None) or not isinstance(store, stores.RedisStore):
+    if (not page_totals and visits is None) or not isinstance(store, stores.RedisStore):
         return
     try:
-        store.publish(visits=visits, views=totals)
+        store.publish(visits=visits, views=page_totals)
     except RedisError as exc:
         stores.fallback(exc)
 
@@ -276,13 +276,13 @@ class Writer:
             if not views and not visits:
                 return 0
             try:
-                totals, total = write(views, visits)
+                page_totals, total = write(views, visits)
             except BaseException:
                 with self._lock:
                     self._views[:0] = views
                     self._visits += visits
                 raise
-        publish(totals, total)
+        publish(page_totals, total)
         return len(views) + visits
 
     def _run(self) -> None:
@@ -350,7 +350,7 @@ writer = Writer()
 def record(view: View | None, visit: bool) -> None:
     """Queue a counted view and/or visit (or write it now inside a transaction)."""
     if conf().flush_seconds <= 0 or connection.in_atomic_block:
-        totals, total = write([view] if view is not None else [], int(visit))
-        publish(totals, total)
+        page_totals, total = write([view] if view is not None else [], int(visit))
+        publish(page_totals, total)
         return
     writer.add(view, visit)

@@ -16,6 +16,7 @@ class Reason(StrEnum):
     BLACKLISTED_USER_AGENT = "user agent is blacklisted"
     PREFETCH = "prefetch or prerender"
     STAFF = "staff member"
+    RATE = "too many new readers from this address this minute"
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,17 @@ class Decision:
     @classmethod
     def no(cls, reason: Reason) -> Decision:
         return cls(False, reason)
+
+    @classmethod
+    def of(cls, *, counted: bool, has_page: bool, staff: bool) -> Decision:
+        """A reader's beacon once the store has decided: counted, or why not."""
+        if counted:
+            return cls.yes()
+        if not has_page:
+            return cls.no(Reason.NO_PAGE)
+        if staff:
+            return cls.no(Reason.STAFF)
+        return cls.no(Reason.REPEAT)
 
 
 @dataclass(frozen=True)

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import base64
-import functools
-import hashlib
-import hmac
+import ipaddress
 import secrets
 import threading
 import time
 
 from django.conf import settings as django_settings
 from django.core import signing
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from hitcount.models import BlacklistIP, BlacklistUserAgent
 
 from core import net
-from stats.conf import conf
+from stats.conf import changed, conf
 
 from .decisions import Reason
 
@@ -24,44 +23,10 @@ _SALT = "stats.reader"
 _HEX = frozenset("0123456789abcdef")
 
 
-class ReaderSigner:
-    """Django's ``Signer(salt=_SALT)``: the same signed values, verified with HMAC keys
-    derived once (``Signer.unsign`` derives the key from SECRET_KEY on every call, which
-    was a tenth of a beacon's own time). Keys from SECRET_KEY and SECRET_KEY_FALLBACKS."""
-
-    def __init__(self) -> None:
-        self.signer = signing.Signer(salt=_SALT, algorithm="sha256")
-        key_salt = (self.signer.salt + "signer").encode()
-        # What django.utils.crypto.salted_hmac derives for each key.
-        self._keys = [
-            hashlib.sha256(key_salt + signing.force_bytes(key)).digest()
-            for key in (self.signer.key, *self.signer.fallback_keys)
-        ]
-
-    def sign(self, value: str) -> str:
-        return self.signer.sign(value)
-
-    def unsign(self, signed_value: str) -> str | None:
-        """The value, or None when the signature is wrong."""
-        value, sep, signature = signed_value.rpartition(self.signer.sep)
-        if not sep:
-            return None
-        message, given = value.encode(), signature.encode()
-        for key in self._keys:
-            digest = hmac.new(key, message, hashlib.sha256).digest()
-            if hmac.compare_digest(given, base64.urlsafe_b64encode(digest).rstrip(b"=")):
-                return value
-        return None
-
-
-@functools.cache
-def _signer() -> ReaderSigner:
-    return ReaderSigner()
-
-
-def forget_keys() -> None:
-    """SECRET_KEY or its fallbacks changed (tests): derive the keys again."""
-    _signer.cache_clear()
+def _signer() -> signing.Signer:
+    """Django's signer for the reader cookie: SECRET_KEY signs, SECRET_KEY_FALLBACKS
+    still verify (a key rotation keeps every reader)."""
+    return signing.Signer(salt=_SALT, algorithm="sha256")
 
 
 # Substrings of user agents that are not human readers (lower case).
@@ -112,12 +77,19 @@ def signed(reader: str) -> str:
     return _signer().sign(reader)
 
 
+def _unsigned(value: str) -> str | None:
+    try:
+        return _signer().unsign(value)
+    except signing.BadSignature:
+        return None
+
+
 def reader_from(request: HttpRequest) -> str | None:
     """The reader id from a valid signed cookie, or None."""
     raw = request.COOKIES.get(conf().reader_cookie)
     if not raw or len(raw) > 200:
         return None
-    reader = _signer().unsign(raw)
+    reader = _unsigned(raw)
     if reader is None or len(reader) != 32 or not _HEX.issuperset(reader):
         return None
     return reader
@@ -139,8 +111,19 @@ def set_reader_cookie(response: HttpResponse, reader: str) -> None:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The reader's address behind STATS_TRUSTED_PROXY_COUNT reverse proxies."""
+    """The reader's address behind TRUSTED_PROXY_COUNT reverse proxies."""
     return net.client_ip(request, conf().trusted_proxy_count)
+
+
+def address_block(ip: str) -> str:
+    """Whose new readers are counted together: an IPv4 address, or the /64 of an IPv6
+    address (one subscriber's prefix: a client can pick any address inside it)."""
+    address = ipaddress.ip_address(ip)
+    if address.version == 4:
+        return ip
+    if address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False))
 
 
 # --- exclusions --------------------------------------------------------------------
@@ -185,6 +168,12 @@ class _Blacklists:
 
 
 blacklists = _Blacklists()
+
+
+@receiver(setting_changed)
+def _settings_changed(*, setting: str, **kwargs) -> None:
+    if changed(setting):
+        blacklists.clear()
 
 
 def is_bot(user_agent: str) -> bool:

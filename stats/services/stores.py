@@ -8,7 +8,7 @@ Two stores share one interface:
   right across the workers of one server.
 
 Totals (page views, visits) are never kept only here: they are incremented in the
-database by stats.services.counters, so losing Redis loses no total.
+database by stats.services.totals, so losing Redis loses no total.
 """
 
 from __future__ import annotations
@@ -19,15 +19,16 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.signals import setting_changed
 from django.db import IntegrityError, transaction
 from django.db.models import F, Func, IntegerField, Subquery, Value
+from django.dispatch import receiver
 from hitcount.models import HitCount
 
-from stats.conf import conf
-from stats.models import SITE_COUNTER_ID, ReaderMark, SiteCounter, Visitor
+from stats.conf import changed, conf
+from stats.models import SITE_COUNTER_ID, NewReaders, ReaderMark, SiteCounter, Visitor
 
-from .targets import Target
-from .wire import ScriptCaller
+from .pages import CountedPage
 
 logger = logging.getLogger(__name__)
 
@@ -114,8 +115,14 @@ return 1
 VIEWS_MIRROR_SECONDS = 3600
 # Most entries a process keeps of the beacons it answered in the last second. Entries
 # older than STATS_LOCAL_SECONDS are dropped when the limit is reached, so the memo stays
-# about as big as one second of traffic: a worker's memory must not creep (issue 5's soak).
+# about as big as one second of traffic: a worker's memory must not creep.
 RECENT_LIMIT = 2_000
+
+
+def minute_of(now: datetime) -> int:
+    """The minute a new reader is counted in (minutes since the Unix epoch, the app's
+    clock), for STATS_NEW_READERS_PER_MINUTE."""
+    return int(now.timestamp() // 60)
 
 
 class RedisStore:
@@ -134,11 +141,8 @@ class RedisStore:
         )
         self.prefix = prefix
         self._raise = self.client.register_script(_RAISE)
-        # The beacon's one round trip: a plain-socket caller, or redis-py for TLS/sockets.
-        self._touch = ScriptCaller.for_url(url, _TOUCH, timeout)
-        if self._touch is None:
-            script = self.client.register_script(_TOUCH)
-            self._touch = lambda keys, args: script(keys=keys, args=args)
+        # The beacon's one round trip (EVALSHA, loaded again after SCRIPT FLUSH).
+        self._touch = self.client.register_script(_TOUCH)
         self._online_key = self._key("online").encode()
         self._visits_key = self.visits_key.encode()
         # (reader, page id or None) -> (timestamp, what a repeat beacon answers): see touch.
@@ -154,7 +158,7 @@ class RedisStore:
     def views_key(self, page_id: int) -> str:
         return self._key("views", page_id)
 
-    def touch(self, reader: str, target: Target | None, now: datetime) -> Touch:
+    def touch(self, reader: str, target: CountedPage | None, now: datetime) -> Touch:
         """Presence, visit and "already counted" decision: one Lua call, atomic in Redis.
 
         A beacon of the same reader for the same page that this process decided less
@@ -182,7 +186,7 @@ class RedisStore:
             repr(settings.visit_idle_gap.total_seconds()).encode(),
             repr(settings.view_window.total_seconds()).encode(),
         ]
-        new_visit, first_view, online, visits, views = self._touch(keys, args)
+        new_visit, first_view, online, visits, views = self._touch(keys=keys, args=args)
         return Touch(
             new_visit=bool(new_visit),
             first_view=None if first_view < 0 else bool(first_view),
@@ -194,7 +198,7 @@ class RedisStore:
     def remember(
         self,
         reader: str,
-        target: Target | None,
+        target: CountedPage | None,
         now: datetime,
         touch: Touch,
         *,
@@ -208,7 +212,7 @@ class RedisStore:
         ts = now.timestamp()
         if len(self._recent) >= RECENT_LIMIT:
             self._prune_recent(ts)
-        # Built directly: dataclasses.replace() cost a beacon 8 µs.
+        # Built directly: dataclasses.replace() is slow for a path every repeat takes.
         repeat = Touch(
             new_visit=False,
             first_view=None if target is None else False,
@@ -230,7 +234,7 @@ class RedisStore:
     def forget_recent(self) -> None:
         self._recent.clear()
 
-    def forget_view(self, reader: str, target: Target) -> None:
+    def forget_view(self, reader: str, target: CountedPage) -> None:
         """Undo a mark whose count could not be written, so the next beacon counts."""
         self._recent.pop((reader, target.page_id), None)
         self.client.delete(self._key("seen", target.page_id, reader))
@@ -264,13 +268,23 @@ class RedisStore:
         self._recent.clear()
         self.client.set(self.visits_key, total)
 
+    def admit_new_reader(self, address: str, now: datetime) -> bool:
+        """Count a reader cookie issued to `address` in this minute; False when the
+        address already had STATS_NEW_READERS_PER_MINUTE of them (then none is issued)."""
+        key = self._key("new-readers", address, minute_of(now))
+        pipe = self.client.pipeline(transaction=True)
+        pipe.incr(key)
+        pipe.expire(key, 120)
+        issued, _ = pipe.execute()
+        return issued <= conf().new_readers_per_minute
+
 
 class DatabaseStore:
     """The embedded default: every decision is one conditional statement, so concurrent
     workers cannot both win it (PostgreSQL re-checks the WHERE after a row lock; SQLite
     runs writers one at a time)."""
 
-    def touch(self, reader: str, target: Target | None, now: datetime) -> Touch:
+    def touch(self, reader: str, target: CountedPage | None, now: datetime) -> Touch:
         settings = conf()
         new_visit = self._visit(reader, now, now - settings.visit_idle_gap)
         first_view = None
@@ -309,8 +323,25 @@ class DatabaseStore:
             return False
         return True
 
-    def forget_view(self, reader: str, target: Target) -> None:
+    def forget_view(self, reader: str, target: CountedPage) -> None:
         ReaderMark.objects.filter(hitcount_id=target.hitcount_id, reader=reader).delete()
+
+    @staticmethod
+    def admit_new_reader(address: str, now: datetime) -> bool:
+        """As RedisStore.admit_new_reader, with one conditional UPDATE: concurrent workers
+        cannot both take the last place of the minute."""
+        bound = conf().new_readers_per_minute
+        rows = NewReaders.objects.filter(address=address, minute=minute_of(now))
+        if rows.filter(count__lt=bound).update(count=F("count") + 1):
+            return True
+        if rows.exists():
+            return False  # the minute's places are taken
+        try:
+            with transaction.atomic():
+                NewReaders.objects.create(address=address, minute=minute_of(now), count=1)
+        except IntegrityError:  # a concurrent request created the row: one more try
+            return bool(rows.filter(count__lt=bound).update(count=F("count") + 1))
+        return True
 
     def numbers(
         self, now: datetime, page_id: int | None = None, content_type_id: int | None = None
@@ -409,3 +440,9 @@ def reset() -> None:
     with _lock:
         _redis = None
     breaker.reset()
+
+
+@receiver(setting_changed)
+def _settings_changed(*, setting: str, **kwargs) -> None:
+    if changed(setting):
+        reset()

@@ -7,7 +7,7 @@ import logging
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from . import counters, stores
+from . import stores, totals
 from .decisions import Snapshot
 from .stores import Numbers
 
@@ -47,7 +47,7 @@ def _fill(store, result: Numbers, now, page_id, content_type_id) -> Numbers:
     else:
         visits, views = result.visits, result.views
     if visits is None:
-        visits = counters.visits_total()
+        visits = totals.visits_total()
     publish: dict = {}
     if visits != result.visits:
         publish["visits"] = visits
@@ -71,7 +71,7 @@ def snapshot() -> Snapshot:
 
 
 def set_visits_start(value: int) -> int:
-    total = counters.set_visits_start(value)
+    total = totals.set_visits_start(value)
     try:
         stores.get_store().replace_visits(total)
     except RedisError as exc:

@@ -10,7 +10,7 @@ from django.db import DatabaseError
 from redis.exceptions import RedisError
 
 from stats import services
-from stats.services import targets, widget
+from stats.services import pages, widget
 
 register = template.Library()
 logger = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ def _counted_page(context):
     page = context.get("page")
     if page is None or not getattr(page, "pk", None) or not hasattr(page, "content_type_id"):
         return None
-    return page if targets.is_counted(page) else None
+    return page if pages.is_counted(page) else None
 
 
 def _numbers(context, page=None):
@@ -65,7 +65,7 @@ def view_count(context, page):
     try:
         views = _numbers(context, page).views
         if views is None:  # no counter yet: the count carried over from the old system
-            views = targets.initial_count(page)
+            views = pages.initial_count(page)
     except UNAVAILABLE:
         logger.exception("stats: view count unavailable")
         views = None

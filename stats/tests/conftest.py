@@ -9,7 +9,7 @@ import pytest
 from django.core.servers.basehttp import WSGIServer
 
 from stats.conf import conf
-from stats.services import batch, popular, readers, stores, targets
+from stats.services import batch, pages, popular, readers, stores
 
 # The live server's listen backlog (Django's default is 10) would drop part of 50
 # simultaneous connections before the server sees them; the concurrency tests need 50.
@@ -80,14 +80,14 @@ def _fresh_state():
     cache.clear()
     readers.blacklists.clear()
     # Per-process copies: a rolled-back database may reuse ids (SQLite).
-    targets.cache.forget()
+    pages.cache.forget()
     popular.local.clear()
     yield
     # The flusher thread closes its database connection (the test database is dropped
     # at the end); whatever a test left queued is not written into the next test.
     batch.writer.stop(discard=True)
     stores.reset()
-    targets.cache.forget()
+    pages.cache.forget()
     popular.local.clear()
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from hitcount.models import Hit, HitCount
 
 from stats.models import DailyPageViews, SiteCounter
-from stats.services import batch, stores, targets
+from stats.services import batch, pages, stores
 
 from .conftest import post_beacon, wait_for, writes_done
 from .procs import free_port
@@ -177,7 +177,7 @@ def test_unreachable_redis_falls_back_to_the_database(client, settings, article)
 def test_a_counter_deleted_before_its_batch_is_written_is_found_again(db_store, article):
     """The batch re-checks each page's counter: a view queued for a counter deleted
     since goes to the page's counter as it is now (created again from 161)."""
-    target = targets.find(article.pk)
+    target = pages.find(article.pk)
     HitCount.objects.filter(pk=target.hitcount_id).delete()
     view = batch.View(target, reader(1), "127.0.0.1", "Mozilla/5.0", None, timezone.now())
     assert batch.write([view], 1) == ({article.pk: 162}, 1)

@@ -149,7 +149,7 @@ def test_client_ip_behind_trusted_proxies(settings, db_store):
     factory = RequestFactory()
 
     def ip(forwarded, proxies):
-        settings.STATS_TRUSTED_PROXY_COUNT = proxies
+        settings.TRUSTED_PROXY_COUNT = proxies
         extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
         return readers.client_ip(factory.get("/", REMOTE_ADDR="10.0.0.2", **extra))
 
@@ -167,7 +167,7 @@ def test_client_ip_behind_trusted_proxies(settings, db_store):
 
 
 def test_counted_ip_follows_trusted_proxies(client, db_store, article, settings):
-    settings.STATS_TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     BlacklistIP.objects.create(ip="203.0.113.9")
     blocked = post_beacon(client, article.pk, READER, HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
     assert blocked.json()["reason"] == "blacklisted_ip"

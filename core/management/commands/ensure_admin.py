@@ -11,17 +11,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
-
-    def handle(self, *args, username, **options):
-        user_model = get_user_model()
-        if user_model.objects.filter(is_superuser=True).exists():
-            self.stdout.write("An administrator already exists; no account was created.")
-            return
-        password = secrets.token_urlsafe(12)
-        user_model.objects.create_superuser(username=username, email="", password=password)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Created administrator '{username}' with password: {password}\n"
-                "Log in at http://127.0.0.1:8000/admin/ and change it."
-            )
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000/",
+            help="The site's address, printed with the account (`make run` serves this one).",
         )
+
+    def handle(self, *args, username, url, **options):
+        user_model = get_user_model()
+        url = url.rstrip("/") + "/"
+        if user_model.objects.filter(is_superuser=True).exists():
+            lines = ["An administrator already exists; no account was created."]
+        else:
+            password = secrets.token_urlsafe(12)
+            user_model.objects.create_superuser(username=username, email="", password=password)
+            lines = [
+                "Created an administrator (change the password after logging in):",
+                f"  user:     {username}",
+                f"  password: {password}",
+            ]
+        lines += [f"  admin:    {url}admin/", f"  site:     {url}"]
+        self.stdout.write(self.style.SUCCESS("\n".join(lines)))

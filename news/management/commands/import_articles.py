@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.logs import quiet_unless_verbose
 from news.importer.service import import_file
 from news.models import NewsIndexPage
 from news.renditions import prepare
@@ -21,7 +22,11 @@ class Command(BaseCommand):
             "--images", type=Path, help="Folder with photos named <file-stem>-1.jpg, -2.jpg, …"
         )
 
-    def handle(self, *args, paths, parent, images, **options):
+    def handle(self, *args, verbosity, **options):
+        with quiet_unless_verbose(verbosity):
+            self.import_all(**options)
+
+    def import_all(self, *, paths, parent, images, **options):
         section = self.find_section(parent)
         if images is not None and not images.is_dir():
             raise CommandError(f"--images {images}: not a folder")

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.logs import quiet_unless_verbose
 from news.demo.builder import build_demo_site
 from news.models import NewsIndexPage
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         if if_empty and NewsIndexPage.objects.exists():
             self.stdout.write("The site already has content; demo content was not loaded.")
             return
-        with transaction.atomic():
+        with quiet_unless_verbose(options["verbosity"]), transaction.atomic():
             report = build_demo_site()
         for line in report:
             self.stdout.write(line)

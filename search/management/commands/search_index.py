@@ -29,7 +29,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, rebuild=False, check=False, engine="all", **options):
-        available = service.engines()
+        available = [kept.name for kept in service.engines()]
         if engine == "all":
             chosen = available
         elif engine not in available:
@@ -56,7 +56,7 @@ class Command(BaseCommand):
 
             try:
                 count = service.rebuild(engine, progress)
-            except service.es_errors() as exc:
+            except service.errors() as exc:
                 raise CommandError(f"{engine}: rebuild failed: {exc}") from exc
             self.stdout.write(
                 self.style.SUCCESS(
@@ -69,7 +69,7 @@ class Command(BaseCommand):
         for engine in engines:
             try:
                 report = service.check(engine)
-            except service.es_errors() as exc:
+            except service.errors() as exc:
                 raise CommandError(f"{engine}: check failed: {exc}") from exc
             for kind, ids in report.items():
                 if ids:

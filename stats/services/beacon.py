@@ -16,9 +16,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from . import batch, counters, readers, stores, targets
+from . import batch, pages, readers, stores, totals
 from .decisions import BeaconResult, Decision, Reason, Snapshot
-from .targets import Target
+from .pages import CountedPage
 from .widget import snapshot
 
 logger = logging.getLogger(__name__)
@@ -28,10 +28,10 @@ class UnknownPage(LookupError):
     """No live, counted page with that id."""
 
 
-def _find(page_id: int | None) -> Target | None:
+def _find(page_id: int | None) -> CountedPage | None:
     if page_id is None:
         return None
-    target = targets.find(page_id)
+    target = pages.find(page_id)
     if target is None:
         raise UnknownPage(page_id)
     return target
@@ -41,18 +41,22 @@ def record_beacon(request: HttpRequest, reader: str | None, page_id: int | None)
     """Count a page view and a visitor's presence, and say why (or why not).
 
     `reader` is None when the request carried no valid reader cookie; such a request
-    counts nothing (the view sets a cookie and the script retries once).
+    counts nothing. The answer's reason is then `no_reader` when the view may issue a
+    new reader cookie (the script retries once with it), or `rate` when this client
+    address had its STATS_NEW_READERS_PER_MINUTE already (no cookie is issued).
     """
     target = _find(page_id)
 
     ip = readers.client_ip(request)
     user_agent = request.META.get("HTTP_USER_AGENT", "")
-    reason = Reason.NO_READER if reader is None else readers.exclusion(request, ip, user_agent)
+    now = timezone.now()
+    reason = readers.exclusion(request, ip, user_agent)
+    if reason is None and reader is None:
+        reason = Reason.NO_READER if _admit_new_reader(ip, now) else Reason.RATE
     if reason is not None:
-        views = None if target is None else targets.current_hits(target)
+        views = None if target is None else pages.current_hits(target)
         return BeaconResult(Decision.no(reason), views, snapshot())
 
-    now = timezone.now()
     staff = readers.is_staff(request)
     store = stores.active()
     try:
@@ -69,22 +73,27 @@ def record_beacon(request: HttpRequest, reader: str | None, page_id: int | None)
     visits, views = touch.visits, touch.views
     publish: dict = {}
     if touch.new_visit:
-        visits = publish["visits"] = counters.count_visit()
+        visits = publish["visits"] = totals.count_visit()
     elif visits is None:
-        visits = publish["visits"] = counters.visits_total()
+        visits = publish["visits"] = totals.visits_total()
     if target is not None and views is None:
-        views = targets.current_hits(target)
+        views = pages.current_hits(target)
         if views is not None:
             publish["views"] = {target.page_id: views}
     _publish(store, **publish)
 
-    if target is None:
-        decision = Decision.no(Reason.NO_PAGE)
-    elif staff:
-        decision = Decision.no(Reason.STAFF)
-    else:
-        decision = Decision.no(Reason.REPEAT)
+    decision = Decision.of(counted=False, has_page=target is not None, staff=staff)
     return BeaconResult(decision, views, Snapshot(touch.online, visits), touch.new_visit)
+
+
+def _admit_new_reader(ip: str, now) -> bool:
+    """Whether this address may get one more reader cookie this minute (and count it)."""
+    block = readers.address_block(ip)
+    store = stores.active()
+    try:
+        return store.admit_new_reader(block, now)
+    except RedisError as exc:
+        return stores.fallback(exc).admit_new_reader(block, now)
 
 
 def _decided_by_redis(
@@ -110,9 +119,9 @@ def _decided_by_redis(
     # this process has queued, read in that order (a batch written in between is then
     # missed, never counted twice); later batches raise the mirror to the database's.
     if visits is None:
-        visits = publish["visits"] = counters.visits_total() + batch.writer.pending_visits()
+        visits = publish["visits"] = totals.visits_total() + batch.writer.pending_visits()
     if target is not None and (views is None or views < 0):
-        views = targets.current_hits(target)
+        views = pages.current_hits(target)
         if views is not None:
             views += batch.writer.pending(target.page_id)
             publish["views"] = {target.page_id: views}
@@ -120,22 +129,15 @@ def _decided_by_redis(
     touched = None if staff else target
     store.remember(reader, touched, now, touch, views=views, visits=visits)
 
-    if counted:
-        decision = Decision.yes()
-    elif target is None:
-        decision = Decision.no(Reason.NO_PAGE)
-    elif staff:
-        decision = Decision.no(Reason.STAFF)
-    else:
-        decision = Decision.no(Reason.REPEAT)
+    decision = Decision.of(counted=counted, has_page=target is not None, staff=staff)
     return BeaconResult(decision, views, Snapshot(touch.online, visits), touch.new_visit)
 
 
 def _count(request, store, reader, target, touch, *, ip, user_agent, now) -> BeaconResult:
     user = readers.user_of(request)
 
-    def write(into: Target) -> tuple[int, int | None]:
-        return counters.count_view(
+    def write(into: CountedPage) -> tuple[int, int | None]:
+        return totals.count_view(
             into,
             reader=reader,
             ip=ip,
@@ -148,10 +150,10 @@ def _count(request, store, reader, target, touch, *, ip, user_agent, now) -> Bea
     try:
         try:
             views, visits = write(target)
-        except counters.StaleTarget:
+        except totals.StalePage:
             # The cached page -> counter mapping is out of date: look it up again.
-            targets.cache.forget(target.page_id)
-            fresh = targets.find(target.page_id)
+            pages.cache.forget(target.page_id)
+            fresh = pages.find(target.page_id)
             if fresh is None:
                 raise UnknownPage(target.page_id) from None
             views, visits = write(fresh)
@@ -159,23 +161,23 @@ def _count(request, store, reader, target, touch, *, ip, user_agent, now) -> Bea
         _forget(store, reader, target)
         raise
     if visits is None:  # no new visit: the store's total, or the database's
-        visits = touch.visits if touch.visits is not None else counters.visits_total()
+        visits = touch.visits if touch.visits is not None else totals.visits_total()
     _publish(store, views={target.page_id: views}, visits=visits)
     return BeaconResult(Decision.yes(), views, Snapshot(touch.online, visits), touch.new_visit)
 
 
-def _publish(store, **totals) -> None:
+def _publish(store, **mirrors) -> None:
     """Raise the store's mirrors; a Redis failure here loses nothing (the database has
     the totals), so it only trips the breaker."""
-    if not totals:
+    if not mirrors:
         return
     try:
-        store.publish(**totals)
+        store.publish(**mirrors)
     except RedisError as exc:
         stores.fallback(exc)
 
 
-def _forget(store, reader: str, target: Target) -> None:
+def _forget(store, reader: str, target: CountedPage) -> None:
     try:
         store.forget_view(reader, target)
     except RedisError as exc:

@@ -1,15 +1,17 @@
-"""The beacon's plain-socket Redis caller (stats/services/wire.py) against servers that
-hang or hang up: a beacon must never wait longer than the configured timeout."""
+"""The beacon's Redis call (redis-py, as stats.services.stores configures it) against
+servers that hang or hang up: a beacon must never wait longer than the configured
+timeout, and every failure is a RedisError the circuit breaker understands."""
 
 import socket
 import threading
 import time
 
 import pytest
+from django.utils import timezone
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from stats.services.wire import ScriptCaller
+from stats.services.stores import RedisStore
 
 
 @pytest.fixture
@@ -41,27 +43,31 @@ def server():
         conn.close()
 
 
-def test_a_hung_server_times_out(server):
+def touch(port: int, settings, timeout: float):
+    """One beacon's decision, as a reader's first view of the home page asks Redis."""
+    settings.STATS_REDIS_SOCKET_TIMEOUT = timeout
+    store = RedisStore(f"redis://127.0.0.1:{port}/0", "stats-timeouts:")
+    return store.touch("a" * 32, None, timezone.now())
+
+
+def test_a_hung_server_times_out(server, settings):
     port, _ = server
-    caller = ScriptCaller("127.0.0.1", port, 0, [], "return 1", timeout=0.3)
     started = time.monotonic()
     with pytest.raises(RedisTimeoutError):
-        caller([], [])
+        touch(port, settings, timeout=0.3)
     assert 0.25 <= time.monotonic() - started < 2
 
 
-def test_a_server_hanging_up_is_a_connection_error(server):
+def test_a_server_hanging_up_is_a_connection_error(server, settings):
     port, state = server
     state["behaviour"] = "close"
-    caller = ScriptCaller("127.0.0.1", port, 0, [], "return 1", timeout=2)
     with pytest.raises(RedisConnectionError):
-        caller([], [])
+        touch(port, settings, timeout=2)
 
 
-def test_no_server_is_a_connection_error():
+def test_no_server_is_a_connection_error(settings):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    caller = ScriptCaller("127.0.0.1", port, 0, [], "return 1", timeout=0.5)
     with pytest.raises(RedisConnectionError):
-        caller([], [])
+        touch(port, settings, timeout=0.5)

@@ -19,10 +19,10 @@ from hitcount.models import Hit, HitCount
 from stats.conf import conf
 from stats.models import SITE_COUNTER_ID, DailyPageViews, SiteCounter
 
-from .targets import Target
+from .pages import CountedPage
 
 
-class StaleTarget(LookupError):
+class StalePage(LookupError):
     """The cached page -> counter mapping no longer matches a counter row."""
 
 
@@ -65,7 +65,7 @@ SELECT (SELECT hits FROM hc), (SELECT total FROM visit)
 
 
 def count_view(
-    target: Target,
+    target: CountedPage,
     *,
     reader: str,
     ip: str,
@@ -76,7 +76,7 @@ def count_view(
 ) -> tuple[int, int | None]:
     """Record one counted view (and a new visit); return (page total, visits total).
 
-    The visits total is None when no visit was counted. Raises StaleTarget when the
+    The visits total is None when no visit was counted. Raises StalePage when the
     counter in `target` is gone (nothing was written then).
     """
     day = timezone.localdate(now)
@@ -97,7 +97,7 @@ def count_view(
             cursor.execute(_count_view_sql(), params)
             hits, visits = cursor.fetchone()
         if hits is None:
-            raise StaleTarget(target)
+            raise StalePage(target)
         if new_visit and visits is None:  # no counter row yet (first visit ever)
             visits = count_visit()
         return hits, visits
@@ -105,7 +105,7 @@ def count_view(
     with transaction.atomic():
         counter = HitCount.objects.filter(pk=target.hitcount_id, object_pk=target.page_id)
         if not counter.update(hits=F("hits") + 1, modified=now):
-            raise StaleTarget(target)
+            raise StalePage(target)
         # bulk_create skips Hit.save(), which would increment the HitCount a second time.
         Hit.objects.bulk_create(
             [

@@ -1,0 +1,42 @@
+"""The one interface every search engine implements; ``search.service`` picks one by the
+``SEARCH_ENGINE`` setting and the database's own engine by ``SEARCH_DATABASE_ENGINE``."""
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+
+from ..items import Item
+from ..query import Results, SearchParams
+
+Progress = Callable[[int], None] | None
+
+
+class SearchEngine(ABC):
+    #: The name ``search_index --engine`` knows it by.
+    name: str
+
+    @property
+    def errors(self) -> tuple[type[BaseException], ...]:
+        """What this engine raises when it is down: the service then answers from the
+        database and the command reports it. The database engines have none of their own."""
+        return ()
+
+    @abstractmethod
+    def index(self, items: Iterable[Item]) -> int:
+        """Add or replace the entries of these items; returns how many were written."""
+
+    @abstractmethod
+    def delete(self, page_ids: Iterable[int]) -> None:
+        """Remove the entries of these pages (missing ones are fine)."""
+
+    @abstractmethod
+    def search(self, params: SearchParams) -> Results:
+        """One page of results, the total counted exactly up to ``query.TOTAL_CAP``."""
+
+    @abstractmethod
+    def stamps(self) -> dict[int, str]:
+        """Page id -> stamp of every entry, for ``search_index --check``."""
+
+    @abstractmethod
+    def rebuild(self, items: Iterable[Item], progress: Progress = None) -> int:
+        """Replace the whole index with these items, readers seeing the old one until the
+        new one is complete; returns entries written."""

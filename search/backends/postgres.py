@@ -1,0 +1,266 @@
+"""The PostgreSQL engine: tsvector columns of the entries, GIN-indexed.
+
+``exact_vector`` / ``folded_vector`` cover the whole entry (title weight A, text D),
+``head_exact_vector`` / ``head_folded_vector`` the title (A) and lead (B) only; the vectors
+are built in Python (``tsvector.py``) and loaded with ``COPY``. A large match set is ranked
+in two steps, like Elasticsearch's rescore window. docs/search.md describes each step and
+what it costs.
+"""
+
+import operator
+import queue
+import threading
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from ..items import Item
+from ..models import SearchEntry
+from ..query import NEWEST, SearchParams
+from ..text import ParsedQuery, exact_words, fold, fold_syllable
+from . import tsvector
+from .base import Progress
+from .db import DatabaseEngine, Statement, with_progress
+
+# Added for the whole query as a phrase (folded, and again for exact).
+PHRASE_BONUS = 4
+
+# Rows are loaded with COPY, their tsvectors as literals built in Python (what
+# to_tsvector('simple', …) would return). The long exact/folded texts only feed the
+# vectors, so they are not stored (the titles are: they are short).
+COPY_COLUMNS = (
+    "page_id",
+    "kind",
+    "title",
+    "url",
+    "date",
+    "section_id",
+    "section_title",
+    "author_names",
+    "tags",
+    "view_count",
+    "text",
+    "title_exact",
+    "title_folded",
+    "text_exact",
+    "text_folded",
+    "exact_vector",
+    "folded_vector",
+    "head_exact_vector",
+    "head_folded_vector",
+    "stamp",
+)
+COPY = f"COPY {SearchEntry._meta.db_table} ({', '.join(COPY_COLUMNS)}) FROM STDIN"  # noqa: S608
+_copy_row = operator.attrgetter(*COPY_COLUMNS)
+
+# A query that matches more than RANK_ALL entries is ranked in two steps: every match is
+# ordered by the same score computed on the small title-and-lead vectors (stored in the
+# row), and only the best RANK_WINDOW get the full score (the big text vectors, read from
+# TOAST). A match whose only evidence is in the body can fall outside the window.
+RANK_ALL = 1_000
+RANK_WINDOW = 500
+QUERIES = (
+    "to_tsquery('simple', %s) qm, to_tsquery('simple', %s) qe, to_tsquery('simple', %s) qp, "
+    "to_tsquery('simple', %s) qpe, to_tsquery('simple', %s) qa"
+)
+
+_DONE, _ABORT = object(), object()
+
+
+def tsquery_texts(query: ParsedQuery) -> tuple[str, str, str, str, str]:
+    """(match, exact boost, folded phrase boost, exact phrase boost, any folded term) for
+    to_tsquery."""
+    required = [f"'{t}'" for t in query.folded_terms]
+    required += ["(" + " <-> ".join(f"'{w}'" for w in p) + ")" for p in query.folded_phrases]
+    exact_any = " | ".join(f"'{t}'" for t in query.exact_terms)
+    phrase = " <-> ".join(f"'{fold(w)}'" for w in query.terms)
+    exact_phrase = " <-> ".join(f"'{w}'" for w in query.terms)
+    folded_any = " | ".join(f"'{t}'" for t in query.folded_terms)
+    return " & ".join(required), exact_any, phrase, exact_phrase, folded_any
+
+
+def score(prefix: str = "", folded_query: str = "qm") -> str:
+    """ts_rank stays below 1: the whole query as a phrase outweighs any term counts (folded
+    phrase +4 > 1 + 2, exact phrase +4 more), then exact diacritics, then folded terms."""
+    folded, exact = f"e.{prefix}folded_vector", f"e.{prefix}exact_vector"
+    return (
+        f"(ts_rank({folded}, {folded_query}) + 2 * ts_rank({exact}, qe)"
+        f" + {PHRASE_BONUS} * ({folded} @@ qp)::int + {PHRASE_BONUS} * ({exact} @@ qpe)::int)"
+    )
+
+
+def best(rows: list[tuple], window: int) -> list[int]:
+    """The ids of the first ``window`` of (page id, score, head matches) rows in the order
+    of the window queries in ``PostgresEngine.window``: score descending (nulls last), then
+    page id descending; the rows whose title and lead match first, when there are enough."""
+
+    def top(candidates):
+        ranked = sorted(candidates, key=lambda r: (r[1] is not None, r[1] or 0.0, r[0]))
+        return [r[0] for r in reversed(ranked[-window:])]
+
+    in_head = [row for row in rows if row[2]]
+    return top(in_head) if len(in_head) >= window else top(rows)
+
+
+class PostgresEngine(DatabaseEngine):
+    vendor = "postgresql"
+    newest_order = "e.date DESC NULLS LAST, e.page_id DESC"
+
+    # --- Writing ----------------------------------------------------------------
+
+    def add_full_text(self, entry: SearchEntry, item: Item, title: list[str]) -> None:
+        # The vectors themselves; the long texts are not stored.
+        (
+            entry.exact_vector,
+            entry.folded_vector,
+            entry.head_exact_vector,
+            entry.head_folded_vector,
+        ) = tsvector.vectors(
+            title, exact_words(item.search_text), exact_words(item.lead), fold_syllable
+        )
+
+    def insert(self, entries: list[SearchEntry]) -> None:
+        # text_exact and text_folded keep the model's default (empty).
+        with connection.cursor() as cursor, cursor.copy(COPY) as copy:
+            for entry in entries:
+                copy.write_row(_copy_row(entry))
+
+    def rebuild(self, items: Iterable[Item], progress: Progress = None, batch_size: int = 500):
+        items = with_progress(items, progress)
+        if connection.in_atomic_block:  # the caller's transaction (tests, signals)
+            return self.write(items, replace_all=True, batch_size=batch_size)
+        return self._rebuild_in_two_threads(items, batch_size)
+
+    def _rebuild_in_two_threads(self, items: Iterable[Item], batch_size: int) -> int:
+        """This thread reads the pages and builds the rows (Python), a writer thread stores
+        each batch through its own connection, in one transaction (readers see the old
+        index until it commits): PostgreSQL stores one batch while Python prepares the next."""
+        pending: queue.Queue = queue.Queue(maxsize=4)
+        state: dict = {"count": 0, "error": None, "ended": False}
+
+        def store_all():
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    # A bigger GIN pending list: fewer, larger merges while loading; emptied
+                    # before the commit so that searches do not scan it.
+                    cursor.execute("SET LOCAL gin_pending_list_limit = '32MB'")
+                    cursor.execute("SET LOCAL work_mem = '64MB'")
+                    self.delete_all()
+                    while (batch := pending.get()) is not _DONE:
+                        if batch is _ABORT:
+                            state["ended"] = True
+                            raise RuntimeError("rebuild aborted: reading the pages failed")
+                        state["count"] += self.store(batch, replace=False)
+                    state["ended"] = True
+                    for index in ("search_entry_folded_gin", "search_entry_head_gin"):
+                        cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+                    cursor.execute("ANALYZE search_searchentry")
+            except BaseException as exc:  # re-raised in the calling thread
+                state["error"] = exc
+                while not state["ended"] and pending.get() not in (_DONE, _ABORT):
+                    pass  # let the producer finish putting
+            finally:
+                connection.close()
+
+        writer = threading.Thread(target=store_all, name="search-db-rebuild", daemon=True)
+        writer.start()
+        finished = False
+        try:
+            batch: list[Item] = []
+            for item in items:
+                if state["error"] is not None:
+                    break
+                batch.append(item)
+                if len(batch) >= batch_size:
+                    pending.put(self.prepare(batch))
+                    batch = []
+            if batch and state["error"] is None:
+                pending.put(self.prepare(batch))
+            finished = True
+        finally:
+            pending.put(_DONE if finished else _ABORT)
+            writer.join()
+        if state["error"] is not None:
+            raise state["error"]
+        return state["count"]
+
+    # --- Querying ---------------------------------------------------------------
+
+    def filter_template(self, params: SearchParams) -> str:
+        # With a text query the filters must not lead the plan: driven by the kind or date
+        # index, it tests the match on each row's big vector, where the GIN index needs
+        # none. "(…) IS TRUE" is not indexable.
+        return "({}) IS TRUE" if params.query else "{}"
+
+    def match(self, params: SearchParams) -> tuple[str, str, list, list[str]]:
+        source = f" FROM search_searchentry e, {QUERIES}"
+        return source, score(), list(tsquery_texts(params.query)), ["e.folded_vector @@ qm"]
+
+    def tune(self, cursor) -> None:
+        """No JIT (compiling costs more than these queries), and no sequential scan: with
+        most of the archive matching the planner prefers one, and it reads every big vector
+        to test the match, which the GIN index answers without."""
+        cursor.execute("SET LOCAL jit = off; SET LOCAL enable_seqscan = off")
+
+    def found(
+        self, cursor, statement: Statement, params: SearchParams, cap: int
+    ) -> tuple[int, list[int] | None]:
+        if not (params.query and params.query.phrases):
+            return super().found(cursor, statement, params, cap)
+        # A phrase is tested on each candidate's big vector (the GIN index has no
+        # positions): counted as ids, so the page is found without testing it again.
+        cursor.execute(
+            f"SELECT e.page_id{statement.source}{statement.where} LIMIT {int(cap) + 1}",  # noqa: S608
+            statement.args,
+        )
+        matches = [row[0] for row in cursor.fetchall()]
+        return len(matches), matches
+
+    def page(
+        self,
+        cursor,
+        statement: Statement,
+        params: SearchParams,
+        found: int,
+        matches: list[int] | None,
+    ) -> list[tuple]:
+        """``matches``: the ids of every match when they are known; then the match is not
+        tested again."""
+        end = params.offset + params.page_size
+        if params.query and params.sort != NEWEST and found > RANK_ALL:
+            ids = self.window(cursor, statement, matches, max(RANK_WINDOW, end))
+        elif matches is not None:
+            ids = matches  # every match is scored
+        else:
+            return super().page(cursor, statement, params, found, matches)
+        cursor.execute(
+            f"{statement.select} FROM search_searchentry e, {QUERIES} "  # noqa: S608
+            f"WHERE e.page_id = ANY(%s) ORDER BY {statement.order} LIMIT %s OFFSET %s",
+            [*statement.args[:5], ids, params.page_size, params.offset],
+        )
+        return cursor.fetchall()
+
+    def window(
+        self, cursor, statement: Statement, matches: list[int] | None, size: int
+    ) -> list[int]:
+        """The ids of the best ``size`` matches by the title-and-lead score."""
+        head_score = score("head_", "qa")
+        if matches is not None:
+            cursor.execute(
+                f"SELECT e.page_id, {head_score}, e.head_folded_vector @@ qm "  # noqa: S608
+                f"FROM search_searchentry e, {QUERIES} WHERE e.page_id = ANY(%s)",
+                [*statement.args[:5], matches],
+            )
+            return best(cursor.fetchall(), size)
+        candidates = f"SELECT e.page_id{statement.source}{statement.where}"  # noqa: S608
+        order = f" ORDER BY {head_score} DESC NULLS LAST, e.page_id DESC LIMIT %s"
+        # First the entries with every word in the title or lead: the small vectors' GIN
+        # index finds them, and such an entry matches (title and lead are in the text), so
+        # the big vector is not read. All matches when those are too few.
+        in_head = candidates.replace("e.folded_vector @@ qm", "e.head_folded_vector @@ qm", 1)
+        cursor.execute(in_head + order, [*statement.args, size])
+        ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) < size:
+            cursor.execute(candidates + order, [*statement.args, size])
+            ids = [row[0] for row in cursor.fetchall()]
+        return ids

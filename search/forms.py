@@ -1,0 +1,179 @@
+"""The query string of /search/ as a Django form, tolerant of any input.
+
+A field whose value is unusable is left out of the search and its error is shown to the
+reader as a message (in Vietnamese); the other fields still apply. The page itself never
+fails: any query string returns results or a message.
+"""
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.models import Page
+
+from news.models import Author, EventIndexPage, NewsIndexPage
+
+from .items import ARTICLE, EVENT
+from .query import NEWEST, RELEVANCE, SearchParams
+from .text import MAX_QUERY_CHARS, parse_query
+
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+MIN_YEAR, MAX_YEAR = 1900, 2100
+# The order the readers' messages come in.
+FIELD_ORDER = ("q", "from", "to", "section", "author", "type", "sort", "page")
+
+
+def sections():
+    """The sections a reader may filter by: live and public (no view restriction on the
+    section or above it), like the pages the index holds."""
+    return Page.objects.live().public().type(NewsIndexPage, EventIndexPage).order_by("path")
+
+
+def authors():
+    return Author.objects.order_by("name")
+
+
+class QueryField(forms.CharField):
+    """Any text is a query: characters that are not letters or digits separate words, the
+    NUL character too (Django refuses it in a plain CharField)."""
+
+    def to_python(self, value):
+        return super().to_python((value or "").replace("\x00", " "))
+
+
+class DayField(forms.DateField):
+    """A calendar day in the reader's formats, within years a newsroom's archive can hold."""
+
+    input_formats = DATE_FORMATS
+
+    def to_python(self, value):
+        try:
+            day = super().to_python(value)
+        except ValidationError:
+            day = False
+        if day is False or (day is not None and not MIN_YEAR <= day.year <= MAX_YEAR):
+            raise ValidationError(
+                _("“%(value)s” is not a valid date (use dd/mm/yyyy); it was ignored."),
+                code="invalid",
+                params={"value": str(value).strip()[:40]},
+            )
+        return day
+
+
+class FilterChoiceField(forms.ModelChoiceField):
+    """One of the listed rows by id; anything else is named in the message and ignored."""
+
+    def __init__(self, what, queryset, **kwargs):
+        self.what = what
+        super().__init__(queryset, required=False, **kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise ValidationError(
+                _("Unknown %(what)s “%(value)s”; that filter was ignored."),
+                code="invalid_choice",
+                params={"what": self.what, "value": str(value).strip()[:40]},
+            ) from None
+
+
+class PageField(forms.IntegerField):
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except ValidationError:
+            raise ValidationError(
+                _("There is no page “%(page)s”; showing the first page."),
+                code="invalid",
+                params={"page": str(value).strip()[:20]},
+            ) from None
+
+
+@dataclass
+class Parsed:
+    params: SearchParams
+    values: dict  # what the form shows and the paging links carry
+    messages: list[str] = field(default_factory=list)
+
+
+class SearchForm(forms.Form):
+    q = QueryField(required=False, strip=False)
+    section = FilterChoiceField(gettext_lazy("section"), Page.objects.none())  # per request
+    author = FilterChoiceField(gettext_lazy("author"), authors())
+    type = forms.ChoiceField(
+        required=False,
+        choices=[("", ""), (ARTICLE, ARTICLE), (EVENT, EVENT)],
+        error_messages={
+            "invalid_choice": gettext_lazy("Unknown type; showing articles and events.")
+        },
+    )
+    sort = forms.ChoiceField(required=False, choices=[(RELEVANCE, RELEVANCE), (NEWEST, NEWEST)])
+    page = PageField(required=False, min_value=1)
+    # Unknown sort orders are not worth a message: the default order is used.
+    silent = ("sort",)
+
+    def __init__(self, data, **kwargs):
+        super().__init__(data, **kwargs)
+        # Wagtail's public() reads the view restrictions when it is called: per request.
+        self.fields["section"].queryset = sections()
+        # "from" and "to" are Python keywords, so not class attributes.
+        self.fields["from"] = DayField(required=False)
+        self.fields["to"] = DayField(required=False)
+        self.order_fields(FIELD_ORDER)
+        self.notes: list[str] = []
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("from"), data.get("to")
+        if start and end and start > end:
+            data["from"], data["to"] = end, start
+            self.notes.append(_("The start date was after the end date; they were swapped."))
+        return data
+
+    def parsed(self) -> Parsed:
+        self.is_valid()  # the valid fields apply, the others become messages
+        data = self.cleaned_data
+        raw_q = data.get("q") or ""
+        query = parse_query(raw_q)
+        messages = []
+        if query.truncated:
+            messages.append(
+                _(
+                    "Your query was too long; only its first %(count)d characters or words "
+                    "were used."
+                )
+                % {"count": MAX_QUERY_CHARS}
+            )
+        elif raw_q.strip() and not query:
+            messages.append(_("Your query has no letters or digits to search for."))
+        for name in FIELD_ORDER:
+            if name in self.errors and name not in self.silent:
+                messages.extend(self.errors[name])
+        messages.extend(self.notes)
+        start, end = data.get("from"), data.get("to")
+        section, author = data.get("section"), data.get("author")
+        params = SearchParams(
+            query=query,
+            date_from=start,
+            date_to=end,
+            section_id=section.pk if section else None,
+            author_id=author.pk if author else None,
+            kind=data.get("type") or None,
+            sort=data.get("sort") or RELEVANCE,
+            page=data.get("page") or 1,
+            page_size=settings.SEARCH_PAGE_SIZE,
+        )
+        values = {
+            "q": raw_q[:MAX_QUERY_CHARS],
+            "from": start.isoformat() if start else "",
+            "to": end.isoformat() if end else "",
+            "section": params.section_id,
+            "author": params.author_id,
+            "type": params.kind or "",
+            "sort": params.sort,
+        }
+        return Parsed(params, values, messages)
