@@ -49,8 +49,8 @@ def load() -> str:
 
 
 def generate() -> dict:
+    from bench.search.corpus import SECTIONS, bulk_articles
     from news.models import ArticlePage, HomePage, NewsIndexPage
-    from search.corpus import SECTIONS, bulk_articles
 
     home = HomePage.objects.get()
     pages = {}

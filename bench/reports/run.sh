@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Statistics dashboard benchmark: 100,000 generated articles (search/corpus.py) with a
+# Statistics dashboard benchmark: 100,000 generated articles (bench/search/corpus.py) with a
 # year of daily views (bulk INSERT … SELECT on PostgreSQL), the site's roll-up filled by
 # stats_backfill_daily, then N requests of "Thống kê truy cập" per period through
 # Django's test client (the whole admin page: middleware, templates, every query).
