@@ -425,6 +425,9 @@ def test_no_surface_shows_a_page_that_is_not_public(client, builder, surface):
         assert any(control in text for _, text in seen), f"{surface} shows no public page"
 
 
+BROWSER_UA = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Mobile Safari/537.36"
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_beacon_answers_a_private_id_as_a_missing_one(client, builder, kind):
     import time
@@ -437,7 +440,11 @@ def test_the_beacon_answers_a_private_id_as_a_missing_one(client, builder, kind)
     def beacon(page_id):
         client.cookies.clear()
         response = client.post(
-            "/stats/hit/", json.dumps({"page": page_id}), content_type="application/json"
+            "/stats/hit/",
+            json.dumps({"page": page_id}),
+            content_type="application/json",
+            # A reader's browser: a client without one is answered as a bot, cookie-less.
+            HTTP_USER_AGENT=BROWSER_UA,
         )
         return response.status_code, response.content, dict(response.headers)
 
