@@ -414,7 +414,7 @@ def report(bench: Bench) -> str:
     lines = [
         "# Performance",
         "",
-        "Measured by `bash bench/run.sh` (issue 5) on this machine: "
+        "Measured by `bash bench/run.sh` on this machine: "
         f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, production settings "
         "with PostgreSQL and Redis (started by scripts/services.sh), gunicorn with 2 sync "
         f"workers, `wrk -t2 -c16 -d{bench.args.seconds}s --latency` on 127.0.0.1. The article "
