@@ -6,6 +6,7 @@ verbatim); only the outer frame differs: plain HTTP on a loopback port, an
 upstream on 127.0.0.1, and a private prefix for logs, temp files and the cache.
 
     python deploy/local_nginx.py PREFIX --listen 127.0.0.1:8080 --upstream 127.0.0.1:8000
+    (--upstream again for each further app server; the scale-out drill runs two)
     nginx -p PREFIX -c conf/nginx.conf
 """
 
@@ -28,10 +29,18 @@ def http_level_rules() -> str:
     return f"{cache}\n\n{cookie_map}\n"
 
 
+def upstream_servers(addresses: list[str]) -> str:
+    """One `server` line per app server, with the options of portal.conf's upstream
+    (max_fails, fail_timeout), so a dead server is taken out as in production."""
+    text = (HERE / "portal.conf").read_text()
+    options = re.search(r"server app:8000([^;]*);", text).group(1)
+    return "\n".join(f"        server {address}{options};" for address in addresses)
+
+
 def render(
     prefix: Path,
     listen: str,
-    upstream: str,
+    upstream: str | list[str],
     static_root: Path | None = None,
     extra_server: str = "",
 ) -> Path:
@@ -62,7 +71,7 @@ http {{
 
 {http_level_rules()}
     upstream portal_app {{
-        server {upstream};
+{upstream_servers([upstream] if isinstance(upstream, str) else upstream)}
         keepalive 32;
     }}
 
@@ -91,7 +100,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("prefix", type=Path)
     parser.add_argument("--listen", required=True)
-    parser.add_argument("--upstream", required=True)
+    parser.add_argument("--upstream", required=True, action="append")
     parser.add_argument("--static-root", type=Path)
     args = parser.parse_args()
     print(render(args.prefix, args.listen, args.upstream, args.static_root))

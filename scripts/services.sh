@@ -43,7 +43,12 @@ Environment (all optional):
   ELASTICSEARCH_PORT  fixed HTTP port for elasticsearch (default: a free port)
   ES_VERSION        elasticsearch version (default: 8.19.21)
   ES_CACHE          where the zip is cached and unpacked (default: \$PWD/.cache/elasticsearch)
-  ES_HEAP           elasticsearch heap size (default: 512m)
+  ES_HEAP           elasticsearch heap size, per node (default: 512m)
+  ES_NODES          elasticsearch nodes (default: 1). With N>1, a cluster on
+                    127.0.0.1: node 1 master-eligible and data, the others data
+                    only; ELASTICSEARCH_URL is node 1, and for each node i
+                    SERVICES_ES_NODE<i>_URL, _PIDFILE (server pid), _LOG and _START
+                    (a script that starts it again, e.g. after a drill killed it)
   PG_BINDIR         PostgreSQL bin dir (default: newest /usr/lib/postgresql/*/bin)
 
 Example:
@@ -335,6 +340,7 @@ stop_redis() {
 ES_VERSION=${ES_VERSION:-8.19.21}
 ES_CACHE=${ES_CACHE:-$PWD/.cache/elasticsearch}
 ES_HEAP=${ES_HEAP:-512m}
+ES_NODES=${ES_NODES:-1}
 
 installed_elasticsearch() {
     command -v java >/dev/null && command -v unzip >/dev/null
@@ -396,26 +402,13 @@ es_home() {
 }
 
 es_healthy() {
-    curl -fsS "http://127.0.0.1:$1/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null
+    curl -fsS "http://127.0.0.1:$1/_cluster/health?wait_for_status=yellow&wait_for_nodes=${2:-1}&timeout=1s" >/dev/null
 }
 
-start_elasticsearch() {
-    local dir=$RUN_DIR/elasticsearch home port tport
-    local logfile=$dir/elasticsearch.log
+# Print the distribution's home as the service user can reach it.
+es_reachable_home() {
+    local home
     home=$(es_home)
-    make_service_dir "$dir"
-    make_service_dir "$dir/data"
-    make_service_dir "$dir/logs"
-    make_service_dir "$dir/tmp"
-    # A private config dir: ES writes into it (keystore), the cached copy stays read-only.
-    cp -r "$home/config" "$dir/config"
-    if ((EUID == 0)); then
-        chown -R "$SERVICES_USER:$SERVICE_GROUP" "$dir/config"
-    fi
-    port=$(choose_port elasticsearch "${ELASTICSEARCH_PORT:-}")
-    tport=$(free_port)
-
-    # The cached home must be reachable by the service user.
     if ((EUID == 0)) && ! setpriv --reuid="$SERVICES_USER" --regid="$SERVICE_GROUP" \
         --init-groups -- test -x "$home/bin/elasticsearch" 2>/dev/null; then
         local shared=/tmp/portal-services/elasticsearch-$ES_VERSION
@@ -427,31 +420,130 @@ start_elasticsearch() {
         fi
         home=$shared
     fi
+    echo "$home"
+}
 
+# es_node_script DIR HOME SETTINGS...: write DIR/start.sh, which starts this node in
+# the foreground as the service user in a session of its own (writing its server pid
+# to DIR/es.pid). services.sh runs it; a fault drill runs it again to bring a node it
+# killed back with the same data and settings.
+es_node_script() {
+    local dir=$1 home=$2 java_home arg
+    shift 2
     # The integ-test-zip bundles no JDK: use Debian's.
-    local java_home
     java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
-    spawn "$logfile" env ES_PATH_CONF="$dir/config" ES_JAVA_HOME="$java_home" \
-        ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP -XX:-HeapDumpOnOutOfMemoryError" \
-        ES_TMPDIR="$dir/tmp" "$home/bin/elasticsearch" \
-        -E http.host=127.0.0.1 -E http.port="$port" \
-        -E transport.host=127.0.0.1 -E transport.port="$tport" \
-        -E discovery.type=single-node -E xpack.security.enabled=false \
-        -E cluster.name=portal-test -E node.name=portal-test \
-        -E path.data="$dir/data" -E path.logs="$dir/logs" \
-        -E cluster.routing.allocation.disk.threshold_enabled=false \
-        -E action.destructive_requires_name=false
-    SERVICE_PID[elasticsearch]=$SPAWNED_PID
+    {
+        echo '#!/usr/bin/env bash'
+        printf 'cd %q || exit 1\n' "$RUN_DIR"
+        printf 'exec setsid '
+        if ((EUID == 0)); then
+            printf 'setpriv --reuid=%q --regid=%q --init-groups -- ' "$SERVICES_USER" "$SERVICE_GROUP"
+        fi
+        printf 'env ES_PATH_CONF=%q ES_JAVA_HOME=%q ' "$dir/config" "$java_home"
+        printf 'ES_JAVA_OPTS=%q ES_TMPDIR=%q ' \
+            "-Xms$ES_HEAP -Xmx$ES_HEAP -XX:-HeapDumpOnOutOfMemoryError" "$dir/tmp"
+        printf '%q -p %q' "$home/bin/elasticsearch" "$dir/es.pid"
+        for arg in "$@" path.data="$dir/data" path.logs="$dir/logs" xpack.security.enabled=false \
+            cluster.routing.allocation.disk.threshold_enabled=false \
+            action.destructive_requires_name=false http.host=127.0.0.1 transport.host=127.0.0.1; do
+            printf ' -E %q' "$arg"
+        done
+        printf '\n'
+    } >"$dir/start.sh"
+    chmod 755 "$dir/start.sh"
+}
+
+# es_node_dir DIR: a node's private data, logs, tmp and config directories (ES writes
+# into its config dir (keystore); the cached copy stays read-only).
+es_node_dir() {
+    local dir=$1 home=$2
+    make_service_dir "$dir"
+    make_service_dir "$dir/data"
+    make_service_dir "$dir/logs"
+    make_service_dir "$dir/tmp"
+    cp -r "$home/config" "$dir/config"
+    if ((EUID == 0)); then
+        chown -R "$SERVICES_USER:$SERVICE_GROUP" "$dir/config"
+    fi
+}
+
+# One node (ES_NODES=1, the default): discovery.type=single-node.
+# ES_NODES=N>1: a cluster on 127.0.0.1. Node 1 is the only master-eligible node (and
+# holds data); nodes 2..N hold data only. With two nodes, two master-eligible ones
+# would need both for a quorum, so losing either would stop the cluster; with one,
+# any data node can die and the cluster (and search, given replicas) carries on.
+start_elasticsearch() {
+    local dir=$RUN_DIR/elasticsearch home port tport i node seed=""
+    local -a ports=() tports=()
+    [[ $ES_NODES =~ ^[1-9]$ ]] || die "ES_NODES must be 1 to 9, not '$ES_NODES'"
+    home=$(es_reachable_home)
+    make_service_dir "$dir"
+    for ((i = 1; i <= ES_NODES; i++)); do
+        if ((i == 1)); then
+            port=$(choose_port elasticsearch "${ELASTICSEARCH_PORT:-}")
+        else
+            port=$(free_port)
+        fi
+        ports+=("$port")
+        tport=$(free_port)
+        tports+=("$tport")
+        seed=${seed:+$seed,}127.0.0.1:$tport
+    done
     STARTED+=(elasticsearch)
+    export SERVICES_ES_NODES=$ES_NODES
+    for ((i = 1; i <= ES_NODES; i++)); do
+        node=$dir/node-$i
+        es_node_dir "$node" "$home"
+        local -a role=()
+        if ((ES_NODES == 1)); then
+            role=(discovery.type=single-node node.name=portal-test)
+        elif ((i == 1)); then
+            role=(node.name=portal-test-1 node.roles=master,data,ingest
+                discovery.seed_hosts="$seed" cluster.initial_master_nodes=portal-test-1)
+        else
+            role=(node.name=portal-test-$i node.roles=data,ingest discovery.seed_hosts="$seed")
+        fi
+        es_node_script "$node" "$home" cluster.name=portal-test "${role[@]}" \
+            http.port="${ports[i - 1]}" transport.port="${tports[i - 1]}"
+        # start.sh switches to the service user and its own session itself.
+        bash "$node/start.sh" </dev/null >>"$node/elasticsearch.log" 2>&1 &
+        SERVICE_PID[elasticsearch$i]=$!
+        # Not a job of this shell: a drill may SIGKILL it, and bash would report that.
+        disown "$!"
+        export "SERVICES_ES_NODE${i}_URL=http://127.0.0.1:${ports[i - 1]}"
+        export "SERVICES_ES_NODE${i}_START=$node/start.sh"
+        export "SERVICES_ES_NODE${i}_PIDFILE=$node/es.pid"
+        export "SERVICES_ES_NODE${i}_LOG=$node/elasticsearch.log"
+    done
 
     local SERVICES_TIMEOUT=$((SERVICES_TIMEOUT > 180 ? SERVICES_TIMEOUT : 180))
-    wait_ready elasticsearch "$SPAWNED_PID" "$logfile" es_healthy "$port"
-    export ELASTICSEARCH_URL="http://127.0.0.1:$port"
-    log "elasticsearch ready: $ELASTICSEARCH_URL"
+    for ((i = 1; i <= ES_NODES; i++)); do
+        wait_ready "elasticsearch node $i" "${SERVICE_PID[elasticsearch$i]}" \
+            "$dir/node-$i/elasticsearch.log" es_healthy "${ports[0]}" "$ES_NODES"
+    done
+    export ELASTICSEARCH_URL="http://127.0.0.1:${ports[0]}"
+    log "elasticsearch ready: $ELASTICSEARCH_URL ($ES_NODES node(s))"
 }
 
 stop_elasticsearch() {
-    stop_pid "${SERVICE_PID[elasticsearch]:-}" TERM
+    local i pid pidfile
+    # Data nodes first, the master last.
+    for ((i = ES_NODES; i >= 1; i--)); do
+        stop_pid "${SERVICE_PID[elasticsearch$i]:-}" TERM
+        # A node a drill restarted runs outside this script: its pid file names it.
+        pidfile=$RUN_DIR/elasticsearch/node-$i/es.pid
+        pid=$(cat "$pidfile" 2>/dev/null) || pid=""
+        if [[ $pid =~ ^[0-9]+$ ]] && pid_alive "$pid" \
+            && [[ $(readlink "/proc/$pid/cwd" 2>/dev/null) == "$RUN_DIR"* ]]; then
+            kill -s TERM "$pid" 2>/dev/null || true
+            local n
+            for ((n = 0; n < 100; n++)); do
+                pid_alive "$pid" || break
+                sleep 0.2
+            done
+            pid_alive "$pid" && kill -s KILL "$pid" 2>/dev/null
+        fi
+    done
 }
 
 # --------------------------------------------------------------------------

@@ -53,8 +53,9 @@ ensure_packages() {
 suite() {
   ensure_packages
   mkdir -p test-artifacts
-  stage "pytest: the whole suite on PostgreSQL, Redis and Elasticsearch"
-  bash scripts/services.sh run postgres redis elasticsearch -- "$PY" -m pytest
+  stage "pytest: the whole suite on PostgreSQL, Redis and Elasticsearch (2 nodes)"
+  # Two Elasticsearch nodes: tests/test_drill.py kills one under load.
+  ES_NODES=2 bash scripts/services.sh run postgres redis elasticsearch -- "$PY" -m pytest
 
   stage "pytest: the embedded default on SQLite (no Redis)"
   env -u REDIS_URL -u ELASTICSEARCH_URL DATABASE_URL="sqlite:///$PWD/.test-embedded.sqlite3" \

@@ -200,6 +200,9 @@ STATS_INITIAL_COUNT_ATTRIBUTE = "initial_view_count"
 # Archive search (search/): Elasticsearch when ELASTICSEARCH_URL is set, else the database.
 SEARCH_ES_INDEX = env.get("SEARCH_ES_INDEX", "portal-archive")  # an alias; see docs/search.md
 SEARCH_ES_TIMEOUT = env.integer("SEARCH_ES_TIMEOUT", 5)  # seconds, per request
+# Copies of each shard on other nodes: 0 for one node, 1 or more for a cluster (a node
+# can then die without search losing the index; see docs/operations.md).
+SEARCH_ES_REPLICAS = env.integer("SEARCH_ES_REPLICAS", 0)
 SEARCH_PAGE_SIZE = env.integer("SEARCH_PAGE_SIZE", 10)
 
 # --- workflow, feeds, api, security (see docs/workflow.md and docs/security.md)

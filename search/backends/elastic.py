@@ -134,7 +134,7 @@ def concrete_indices() -> list[str]:
 
 
 def create_index(name: str, bulk: bool = False) -> None:
-    body_settings = {"number_of_shards": 1, "number_of_replicas": 0}
+    body_settings = {"number_of_shards": 1, "number_of_replicas": settings.SEARCH_ES_REPLICAS}
     if bulk:
         body_settings["refresh_interval"] = "-1"
         body_settings["translog.durability"] = "async"  # fsync per bulk request is wasted
