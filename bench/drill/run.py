@@ -629,6 +629,8 @@ def run(plan: Plan, work: Path, log=print) -> dict:
         health.stop.set()
         monitor.join(5)
         result["editor"] = stack.editor_result()
+        result["journals"] = wait_for_journals(stack, marks, traffic)
+        log(f"{marks['journals_empty']:6.1f} s  journals written: {result['journals']}")
         stack.stop_apps()  # graceful: the survivors write their queues
         counts = stack.site("counts")
         result["marks"] = {k: round(v, 2) for k, v in marks.items()}
@@ -640,6 +642,24 @@ def run(plan: Plan, work: Path, log=print) -> dict:
         stack.stop()
         result["load_end"] = os.getloadavg()
     return result
+
+
+# The app servers' journal heartbeat and replay interval (STATS_JOURNAL_TTL_SECONDS and
+# STATS_RECOVER_SECONDS, their defaults), plus a margin for a loaded machine.
+JOURNAL_WAIT_S = 15 + 5 + 20
+
+
+def wait_for_journals(stack, marks: dict, traffic) -> dict:
+    """Wait (bounded) until no journal in Redis holds an entry: the killed server's
+    counted views and visits, journaled by the Lua call that answered them, are written
+    by the surviving server's writer threads once the killed workers' heartbeats expire."""
+    deadline = max(marks["app_killed"] + JOURNAL_WAIT_S, traffic.now() + 5)
+    state = stack.site("journals")
+    while state["entries"] and traffic.now() < deadline:
+        time.sleep(1)
+        state = stack.site("journals")
+    marks["journals_empty"] = traffic.now()
+    return state
 
 
 def window(marks: dict, at: float) -> str:
