@@ -63,7 +63,7 @@ def prepare() -> dict:
     from django.core.management import call_command
 
     from news.models import ArticlePage
-    from stats.services import targets
+    from stats.services import pages
 
     cache.clear()  # the drill's own Redis database: nothing from an earlier run
     stages = {}
@@ -79,7 +79,7 @@ def prepare() -> dict:
     articles = []
     words: set[str] = set()
     for page in ArticlePage.objects.live().public().order_by("pk"):
-        if targets.find(page.pk) is None:  # creates the counter, as a first beacon would
+        if pages.find(page.pk) is None:  # creates the counter, as a first beacon would
             raise SystemExit(f"article {page.pk} is not counted")
         articles.append({"id": page.pk, "url": page.url})
         words.update(w for w in page.title.lower().split() if len(w) >= 4 and w.isalpha())
