@@ -8,13 +8,18 @@ transaction: one multi-row INSERT of the Hit rows and one F() UPDATE per counter
 day row and for the visits total (never read-modify-write). A flush also runs when the
 process exits normally (atexit: a gunicorn worker stopped, restarted or recycled with
 SIGTERM/SIGQUIT/SIGINT, or `max_requests`), so a graceful restart loses nothing; a
-Redis flush or restart loses nothing either, since the queue lives here and the
+Redis flush or restart loses nothing either, since the queue lives here too and the
 database holds everything already written.
 
-The one loss window: a process killed without running its exit handlers (SIGKILL, an
-OOM kill, a gunicorn worker timeout, a machine crash) loses its queue, at most the
-views and visits of its last STATS_FLUSH_SECONDS (plus a batch whose write failed and
-is being retried while the database is down).
+A process killed without running its exit handlers (SIGKILL, an OOM kill, a gunicorn
+worker timeout, a machine crash) loses its queue, but not the views and visits in it:
+the Lua call that decided each one also appended it to the process's journal in Redis
+(journal.py). A batch is committed with the journal's last written seq (JournalMark, same
+transaction) and then popped off the journal; the writer thread renews the process's
+heartbeat and, every STATS_RECOVER_SECONDS, replays the journals of processes whose
+heartbeat expired (`recover`, also run by `stats_cleanup`) with the same write, skipping
+entries at or below the mark: nothing is lost, nothing is written twice. Lost only if
+Redis loses the journal too before the replay.
 
 A beacon handled inside a database transaction (the Django test client in a
 TestCase-style test, or any caller in `atomic()`) is written at once in that
@@ -326,6 +331,7 @@ class Writer:
         self._flush_lock = threading.Lock()  # one write at a time
         self._queue: list[Entry] = []
         self._seq = itertools.count(1)
+        self._seq_pid: int | None = None
         # Seqs taken by beacons whose Lua call has not come back yet: entries from that
         # seq on wait, so the mark never passes an entry journaled and not yet queued.
         self._inflight: set[int] = set()
@@ -337,7 +343,8 @@ class Writer:
     def begin(self) -> int:
         """A seq for a beacon about to be decided (and maybe journaled)."""
         with self._lock:
-            if self._pid != os.getpid():  # a forked child starts its own journal
+            if self._seq_pid != os.getpid():  # a forked child starts its own journal
+                self._seq_pid = os.getpid()
                 self._seq = itertools.count(1)
                 self._inflight = set()
             seq = next(self._seq)

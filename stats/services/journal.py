@@ -54,7 +54,8 @@ def identity() -> str:
     global _identity
     pid = os.getpid()
     if _identity is None or _identity[0] != pid:
-        _identity = (pid, f"{socket.gethostname()}:{pid}:{secrets.token_hex(4)}")
+        host = socket.gethostname()[:100]
+        _identity = (pid, f"{host}:{pid}:{secrets.token_hex(4)}")
     return _identity[1]
 
 
