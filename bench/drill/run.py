@@ -29,6 +29,7 @@ import itertools
 import json
 import os
 import random
+import re
 import secrets
 import shutil
 import signal
@@ -715,6 +716,15 @@ def summarize(traffic, health, marks, prepared, counts, nginx_lines, work, ports
         (work / f"app{n}.log").read_text(errors="replace").count("answering from the database")
         for n in (1, 2)
     )
+    # The surviving server's writers log each replay of a dead worker's journal.
+    replayed = sum(
+        int(n)
+        for k in (1, 2)
+        for n in re.findall(
+            r"wrote (\d+) views and visits journaled by dead processes",
+            (work / f"app{k}.log").read_text(errors="replace"),
+        )
+    )
     rise = {key: counts[key] - prepared[key] for key in ("views", "hit_rows", "visits")}
     # Reader by reader: each has its own address, so the Hit rows say whose view the
     # database holds.
@@ -736,6 +746,7 @@ def summarize(traffic, health, marks, prepared, counts, nginx_lines, work, ports
         },
         "counted_answers_by_server": {str(k): v for k, v in answered.items()},
         "counter_rise": rise,
+        "journal_replayed": replayed,
         "lost_views": traffic.beacons.counted - rise["views"],
         "lost_hit_rows": traffic.beacons.counted - rise["hit_rows"],
         "lost_visits": traffic.beacons.visits - rise["visits"],
@@ -803,7 +814,8 @@ def report(result: dict) -> str:
         f"{result['counted_answers_by_server']}); counters' rise in PostgreSQL: "
         f"{result['counter_rise']['views']} views, {result['counter_rise']['hit_rows']} Hit rows, "
         f"{result['counter_rise']['visits']} visits; difference: {result['lost_views']} views, "
-        f"{result['lost_visits']} visits",
+        f"{result['lost_visits']} visits; views and visits written from dead workers' "
+        f"journals: {result['journal_replayed']}",
         f"- Readers answered 'counted' but missing from the database: "
         f"{len(result['lost_readers'])}"
         + "".join(
