@@ -6,8 +6,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
-        from wagtail.models import Site
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from wagtail.models import PageViewRestriction, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from .pagecache import invalidate_on_commit
@@ -18,6 +18,20 @@ class CoreConfig(AppConfig):
         # A changed Site changes URLs, and core.routing remembers Site lookups.
         for signal in (post_save, post_delete):
             signal.connect(invalidate_on_commit, sender=Site, dispatch_uid=f"site-{id(signal)}")
+        # A page made private (or public again), or a change of who may see it, changes
+        # that page, its descendants and every listing of them; the cached copies of
+        # them all, and core.privacy's list of restricted pages, go at once.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                invalidate_on_commit,
+                sender=PageViewRestriction,
+                dispatch_uid=f"privacy-{id(signal)}",
+            )
+        m2m_changed.connect(
+            invalidate_on_commit,
+            sender=PageViewRestriction.groups.through,
+            dispatch_uid="privacy-groups",
+        )
 
     @staticmethod
     def page_deleted(sender, instance, **kwargs):

@@ -7,8 +7,9 @@ password-protected pages), always get a fresh page.
 
 Invalidation is by generation: every entry records the site-wide generation number
 it was rendered in (read together with the entry, in one round trip), and
-publishing, unpublishing, moving or deleting any page bumps that number once the
-transaction commits. That invalidates the page and everything that lists it (home,
+publishing, unpublishing, moving or deleting any page, and adding, changing or
+removing a view restriction (login, password or groups, core.apps), bumps that number
+once the transaction commits. That invalidates the page and everything that lists it (home,
 its section, related articles) in one cheap step; newsrooms publish a few times an
 hour and are read thousands of times a minute, so a re-render of the pages people
 actually open is the whole cost. Entries also expire after
@@ -20,6 +21,7 @@ View counts and the visitor widget keep counting on cached pages: the stats beac
 
 import hashlib
 import logging
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -79,11 +81,28 @@ def response_decision(response) -> Decision:
     return Decision(True, "public page")
 
 
+# The newest generation this process has read or made. Per-process copies of data that
+# publishing or privacy changes affect (the stats' page lookups and most-read lists)
+# compare against it, so they follow a change as soon as this process next touches the
+# cache (every anonymous page request does), without a cache read of their own.
+_seen_generation = 0
+
+
+def seen_generation() -> int:
+    return _seen_generation
+
+
+def _saw(generation: int) -> int:
+    global _seen_generation
+    _seen_generation = generation
+    return generation
+
+
 def read_fresh(key: str):
     """(The current generation, the value stored under `key` if it was stored in that
     generation, else None), in one cache round trip."""
     values = cache.get_many([GENERATION_KEY, key])
-    generation = values.get(GENERATION_KEY) or 0
+    generation = _saw(values.get(GENERATION_KEY) or 0)
     entry = values.get(key)
     if entry is not None and entry[0] == generation:
         return generation, entry[1]
@@ -110,10 +129,15 @@ def cache_key(request) -> str:
 def bump_generation() -> None:
     """Invalidate every cached page (called once the publishing transaction commits)."""
     try:
-        cache.incr(GENERATION_KEY)
+        _saw(cache.incr(GENERATION_KEY))
     except ValueError:  # no generation yet (or the cache was flushed)
-        if not cache.add(GENERATION_KEY, 1, timeout=None):
-            cache.incr(GENERATION_KEY)
+        # Started from the clock, not from 1: after a flush the numbers never come back
+        # to one a process may still hold a copy of data for.
+        start = time.time_ns() // 1_000_000
+        if cache.add(GENERATION_KEY, start, timeout=None):
+            _saw(start)
+        else:
+            _saw(cache.incr(GENERATION_KEY))
     logger.info("page cache invalidated")
 
 

@@ -1,111 +1,81 @@
-"""Security headers and login brute-force protection (see docs/security.md)."""
+"""Security headers, the login lockout's wiring and the logout fix (see docs/security.md).
+
+The Content-Security-Policy header is django-csp's, the login lockout django-axes';
+this module only adapts them to the portal: the admin's own policy, the client
+address behind proxies, the Vietnamese locked-out page, and the password forms of
+restricted pages and documents, which Wagtail does not route through Django's
+authentication.
+"""
 
 from __future__ import annotations
 
-import hashlib
-from urllib.parse import urlsplit
+import functools
 
+from axes.backends import AxesStandaloneBackend
+from axes.handlers.proxy import AxesProxyHandler
+from csp.constants import UNSAFE_INLINE
+from csp.middleware import CSPMiddleware
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
-from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from wagtail.admin.views.account import LogoutView as WagtailLogoutView
+from wagtail.documents.views import serve as document_views
 
-from core import net
+from core import net, restrictions
 
 # --- Headers ----------------------------------------------------------------------
 
 
-def _origin(url: str) -> str | None:
-    """The origin of an absolute URL (a CDN for media or static files), else None."""
-    parts = urlsplit(url or "")
-    if parts.scheme in {"http", "https"} and parts.netloc:
-        return f"{parts.scheme}://{parts.netloc}"
-    return None
-
-
-def public_policy() -> str:
-    """Public pages: scripts and styles from this site only, nothing inline."""
-    extra = " ".join(
-        sorted({o for o in (_origin(settings.MEDIA_URL), _origin(settings.STATIC_URL)) if o})
-    )
-    assets = f"'self' {extra}".strip()
-    frames = " ".join(settings.CSP_FRAME_SOURCES) or "'none'"
-    return "; ".join(
-        [
-            "default-src 'self'",
-            f"script-src {assets}",
-            f"style-src {assets}",
-            f"img-src {assets} data:",
-            f"font-src {assets}",
-            f"media-src {assets}",
-            "connect-src 'self'",
-            f"frame-src {frames}",
-            "object-src 'none'",
-            "base-uri 'self'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-        ]
-    )
-
-
-# The Wagtail admin (and its previews) relies on inline scripts and styles; it is only
-# reachable by signed-in staff, and still may not be framed by or post to other sites.
-ADMIN_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob: https:",
-        "font-src 'self' data:",
-        "media-src 'self' blob: https:",
-        "connect-src 'self' https://releases.wagtail.org",
-        "frame-src 'self' https:",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'self'",
-    ]
-)
-
-
-class SecurityHeadersMiddleware:
-    """Content-Security-Policy and Permissions-Policy on every response.
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware with the admin's policy and the editors' userbar styles,
+    plus Permissions-Policy (Django has no setting for that header).
 
     Django's SecurityMiddleware adds HSTS (production), nosniff, Referrer-Policy and
     Cross-Origin-Opener-Policy; XFrameOptionsMiddleware adds X-Frame-Options.
     """
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.public = public_policy()
-
-    def __call__(self, request):
-        response = self.get_response(request)
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if report_only or parts.config is not None:
+            return parts  # a view's own @csp decorator wins
         if request.path.startswith(settings.CSP_ADMIN_PATHS):
-            policy = ADMIN_POLICY
-        elif self._is_editor(request):
+            parts.config = settings.CSP_ADMIN_DIRECTIVES
+        elif _is_editor(request):
             # Wagtail's userbar for signed-in editors injects its own styles.
-            policy = self.public.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
-        else:
-            policy = self.public
-        response.headers.setdefault("Content-Security-Policy", policy)
+            parts.update = {**(parts.update or {}), "style-src": [UNSAFE_INLINE]}
+        return parts
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
 
-    @staticmethod
-    def _is_editor(request) -> bool:
-        user = getattr(request, "user", None)
-        return bool(
-            user is not None
-            and user.is_authenticated
-            and user.has_perm("wagtailadmin.access_admin")
-        )
+
+def _is_editor(request) -> bool:
+    # The page cache answers before authentication runs: such a request has no user.
+    user = getattr(request, "user", None)
+    return bool(
+        user is not None and user.is_authenticated and user.has_perm("wagtailadmin.access_admin")
+    )
 
 
-# --- Login throttle ----------------------------------------------------------------
+# --- Login lockout (django-axes) ----------------------------------------------------
+
+
+class LoginLockoutBackend(AxesStandaloneBackend):
+    """django-axes' backend, refusing a locked-out client before Django's backend checks
+    the password, for every login form (Wagtail admin, Django admin, anything passing
+    the request to authenticate()).
+
+    A call without a request (the test client's login(), a management command) has no
+    client to count or lock; axes would raise ValueError, so Django's backend decides.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)
 
 
 def client_address(request) -> str:
@@ -113,75 +83,76 @@ def client_address(request) -> str:
     return net.client_ip(request, settings.TRUSTED_PROXY_COUNT)
 
 
-class LoginThrottle:
-    """Counts failed logins per address+user name and per address, in the shared cache."""
-
-    def __init__(self, request, username: str | None):
-        address = client_address(request)
-        name = (username or "").strip().lower()
-        digest = hashlib.sha256(f"{address}\0{name}".encode()).hexdigest()
-        self.user_key = f"login-failures:user:{digest}"
-        self.address_key = "login-failures:addr:" + hashlib.sha256(address.encode()).hexdigest()
-
-    def locked(self) -> bool:
-        counts = cache.get_many([self.user_key, self.address_key])
-        return (
-            counts.get(self.user_key, 0) >= settings.LOGIN_FAILURE_LIMIT
-            or counts.get(self.address_key, 0) >= settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS
-        )
-
-    def failed(self) -> None:
-        for key in (self.user_key, self.address_key):
-            # add() starts the window; incr() keeps the window's original expiry.
-            if not cache.add(key, 1, settings.LOGIN_LOCKOUT_SECONDS):
-                try:
-                    cache.incr(key)
-                except ValueError:  # expired between add() and incr()
-                    cache.add(key, 1, settings.LOGIN_LOCKOUT_SECONDS)
-
-    def succeeded(self) -> None:
-        cache.delete(self.user_key)
+def login_name(request, credentials) -> str | None:
+    """The user name a failure counts against: "BienTapVien " and "bientapvien" are one."""
+    name = (credentials or {}).get("username")
+    if name is None and request is not None:
+        name = request.POST.get("username")
+    if name is None:
+        return None
+    return str(name).strip().lower() or None
 
 
-class ThrottledModelBackend(ModelBackend):
-    """Django's model backend, refusing every attempt while a client is locked out.
+def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:
+    """The 429 page a locked-out client gets, in Vietnamese, with Retry-After."""
+    minutes = max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)
+    body = render_to_string("core/login_locked.html", {"minutes": minutes}, request=request)
+    response = HttpResponse(body, status=429)
+    response["Retry-After"] = str(settings.LOGIN_LOCKOUT_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
 
-    It guards every login form (Wagtail admin, Django admin, anything calling
-    authenticate()), not just one view.
+
+def _counted_like_a_login(view, kind: str, restriction_kwarg: str):
+    """Wagtail's password form for restricted pages or document collections, counted and
+    locked like a login (Wagtail's views do not go through Django's authentication).
+
+    The restriction stands for the user name: a client guessing one restriction's
+    password is locked after LOGIN_FAILURE_LIMIT wrong tries, one guessing many after
+    LOGIN_FAILURE_LIMIT_PER_ADDRESS, shared with its failed logins.
     """
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
-        if username is None:
-            username = kwargs.get(get_user_model().USERNAME_FIELD)
-        if password is None:
-            return None
-        throttle = LoginThrottle(request, username)
-        if throttle.locked():
-            raise PermissionDenied("too many failed logins")
-        user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is None:
-            throttle.failed()
-        else:
-            throttle.succeeded()
-        return user
+    @functools.wraps(view)
+    def counted(request, **kwargs):
+        if request.method != "POST":
+            return view(request, **kwargs)
+        credentials = {"username": f"{kind}-password:{kwargs[restriction_kwarg]}"}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return lockout_response(request, credentials=credentials)
+        response = view(request, **kwargs)
+        # Wagtail redirects on the right password and shows the form again on a wrong one.
+        if response.status_code == 200:
+            AxesProxyHandler.user_login_failed(
+                sender=counted, credentials=credentials, request=request
+            )
+            if request.axes_locked_out:
+                return lockout_response(request, credentials=credentials)
+        return response
+
+    return counted
 
 
-class LoginThrottleMiddleware:
-    """Answers 429 with a Vietnamese explanation to a locked-out client's login post."""
+page_password = _counted_like_a_login(
+    restrictions.authenticate_with_password, "page", "page_view_restriction_id"
+)
+document_password = _counted_like_a_login(
+    document_views.authenticate_with_password, "collection", "restriction_id"
+)
 
-    def __init__(self, get_response):
-        self.get_response = get_response
 
-    def __call__(self, request):
-        if (
-            request.method == "POST"
-            and request.path in settings.LOGIN_THROTTLE_PATHS
-            and LoginThrottle(request, request.POST.get("username")).locked()
-        ):
-            minutes = max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)
-            body = render_to_string("core/login_locked.html", {"minutes": minutes}, request=request)
-            response = HttpResponse(body, status=429)
-            response["Retry-After"] = str(settings.LOGIN_LOCKOUT_SECONDS)
-            response["Cache-Control"] = "no-store"
-            return response
-        return self.get_response(request)
+# --- Logout -------------------------------------------------------------------------
+
+
+class LogoutView(WagtailLogoutView):
+    """Wagtail's logout, whose side effects (the session cookie deleted, "logged out"
+    message) happen only when the user really is logged out, by a POST.
+
+    Wagtail adds them to every response, so a GET answered 405 while the browser lost
+    its cookie and the session stayed valid on the server.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST":
+            return super().dispatch(request, *args, **kwargs)
+        # Django's own logout view: 405 to GET, the allowed methods to OPTIONS.
+        return auth_views.LogoutView.dispatch(self, request, *args, **kwargs)

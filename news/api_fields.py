@@ -1,22 +1,17 @@
-"""Serializer fields for the read-only API (portal/api.py): authors, section, view count,
-lead image and a body whose photos carry their captions and image URLs."""
+"""Serializer fields for the read-only API (news/api.py): authors, section, view count,
+lead image and the body.
+
+The library does the work: images are Wagtail's ImageRenditionField, and the body is
+the StreamField's own API representation, each block giving its own
+(news/blocks.py, get_api_representation).
+"""
 
 from __future__ import annotations
 
 from rest_framework import fields
-from wagtail.rich_text import expand_db_html
+from wagtail.images.api.fields import ImageRenditionField
 
 BODY_IMAGE_SPEC = "max-1200x900"
-
-
-def _image(image, request=None) -> dict | None:
-    if image is None:
-        return None
-    rendition = image.get_rendition(BODY_IMAGE_SPEC)
-    url = rendition.url
-    if request is not None and not url.startswith(("http://", "https://")):
-        url = request.build_absolute_uri(url)
-    return {"id": image.pk, "url": url, "width": rendition.width, "height": rendition.height}
 
 
 class PageField(fields.Field):
@@ -51,46 +46,21 @@ class ViewCountField(PageField):
         return rendered_count(page)
 
 
-class ImageField(fields.Field):
+class ImageField(ImageRenditionField):
+    """An image as its max-1200x900 rendition: id, url, full_url, width, height, alt."""
+
     def __init__(self, **kwargs):
-        super().__init__(read_only=True, **kwargs)
+        super().__init__(BODY_IMAGE_SPEC, read_only=True, **kwargs)
 
     def to_representation(self, image):
-        return _image(image, self.context.get("request"))
+        return {"id": image.pk, **super().to_representation(image)}
 
 
 class BodyField(fields.Field):
-    """The body as a list of typed blocks; photos keep their captions."""
+    """The body as a list of typed blocks ({"type", "id", "value"}), as Wagtail gives it."""
 
     def __init__(self, **kwargs):
         super().__init__(read_only=True, **kwargs)
 
     def to_representation(self, body):
-        request = self.context.get("request")
-        return [self._block(block, request) for block in body]
-
-    @staticmethod
-    def _block(block, request) -> dict:
-        kind, value = block.block_type, block.value
-        if kind == "paragraph":
-            data = {"html": expand_db_html(value.source)}
-        elif kind == "captioned_image":
-            data = {
-                "image": _image(value.get("image"), request),
-                "caption": value.get("caption", ""),
-                "credit": value.get("credit", ""),
-                "alt_text": value.get("alt_text", ""),
-            }
-        elif kind == "quote":
-            data = {"text": value.get("text", ""), "attribution": value.get("attribution", "")}
-        elif kind == "attachment":
-            document = value.get("document")
-            data = {
-                "title": value.get("title") or (document.title if document else ""),
-                "url": request.build_absolute_uri(document.url) if document and request else None,
-            }
-        elif kind == "embed":
-            data = {"url": getattr(value, "url", None)}
-        else:
-            data = {}
-        return {"type": kind, "id": block.id, "value": data}
+        return body.stream_block.get_api_representation(body, context=self.context)

@@ -8,7 +8,7 @@ class NewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the newsroom workflow to new sections
+        from . import rich_text, signals  # noqa: F401 - rich-text entity handlers; workflow
 
         register_file_policies()
 

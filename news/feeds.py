@@ -18,6 +18,7 @@ from wagtail.models import Page, Site
 
 from . import seo
 from .models import ArticlePage, EventIndexPage, EventPage, NewsIndexPage
+from .text import xml_safe
 
 
 def current_site(request) -> Site:
@@ -34,8 +35,28 @@ def section_path(section: Page) -> str:
     return section.url_path[len(root_path) :].strip("/")
 
 
+class XMLSafeFeedMixin:
+    """Every string of the channel and its items loses the characters XML 1.0 cannot
+    carry: Django refuses to serialize them, and one stored title would take every
+    feed down."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*xml_safe(args), **xml_safe(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*xml_safe(args), **xml_safe(kwargs))
+
+
+class SafeRssFeed(XMLSafeFeedMixin, Rss201rev2Feed):
+    pass
+
+
+class SafeAtomFeed(XMLSafeFeedMixin, Atom1Feed):
+    pass
+
+
 class NewsFeed(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type = SafeRssFeed
 
     def __call__(self, request, *args, **kwargs):
         # One instance serves every request; each request works on its own copy.
@@ -135,7 +156,7 @@ class NewsFeed(Feed):
 
 
 class NewsAtomFeed(NewsFeed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtomFeed
 
     def subtitle(self, obj):
         return self.description(obj)

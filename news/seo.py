@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 from wagtail.models import Page, Site
 
 from news.renditions import memo_key, remembered
+from news.text import xml_safe
 
 SOCIAL_IMAGE_SPEC = "fill-1200x630"
 DESCRIPTION_CHARS = 200
@@ -136,6 +137,10 @@ def page_meta(page: Page, request=None) -> PageMeta:
         meta.structured_data = news_article(specific, meta, parent)
     elif isinstance(specific, EventPage):
         meta.structured_data = event(specific, meta)
+    # Stored text may hold control characters; the head and JSON-LD carry none.
+    meta.title, meta.description = xml_safe(meta.title), xml_safe(meta.description)
+    meta.section, meta.tags = xml_safe(meta.section), xml_safe(meta.tags)
+    meta.structured_data = xml_safe(meta.structured_data)
     return meta
 
 

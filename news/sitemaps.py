@@ -14,6 +14,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 
 from .feeds import current_site
 from .models import ArticlePage
+from .text import xml_safe
 
 # Google News reads at most 1,000 articles of the last two days.
 NEWS_SITEMAP_LIMIT = 1000
@@ -31,8 +32,11 @@ def news_sitemap(request):
         .defer_streamfields()[:NEWS_SITEMAP_LIMIT]
     )
     context = {
-        "articles": [(article, article.get_full_url(request)) for article in articles],
-        "publication": settings.NEWS_PUBLICATION_NAME or site.site_name,
+        "articles": [
+            (article, article.get_full_url(request), xml_safe(article.title))
+            for article in articles
+        ],
+        "publication": xml_safe(settings.NEWS_PUBLICATION_NAME or site.site_name),
     }
     return render(request, "news/sitemaps/news.xml", context, content_type="application/xml")
 

@@ -58,7 +58,9 @@ def test_article_detail_carries_the_newsroom_fields(client, article, section):
     assert blocks["paragraph"]["html"] == "<p>Đoạn mở đầu.</p>"
     photo = blocks["captioned_image"]
     assert photo["caption"] == "Toàn cảnh hội nghị."
-    assert photo["image"]["url"].startswith("http") and photo["image"]["width"] > 0
+    # ImageRenditionField: "url" as stored (relative here), "full_url" absolute.
+    assert photo["image"]["full_url"].startswith("http") and photo["image"]["width"] > 0
+    assert photo["image"]["full_url"].endswith(photo["image"]["url"])
 
 
 def test_article_listing_is_paginated(client, section, settings):

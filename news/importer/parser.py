@@ -187,6 +187,9 @@ def _repair_mojibake(text: str) -> str:
 
 _LINE_BREAK_RE = re.compile(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# A few stray control characters (BEL, ESC, DEL, C1) in otherwise good text are dropped;
+# many of them mean binary data and the file is refused first.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES_RE = re.compile(r"[^\S\n]+")  # any whitespace but newlines, NBSP included
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _ALNUM_RE = re.compile(r"[^\W_]")
@@ -209,6 +212,7 @@ def _prepare_lines(text: str) -> list[_Line]:
     text = _INVISIBLE_RE.sub("", text)
     text = _LINE_BREAK_RE.sub("\n", text)
     _reject_binary(text)
+    text = _CONTROL_RE.sub("", text)
     lines: list[_Line] = []
     after_blank = True
     for raw in text.split("\n"):

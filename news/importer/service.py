@@ -2,10 +2,15 @@
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
-from django.db import transaction
+from django.core.validators import MaxValueValidator
+from django.db import DatabaseError, transaction
+from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
@@ -14,10 +19,15 @@ from wagtail.images import get_image_model
 from news.models import ArticleAuthor, ArticlePage, Author, NewsIndexPage
 from news.text import ascii_slug
 
-from .parser import ExportParseError, ParsedExport, parse_file
+from .parser import VIETNAM_TZ, ExportParseError, ParsedExport, parse_file
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 SOURCE_ROLE = "Nguồn tin"
+# The oldest article a provincial portal can have exported; anything earlier is a misread.
+EARLIEST_DATE = datetime(1945, 1, 1, tzinfo=VIETNAM_TZ)
+# A source clock or time zone slip of hours is tolerated; a date further ahead would
+# sit first on the home page until that day comes.
+FUTURE_TOLERANCE = timedelta(days=1)
 
 
 class ImportFailed(Exception):
@@ -39,9 +49,12 @@ def import_key(parsed: ParsedExport) -> str:
 
 
 def import_file(path: Path, parent: NewsIndexPage, images_dir: Path | None = None) -> ImportResult:
+    """Import one file; whatever goes wrong is this file's failure, with its reason, and
+    leaves the database as it was."""
     path = Path(path)
     try:
         parsed = parse_file(path)
+        check_limits(parsed)
         key = import_key(parsed)
         existing = ArticlePage.objects.filter(import_key=key).first()
         if existing is not None:
@@ -51,7 +64,49 @@ def import_file(path: Path, parent: NewsIndexPage, images_dir: Path | None = Non
             page = create_article(parsed, key, parent, photos)
     except (ExportParseError, ImportFailed) as exc:
         return ImportResult(path, "failed", str(exc))
+    except ValidationError as exc:
+        return ImportResult(path, "failed", f"not valid for the database: {describe(exc)}")
+    except DatabaseError as exc:
+        return ImportResult(path, "failed", f"refused by the database: {exc}")
     return ImportResult(path, "created", page=page)
+
+
+def describe(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return "; ".join(
+            f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
+        )
+    return " ".join(error.messages)
+
+
+def check_limits(parsed: ParsedExport) -> None:
+    """Refuse, with the reason, what the parser read but the portal cannot publish."""
+    title_limit = ArticlePage._meta.get_field("title").max_length
+    if len(parsed.title) > title_limit:
+        raise ImportFailed(
+            f"title is {len(parsed.title)} characters long, the limit is {title_limit}"
+        )
+    count_limit = max_view_count()
+    if parsed.view_count is not None and parsed.view_count > count_limit:
+        raise ImportFailed(f"view count {parsed.view_count} is over the limit of {count_limit}")
+    if parsed.published_at is not None:
+        if parsed.published_at < EARLIEST_DATE:
+            raise ImportFailed(f"date {parsed.published_at:%d/%m/%Y} is before 1945")
+        if parsed.published_at > timezone.now() + FUTURE_TOLERANCE:
+            raise ImportFailed(f"date {parsed.published_at:%d/%m/%Y %H:%M} is in the future")
+    body_chars = len(parsed.lead) + sum(len(block.text) for block in parsed.blocks)
+    if body_chars > settings.IMPORT_MAX_BODY_CHARS:
+        raise ImportFailed(
+            f"body is {body_chars} characters long, over IMPORT_MAX_BODY_CHARS "
+            f"({settings.IMPORT_MAX_BODY_CHARS})"
+        )
+
+
+def max_view_count() -> int:
+    """The largest starting view count the database column takes."""
+    field = ArticlePage._meta.get_field("initial_view_count")
+    limits = [v.limit_value for v in field.validators if isinstance(v, MaxValueValidator)]
+    return min(limits, default=2**31 - 1)
 
 
 def find_photos(path: Path, images_dir: Path, count: int) -> list[Path | None]:

@@ -1,7 +1,9 @@
 """Settings shared by every environment. Secure by default: DEBUG is off and
 SECRET_KEY comes from the environment (dev and test supply their own)."""
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -20,6 +22,8 @@ INSTALLED_APPS = [
     "stats.apps.HitcountConfig",
     "search",
     "core",
+    "axes",
+    "csp",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
@@ -51,7 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Security headers go on every response, the page cache's included.
-    "core.security.SecurityHeadersMiddleware",
+    "core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -62,9 +66,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "core.security.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Turns a login refused by django-axes into the 429 page; axes asks to be last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -206,19 +211,79 @@ SEARCH_ES_REPLICAS = env.integer("SEARCH_ES_REPLICAS", 0)
 SEARCH_PAGE_SIZE = env.integer("SEARCH_PAGE_SIZE", 10)
 
 # --- workflow, feeds, api, security (see docs/workflow.md and docs/security.md)
-AUTHENTICATION_BACKENDS = ["core.security.ThrottledModelBackend"]
+# django-axes refuses logins from a locked-out client before Django's backend checks
+# the password; its failures are counted in the database (see docs/security.md).
+AUTHENTICATION_BACKENDS = [
+    "core.security.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS[1]["OPTIONS"] = {"min_length": 12}
 # Failed logins per client address and user name (and per address alone) before the
-# login refuses further attempts for LOGIN_LOCKOUT_SECONDS.
+# login refuses further attempts for LOGIN_LOCKOUT_SECONDS. The password forms of
+# restricted pages and documents count the same way, the restriction standing for the
+# user name.
 LOGIN_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.integer("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20)
 LOGIN_LOCKOUT_SECONDS = env.integer("LOGIN_LOCKOUT_SECONDS", 15 * 60)
-LOGIN_THROTTLE_PATHS = ("/admin/login/", "/django-admin/login/")
-# Content-Security-Policy: public pages run no inline script; the admin keeps Wagtail's needs.
+AXES_HANDLER = "core.login_attempts.LoginAttemptsHandler"
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"], "ip_address"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_LOCKOUT_SECONDS)
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout are refused without being recorded: the lockout ends on time,
+# and hammering does not grow the stored record of the attempt.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "core.security.client_address"
+AXES_USERNAME_CALLABLE = "core.security.login_name"
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
+# Content-Security-Policy (django-csp): public pages run no inline script or style.
 CSP_FRAME_SOURCES = env.items(
     "CSP_FRAME_SOURCES", "https://www.youtube.com,https://www.youtube-nocookie.com"
 )
+
+
+def _origin(url: str) -> str | None:
+    """The origin of an absolute URL (a CDN for media or static files), else None."""
+    parts = urlsplit(url)
+    if parts.scheme in {"http", "https"} and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    return None
+
+
+_ASSETS = ["'self'", *sorted({o for o in map(_origin, (MEDIA_URL, STATIC_URL)) if o})]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": _ASSETS,
+        "style-src": _ASSETS,
+        "img-src": [*_ASSETS, "data:"],
+        "font-src": _ASSETS,
+        "media-src": _ASSETS,
+        "connect-src": ["'self'"],
+        "frame-src": CSP_FRAME_SOURCES or ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The Wagtail admin (and its previews) relies on inline scripts and styles; it is only
+# reachable by signed-in staff, and still may not be framed by or post to other sites.
 CSP_ADMIN_PATHS = ("/admin/", "/django-admin/")
+CSP_ADMIN_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:", "https:"],
+    "font-src": ["'self'", "data:"],
+    "media-src": ["'self'", "blob:", "https:"],
+    "connect-src": ["'self'", "https://releases.wagtail.org"],
+    "frame-src": ["'self'", "https:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=()"
@@ -251,6 +316,9 @@ TIME_INPUT_FORMATS = ["%H:%M", "%H:%M:%S"]
 FEED_ITEMS = env.integer("FEED_ITEMS", 30)
 NEWS_SITEMAP_DAYS = 2
 NEWS_PUBLICATION_NAME = env.get("NEWS_PUBLICATION_NAME", WAGTAIL_SITE_NAME)
+# import_articles refuses an export whose text (lead and body) is longer than this;
+# a long provincial article is some 30,000 characters (docs/security.md, "Bad input").
+IMPORT_MAX_BODY_CHARS = env.integer("IMPORT_MAX_BODY_CHARS", 200_000)
 # Read-only API (Wagtail API v2 at /api/v2/): page size and per-client rate.
 WAGTAILAPI_LIMIT_MAX = 50
 # Search has its own page and JSON (/search/); Wagtail's API search is off (an invalid

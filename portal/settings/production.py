@@ -32,7 +32,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }
 
-# The app servers keep no local state: cache, sessions and counters live in Redis.
+# The app servers keep no local state: the cache and the live counters are in Redis.
 REDIS_URL = env.required("REDIS_URL")
 CACHES = {
     "default": {
@@ -59,7 +59,9 @@ CACHES = {
     },
 }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+# Sessions stay in the database (Django's default), so signing in and staying signed in
+# do not depend on Redis; only editors and readers of password-protected pages have one.
+# Failed logins are counted in the database too (django-axes, see base.py).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 
 # Media files live on shared storage that the proxy serves (deploy/nginx/portal.conf).
@@ -70,9 +72,20 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        # While Redis is down django-redis would log a traceback per cache call.
+        "redis_down": {
+            "()": "core.logs.OncePerInterval",
+            "seconds": env.integer("REDIS_DOWN_LOG_SECONDS", 60),
+            "message": "Redis unavailable: cache calls are skipped as misses",
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django_tasks": {"level": "WARNING"}},
+    "loggers": {
+        "django_tasks": {"level": "WARNING"},
+        "django_redis.cache": {"filters": ["redis_down"]},
+    },
 }
 
 # --- stats

@@ -1,10 +1,16 @@
 """The page a beacon counts, and its django-hitcount HitCount row.
 
+Only public pages count: live, of a counted type, and behind no view restriction
+(login, password or groups, on the page or an ancestor). A beacon for any other id is
+answered exactly as one for an id that does not exist.
+
 The page -> counter mapping is kept per process (`STATS_PAGE_CACHE_SECONDS`), so a
 beacon for a known page needs no SQL to find it. Publishing, unpublishing or deleting
-a page clears the entry at once in the process that does it (stats.signals); other
-processes drop it within the TTL, and every counted view re-checks the page's counter
-in the same statement that increments it.
+a page clears the entry at once in the process that does it (stats.signals); entries
+also belong to the page cache's generation (core.pagecache), which publishing and
+privacy changes bump, so a process drops them as soon as it sees a newer one (any
+anonymous page request it serves reads it), and within the TTL at the latest. Every
+counted view re-checks the page's counter in the same statement that increments it.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from django.dispatch import receiver
 from hitcount.models import HitCount
 from wagtail.models import Page
 
+from core import pagecache, privacy
 from stats.conf import changed, conf
 
 
@@ -52,6 +59,8 @@ def is_counted(page: Page) -> bool:
 
 
 def counted_pages():
+    """Live pages of the counted types (callers also drop the private ones: see
+    core.privacy)."""
     pages = Page.objects.live()
     types = counted_content_type_ids()
     if types is not None:
@@ -66,30 +75,33 @@ def _counter_for(outer: str):
 
 
 class _PageCache:
-    """page id -> CountedPage for live counted pages, per process, for a few seconds.
+    """page id -> CountedPage for public counted pages, per process, for a few seconds.
 
-    Only pages found live are kept: an unknown or unpublished page is looked up again
-    on every beacon (and answered 404), so a page published elsewhere counts at once.
+    Only pages found public are kept: an unknown, unpublished or private page is looked
+    up again on every beacon (and answered 404), so a page published elsewhere counts at
+    once.
     """
 
     def __init__(self) -> None:
-        self._entries: dict[int, tuple[float, CountedPage]] = {}
+        self._entries: dict[int, tuple[float, int, CountedPage]] = {}
         self._lock = threading.Lock()
 
     def get(self, page_id: int) -> CountedPage | None:
         entry = self._entries.get(page_id)
         if entry is None or entry[0] <= time.monotonic():
             return None
-        return entry[1]
+        if entry[1] != pagecache.seen_generation():
+            return None
+        return entry[2]
 
-    def put(self, target: CountedPage) -> None:
+    def put(self, target: CountedPage, generation: int) -> None:
         ttl = conf().page_cache_seconds
         if ttl <= 0:
             return
         with self._lock:
             if len(self._entries) > 50_000:  # bounded: drop everything, refill on demand
                 self._entries.clear()
-            self._entries[target.page_id] = (time.monotonic() + ttl, target)
+            self._entries[target.page_id] = (time.monotonic() + ttl, generation, target)
 
     def forget(self, page_id: int | None = None) -> None:
         with self._lock:
@@ -109,29 +121,34 @@ def _settings_changed(*, setting: str, **kwargs) -> None:
 
 
 def find(page_id: int) -> CountedPage | None:
-    """The live, counted page and its counter, creating the counter on first use.
+    """The public, counted page and its counter, creating the counter on first use.
 
     No query when this process saw the page in the last STATS_PAGE_CACHE_SECONDS;
-    otherwise one query when the counter exists. The counter is keyed by the page's
-    specific content type, as django-hitcount's own get_for_object() keys it.
+    otherwise one query when the counter exists (and one cache read for the restricted
+    pages). The counter is keyed by the page's specific content type, as
+    django-hitcount's own get_for_object() keys it.
     """
     target = cache.get(page_id)
     if target is not None:
         return target
+    # The generation before the lookup: a change committed meanwhile makes the entry stale.
+    generation = pagecache.seen_generation()
     row = (
         counted_pages()
         .filter(pk=page_id)
         .annotate(counter_id=Subquery(_counter_for("pk").values("pk")[:1]))
-        .values_list("content_type_id", "counter_id")
+        .values_list("content_type_id", "counter_id", "path")
         .first()
     )
     if row is None:
         return None
-    content_type_id, counter_id = row
+    content_type_id, counter_id, path = row
+    if privacy.is_private(path):
+        return None
     if counter_id is None:
         counter_id = _create_counter(page_id, content_type_id).pk
     target = CountedPage(page_id=page_id, hitcount_id=counter_id, content_type_id=content_type_id)
-    cache.put(target)
+    cache.put(target, generation)
     return target
 
 

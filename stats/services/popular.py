@@ -1,4 +1,9 @@
-"""Most read ("Đọc nhiều nhất"): today, this week and this month, from daily totals, cached."""
+"""Most read ("Đọc nhiều nhất"): today, this week and this month, from daily totals, cached.
+
+Only public pages are listed (live, counted, behind no view restriction: core.privacy).
+The lists are cached under the page cache's generation (core.pagecache), so publishing,
+unpublishing or a privacy change takes a page off them at once, on every app server.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import pagecache, privacy
 from stats.conf import changed, conf
 from stats.models import DailyPageViews
 
@@ -59,31 +65,36 @@ def compute(period: str, limit: int, today: date) -> list[Entry]:
         .order_by("-total", "hitcount__object_pk")[: limit * 3]
     )
     pages = counted_pages().in_bulk([row["hitcount__object_pk"] for row in totals])
+    restricted = privacy.restricted_paths()
     entries = []
     for row in totals:
         page = pages.get(row["hitcount__object_pk"])
-        if page is not None:
+        if page is not None and not privacy.is_private(page.path, restricted):
             entries.append(Entry(page.pk, page.title, page.url, row["total"]))
     return entries[:limit]
 
 
 class _Local:
-    """This process's copy of the lists, for STATS_MOST_READ_LOCAL_SECONDS: most page
-    renders then read no cache at all."""
+    """This process's copy of the lists, for STATS_MOST_READ_LOCAL_SECONDS and while the
+    page cache's generation this process has seen stays the same: most page renders
+    then read no cache at all."""
 
     def __init__(self) -> None:
-        self._entries: dict[str, tuple[float, dict]] = {}
+        self._entries: dict[str, tuple[float, int, dict]] = {}
 
     def get(self, key: str) -> dict | None:
         entry = self._entries.get(key)
         if entry is None or entry[0] <= time.monotonic():
             return None
-        return entry[1]
+        if entry[1] != pagecache.seen_generation():
+            return None
+        return entry[2]
 
-    def put(self, key: str, lists: dict) -> None:
+    def put(self, key: str, generation: int, lists: dict) -> None:
         seconds = min(conf().most_read_local_seconds, conf().most_read_cache_seconds)
         if seconds > 0:
-            self._entries = {key: (time.monotonic() + seconds, lists)}  # one day, one limit
+            # One day, one limit.
+            self._entries = {key: (time.monotonic() + seconds, generation, lists)}
 
     def clear(self) -> None:
         self._entries = {}
@@ -117,11 +128,17 @@ def most_read(limit: int | None = None) -> dict[str, list[Entry]]:
     lists = local.get(key)
     if lists is not None:
         return lists
-    lists = _shared("get", key)
+    # Read with the generation it was stored in: lists computed before a publish or a
+    # privacy change are stale (and a computation that overlaps one is stored stale).
+    try:
+        generation, lists = pagecache.read_fresh(key)
+    except Exception as exc:  # any cache backend's connection error: as _shared
+        logger.warning("stats: most-read cache unavailable (%s)", exc)
+        generation, lists = pagecache.seen_generation(), None
     if lists is None:
         lists = {period: compute(period, limit, today) for period, _label in PERIODS}
-        _shared("set", key, lists, conf().most_read_cache_seconds)
-    local.put(key, lists)
+        _shared("set", key, (generation, lists), conf().most_read_cache_seconds)
+    local.put(key, generation, lists)
     return lists
 
 
