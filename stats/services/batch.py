@@ -254,14 +254,20 @@ def _last_seq(journal_id: str) -> int:
     return last
 
 
+def _size(entries: list[Entry]) -> int:
+    """Views and visits in the entries."""
+    return sum((entry.view is not None) + entry.visit for entry in entries)
+
+
 def write_entries(
     journal_id: str, entries: list[Entry]
-) -> tuple[dict[int, int], int | None, int | None]:
+) -> tuple[dict[int, int], int | None, int | None, int]:
     """Write the entries not yet written (seq above the journal's mark) and raise the
-    mark, in one transaction; return the committed totals (as write) and the mark."""
+    mark, in one transaction; return the committed totals (as write), the mark and how
+    many views and visits were written."""
     if all(entry.seq is None for entry in entries):
         views = [entry.view for entry in entries if entry.view is not None]
-        return *write(views, sum(entry.visit for entry in entries)), None
+        return *write(views, sum(entry.visit for entry in entries)), None, _size(entries)
     with transaction.atomic():
         last = _last_seq(journal_id)
         fresh = [entry for entry in entries if entry.seq is None or entry.seq > last]
@@ -273,7 +279,7 @@ def write_entries(
             JournalMark.objects.filter(journal=journal_id).update(
                 last_seq=top, updated=timezone.now()
             )
-    return page_totals, total, top
+    return page_totals, total, top, _size(fresh)
 
 
 def _journals() -> journal.Journals | None:
@@ -309,9 +315,9 @@ def recover() -> int:
                 seq, visit, view = journal.decode(raw)
                 entries.append(Entry(seq, None if view is None else View(*view), visit))
             if entries:
-                page_totals, total, last = write_entries(journal_id, entries)
+                page_totals, total, last, count = write_entries(journal_id, entries)
                 publish(page_totals, total)
-                written += sum((entry.view is not None) + entry.visit for entry in entries)
+                written += count
                 if _trim(journal_id, last) == 0:
                     journals.forget(journal_id)
             else:
@@ -408,7 +414,7 @@ class Writer:
                 return 0
             journal_id = journal.identity()
             try:
-                page_totals, total, last = write_entries(journal_id, taken)
+                page_totals, total, last, _ = write_entries(journal_id, taken)
             except BaseException:
                 with self._lock:
                     self._queue[:0] = taken

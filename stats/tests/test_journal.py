@@ -104,7 +104,7 @@ def test_a_crash_between_the_commit_and_the_trim_counts_nothing_twice(
     dead = die(redis_store, monkeypatch)
     assert journal_entries(redis_store, dead) == 5
 
-    batch.recover()
+    assert batch.recover() == 0
     assert recorded(page) == expected(before, 5)
     assert journal_entries(redis_store, dead) == 0
 
