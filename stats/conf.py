@@ -42,6 +42,13 @@ DEFAULTS = {
     # per-process background thread this many seconds after the first pending one (and
     # at worker exit); 0 = written in the request.
     "STATS_FLUSH_SECONDS": 0.05,
+    # With Redis, each counted view and visit is also journaled in Redis by the call that
+    # decides it, until its batch is in the database. A process's writer thread renews
+    # its journal's heartbeat (expiring after STATS_JOURNAL_TTL_SECONDS) and, every
+    # STATS_RECOVER_SECONDS, writes the journals of processes whose heartbeat expired
+    # (killed before their queue was written).
+    "STATS_JOURNAL_TTL_SECONDS": 15,
+    "STATS_RECOVER_SECONDS": 5,
     # How long one process trusts its page -> counter mapping (publish/unpublish/delete
     # clear it at once in the process that makes the change).
     "STATS_PAGE_CACHE_SECONDS": 10,
@@ -84,6 +91,8 @@ class StatsConf:
     redis_retry_seconds: float
     local_seconds: float
     flush_seconds: float
+    journal_ttl_seconds: float
+    recover_seconds: float
     page_cache_seconds: float
     trusted_proxy_count: int
     new_readers_per_minute: int

@@ -122,3 +122,20 @@ class DailySiteStats(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.views} / {self.visits}"
+
+
+class JournalMark(models.Model):
+    """The last journal entry (stats.services.journal) of one app process whose view or
+    visit is in the database, written in the same transaction as the entries: a journal
+    replayed after its process died skips what the process had already written."""
+
+    journal = models.CharField(max_length=200, primary_key=True)
+    last_seq = models.PositiveBigIntegerField(default=0)
+    updated = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("journal mark")
+        verbose_name_plural = _("journal marks")
+
+    def __str__(self) -> str:
+        return f"{self.journal}: {self.last_seq}"

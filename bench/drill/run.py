@@ -29,6 +29,7 @@ import itertools
 import json
 import os
 import random
+import re
 import secrets
 import shutil
 import signal
@@ -629,6 +630,8 @@ def run(plan: Plan, work: Path, log=print) -> dict:
         health.stop.set()
         monitor.join(5)
         result["editor"] = stack.editor_result()
+        result["journals"] = wait_for_journals(stack, marks, traffic)
+        log(f"{marks['journals_empty']:6.1f} s  journals written: {result['journals']}")
         stack.stop_apps()  # graceful: the survivors write their queues
         counts = stack.site("counts")
         result["marks"] = {k: round(v, 2) for k, v in marks.items()}
@@ -640,6 +643,24 @@ def run(plan: Plan, work: Path, log=print) -> dict:
         stack.stop()
         result["load_end"] = os.getloadavg()
     return result
+
+
+# The app servers' journal heartbeat and replay interval (STATS_JOURNAL_TTL_SECONDS and
+# STATS_RECOVER_SECONDS, their defaults), plus a margin for a loaded machine.
+JOURNAL_WAIT_S = 15 + 5 + 20
+
+
+def wait_for_journals(stack, marks: dict, traffic) -> dict:
+    """Wait (bounded) until no journal in Redis holds an entry: the killed server's
+    counted views and visits, journaled by the Lua call that answered them, are written
+    by the surviving server's writer threads once the killed workers' heartbeats expire."""
+    deadline = max(marks["app_killed"] + JOURNAL_WAIT_S, traffic.now() + 5)
+    state = stack.site("journals")
+    while state["entries"] and traffic.now() < deadline:
+        time.sleep(1)
+        state = stack.site("journals")
+    marks["journals_empty"] = traffic.now()
+    return state
 
 
 def window(marks: dict, at: float) -> str:
@@ -695,6 +716,15 @@ def summarize(traffic, health, marks, prepared, counts, nginx_lines, work, ports
         (work / f"app{n}.log").read_text(errors="replace").count("answering from the database")
         for n in (1, 2)
     )
+    # The surviving server's writers log each replay of a dead worker's journal.
+    replayed = sum(
+        int(n)
+        for k in (1, 2)
+        for n in re.findall(
+            r"wrote (\d+) views and visits journaled by dead processes",
+            (work / f"app{k}.log").read_text(errors="replace"),
+        )
+    )
     rise = {key: counts[key] - prepared[key] for key in ("views", "hit_rows", "visits")}
     # Reader by reader: each has its own address, so the Hit rows say whose view the
     # database holds.
@@ -716,6 +746,7 @@ def summarize(traffic, health, marks, prepared, counts, nginx_lines, work, ports
         },
         "counted_answers_by_server": {str(k): v for k, v in answered.items()},
         "counter_rise": rise,
+        "journal_replayed": replayed,
         "lost_views": traffic.beacons.counted - rise["views"],
         "lost_hit_rows": traffic.beacons.counted - rise["hit_rows"],
         "lost_visits": traffic.beacons.visits - rise["visits"],
@@ -783,7 +814,8 @@ def report(result: dict) -> str:
         f"{result['counted_answers_by_server']}); counters' rise in PostgreSQL: "
         f"{result['counter_rise']['views']} views, {result['counter_rise']['hit_rows']} Hit rows, "
         f"{result['counter_rise']['visits']} visits; difference: {result['lost_views']} views, "
-        f"{result['lost_visits']} visits",
+        f"{result['lost_visits']} visits; views and visits written from dead workers' "
+        f"journals: {result['journal_replayed']}",
         f"- Readers answered 'counted' but missing from the database: "
         f"{len(result['lost_readers'])}"
         + "".join(

@@ -46,6 +46,17 @@ def counts() -> dict:
     }
 
 
+def journals() -> dict:
+    """Entries left in the app processes' journals in Redis (stats/services/journal.py):
+    a killed server's are written by the other server once its heartbeats expire."""
+    from stats.services import journal, stores
+
+    store = stores.get_store()
+    pattern = journal.journal_key(store.prefix, "*")
+    keys = list(store.client.scan_iter(match=pattern))
+    return {"journals": len(keys), "entries": sum(store.client.llen(key) for key in keys)}
+
+
 def prepare() -> dict:
     """Everything in one process: each manage.py would load Django again."""
     from django.core.cache import cache
@@ -110,6 +121,7 @@ def main() -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("prepare")
     sub.add_parser("counts")
+    sub.add_parser("journals")
     edit = sub.add_parser("editor")
     edit.add_argument("seconds", type=float)
     edit.add_argument("--every", type=float, default=1.0)
@@ -119,6 +131,8 @@ def main() -> None:
         result = prepare()
     elif args.command == "counts":
         result = counts()
+    elif args.command == "journals":
+        result = journals()
     else:
         result = editor(args.seconds, args.every)
     json.dump(result, sys.stdout, ensure_ascii=False)

@@ -8,13 +8,18 @@ transaction: one multi-row INSERT of the Hit rows and one F() UPDATE per counter
 day row and for the visits total (never read-modify-write). A flush also runs when the
 process exits normally (atexit: a gunicorn worker stopped, restarted or recycled with
 SIGTERM/SIGQUIT/SIGINT, or `max_requests`), so a graceful restart loses nothing; a
-Redis flush or restart loses nothing either, since the queue lives here and the
+Redis flush or restart loses nothing either, since the queue lives here too and the
 database holds everything already written.
 
-The one loss window: a process killed without running its exit handlers (SIGKILL, an
-OOM kill, a gunicorn worker timeout, a machine crash) loses its queue, at most the
-views and visits of its last STATS_FLUSH_SECONDS (plus a batch whose write failed and
-is being retried while the database is down).
+A process killed without running its exit handlers (SIGKILL, an OOM kill, a gunicorn
+worker timeout, a machine crash) loses its queue, but not the views and visits in it:
+the Lua call that decided each one also appended it to the process's journal in Redis
+(journal.py). A batch is committed with the journal's last written seq (JournalMark, same
+transaction) and then popped off the journal; the writer thread renews the process's
+heartbeat and, every STATS_RECOVER_SECONDS, replays the journals of processes whose
+heartbeat expired (`recover`, also run by `stats_cleanup`) with the same write, skipping
+entries at or below the mark: nothing is lost, nothing is written twice. Lost only if
+Redis loses the journal too before the replay.
 
 A beacon handled inside a database transaction (the Django test client in a
 TestCase-style test, or any caller in `atomic()`) is written at once in that
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import itertools
 import logging
 import os
 import threading
@@ -40,9 +46,9 @@ from hitcount.models import Hit, HitCount
 from redis.exceptions import RedisError
 
 from stats.conf import conf
-from stats.models import SITE_COUNTER_ID, DailyPageViews, SiteCounter
+from stats.models import SITE_COUNTER_ID, DailyPageViews, JournalMark, SiteCounter
 
-from . import pages, stores, totals
+from . import journal, pages, stores, totals
 
 logger = logging.getLogger(__name__)
 
@@ -227,25 +233,144 @@ def publish(page_totals: dict[int, int], visits: int | None) -> None:
         stores.fallback(exc)
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One queued beacon: a counted view and/or a new visit, with its journal seq (None
+    when it was not journaled)."""
+
+    seq: int | None
+    view: View | None
+    visit: bool
+
+
+def _last_seq(journal_id: str) -> int:
+    """The journal's mark, the row locked to the end of the transaction (a process's
+    writer and a replay of its journal write one after the other)."""
+    marks = JournalMark.objects.select_for_update().filter(journal=journal_id)
+    last = marks.values_list("last_seq", flat=True).first()
+    if last is None:
+        JournalMark.objects.bulk_create([JournalMark(journal=journal_id)], ignore_conflicts=True)
+        last = marks.values_list("last_seq", flat=True).first()
+    return last
+
+
+def _size(entries: list[Entry]) -> int:
+    """Views and visits in the entries."""
+    return sum((entry.view is not None) + entry.visit for entry in entries)
+
+
+def write_entries(
+    journal_id: str, entries: list[Entry]
+) -> tuple[dict[int, int], int | None, int | None, int]:
+    """Write the entries not yet written (seq above the journal's mark) and raise the
+    mark, in one transaction; return the committed totals (as write), the mark and how
+    many views and visits were written."""
+    if all(entry.seq is None for entry in entries):
+        views = [entry.view for entry in entries if entry.view is not None]
+        return *write(views, sum(entry.visit for entry in entries)), None, _size(entries)
+    with transaction.atomic():
+        last = _last_seq(journal_id)
+        fresh = [entry for entry in entries if entry.seq is None or entry.seq > last]
+        views = [entry.view for entry in fresh if entry.view is not None]
+        visits = sum(entry.visit for entry in fresh)
+        page_totals, total = write(views, visits) if views or visits else ({}, None)
+        top = max((entry.seq for entry in fresh if entry.seq is not None), default=last)
+        if top > last:
+            JournalMark.objects.filter(journal=journal_id).update(
+                last_seq=top, updated=timezone.now()
+            )
+    return page_totals, total, top, _size(fresh)
+
+
+def _journals() -> journal.Journals | None:
+    store = stores.active()
+    return store.journals if isinstance(store, stores.RedisStore) else None
+
+
+def _trim(journal_id: str, last_seq: int | None) -> int | None:
+    """Pop the written entries off the journal; the entries left (None: unknown)."""
+    journals = _journals()
+    if journals is None or last_seq is None:
+        return None
+    try:
+        return journals.trim(journal_id, last_seq)
+    except RedisError as exc:  # a replay after a crash would skip them by the mark
+        stores.fallback(exc)
+        return None
+
+
+def recover() -> int:
+    """Replay the journals of dead processes (heartbeat expired) into the database;
+    return how many views and visits were written."""
+    journals = _journals()
+    if journals is None:
+        return 0
+    written = 0
+    for journal_id in journals.dead():
+        if not journals.claim(journal_id):
+            continue
+        try:
+            entries = []
+            for raw in journals.entries(journal_id):
+                seq, visit, view = journal.decode(raw)
+                entries.append(Entry(seq, None if view is None else View(*view), visit))
+            if entries:
+                page_totals, total, last, count = write_entries(journal_id, entries)
+                publish(page_totals, total)
+                written += count
+                if _trim(journal_id, last) == 0:
+                    journals.forget(journal_id)
+            else:
+                journals.forget(journal_id)
+        finally:
+            journals.release(journal_id)
+    if written:
+        logger.warning("stats: wrote %d views and visits journaled by dead processes", written)
+    return written
+
+
 class Writer:
     """The queue of one process and its background flusher."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()  # the queue
         self._flush_lock = threading.Lock()  # one write at a time
-        self._views: list[View] = []
-        self._visits = 0
+        self._queue: list[Entry] = []
+        self._seq = itertools.count(1)
+        self._seq_pid: int | None = None
+        # Seqs taken by beacons whose Lua call has not come back yet: entries from that
+        # seq on wait, so the mark never passes an entry journaled and not yet queued.
+        self._inflight: set[int] = set()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._pid: int | None = None
         self._thread: threading.Thread | None = None
 
-    def add(self, view: View | None, visit: bool) -> None:
+    def begin(self) -> int:
+        """A seq for a beacon about to be decided (and maybe journaled)."""
         with self._lock:
-            if view is not None:
-                self._views.append(view)
-            if visit:
-                self._visits += 1
+            if self._seq_pid != os.getpid():  # a forked child starts its own journal
+                self._seq_pid = os.getpid()
+                self._seq = itertools.count(1)
+                self._inflight = set()
+            seq = next(self._seq)
+            self._inflight.add(seq)
+        return seq
+
+    def end(self, seq: int | None) -> None:
+        """The beacon of `seq` is decided and queued if it counted anything."""
+        if seq is None:
+            return
+        with self._lock:
+            self._inflight.discard(seq)
+            waiting = bool(self._queue)
+        if waiting:
+            self._wake.set()
+
+    def add(self, view: View | None, visit: bool, seq: int | None = None) -> None:
+        with self._lock:
+            self._queue.append(Entry(seq, view, visit))
+            self._inflight.discard(seq)
             if self._pid != os.getpid() or self._thread is None or not self._thread.is_alive():
                 self._start()
         self._wake.set()
@@ -260,37 +385,77 @@ class Writer:
     def pending(self, page_id: int) -> int:
         """Views of the page queued here and not yet written."""
         with self._lock:
-            return sum(1 for view in self._views if view.target.page_id == page_id)
+            return sum(
+                1
+                for entry in self._queue
+                if entry.view is not None and entry.view.target.page_id == page_id
+            )
 
     def pending_visits(self) -> int:
         with self._lock:
-            return self._visits
+            return sum(entry.visit for entry in self._queue)
 
     def flush(self) -> int:
-        """Write everything queued (one transaction); return how many entries. On a
-        database error the entries go back to the queue and the error is raised."""
+        """Write everything queued (one transaction) and pop it off the journal; return
+        how many entries. On a database error the entries go back to the queue and the
+        error is raised."""
         with self._flush_lock:
             with self._lock:
-                views, visits = self._views, self._visits
-                self._views, self._visits = [], 0
-            if not views and not visits:
+                first_inflight = min(self._inflight, default=None)
+                if first_inflight is None:
+                    taken, self._queue = self._queue, []
+                else:
+                    taken, kept = [], []
+                    for entry in self._queue:
+                        early = entry.seq is None or entry.seq < first_inflight
+                        (taken if early else kept).append(entry)
+                    self._queue = kept
+            if not taken:
                 return 0
+            journal_id = journal.identity()
             try:
-                page_totals, total = write(views, visits)
+                page_totals, total, last, _ = write_entries(journal_id, taken)
             except BaseException:
                 with self._lock:
-                    self._views[:0] = views
-                    self._visits += visits
+                    self._queue[:0] = taken
                 raise
         publish(page_totals, total)
-        return len(views) + visits
+        _trim(journal_id, last)
+        return len(taken)
+
+    def _beat(self) -> None:
+        """Renew this process's heartbeat and replay the journals of dead processes."""
+        journals = _journals()
+        if journals is None:
+            return
+        try:
+            journals.beat(conf().journal_ttl_seconds)
+            recover()
+        except RedisError as exc:
+            stores.fallback(exc)
+        except Exception:
+            logger.exception("stats: replaying the journals of dead processes failed")
+            connection.close()
 
     def _run(self) -> None:
+        flush_at: float | None = None
+        beat_at = 0.0
         try:
             while not self._stop.is_set():
-                self._wake.wait()
-                if self._stop.wait(conf().flush_seconds):
+                now = time.monotonic()
+                if now >= beat_at:
+                    close_old_connections()
+                    self._beat()
+                    beat_at = time.monotonic() + conf().recover_seconds
+                if flush_at is None:
+                    if self._wake.wait(max(beat_at - time.monotonic(), 0)):
+                        flush_at = time.monotonic() + conf().flush_seconds
+                    continue
+                if self._stop.wait(max(min(flush_at, beat_at) - time.monotonic(), 0)):
                     break
+                if time.monotonic() < flush_at:
+                    continue
+                flush_at = None
                 self._wake.clear()
                 try:
                     close_old_connections()
@@ -298,8 +463,7 @@ class Writer:
                 except Exception:
                     logger.exception("stats: writing counted views failed; retrying")
                     connection.close()
-                    self._stop.wait(RETRY_SECONDS)
-                    self._wake.set()
+                    flush_at = time.monotonic() + RETRY_SECONDS
         finally:
             connection.close()
 
@@ -308,7 +472,7 @@ class Writer:
         if self._flush_lock.locked():
             return False
         with self._lock:
-            return not self._views and not self._visits
+            return not self._queue
 
     def stop(self, *, discard: bool = False) -> None:
         """Stop the flusher thread (it closes its database connection); the next
@@ -323,7 +487,8 @@ class Writer:
         self._wake.clear()
         if discard:
             with self._lock:
-                self._views, self._visits = [], 0
+                self._queue = []
+                self._inflight = set()
 
     def flush_at_exit(self) -> None:
         if self._pid != os.getpid():
@@ -340,17 +505,24 @@ class Writer:
                 logger.info("stats: wrote %d queued views and visits at exit", written)
             return
         with self._lock:
-            lost = len(self._views), self._visits
-        logger.error("stats: %d views and %d visits could not be written at exit", *lost)
+            lost = sum(entry.view is not None for entry in self._queue)
+            visits = sum(entry.visit for entry in self._queue)
+        logger.error("stats: %d views and %d visits could not be written at exit", lost, visits)
 
 
 writer = Writer()
 
 
-def record(view: View | None, visit: bool) -> None:
+def deferred() -> bool:
+    """Whether a counted view or visit is queued (and journaled) rather than written in
+    the request: not when STATS_FLUSH_SECONDS is 0, nor inside a transaction."""
+    return conf().flush_seconds > 0 and not connection.in_atomic_block
+
+
+def record(view: View | None, visit: bool, seq: int | None = None) -> None:
     """Queue a counted view and/or visit (or write it now inside a transaction)."""
-    if conf().flush_seconds <= 0 or connection.in_atomic_block:
+    if not deferred():
         page_totals, total = write([view] if view is not None else [], int(visit))
         publish(page_totals, total)
         return
-    writer.add(view, visit)
+    writer.add(view, visit, seq)

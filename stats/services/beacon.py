@@ -2,10 +2,11 @@
 
 With Redis, every beacon is one Lua call (none for a repeat this process answered less
 than STATS_LOCAL_SECONDS ago) and no SQL: Redis decides atomically and returns the fresh
-totals, and a counted view or visit is queued for the database (batch.py: written in
-batches by a background thread, and at process exit). While Redis fails, the beacon is
-decided by the database store instead (stores.active / stores.fallback) and written in
-the request: still counted, still exact in the database.
+totals, and a counted view or visit is journaled in Redis by the same call and queued
+for the database (batch.py: written in batches by a background thread, and at process
+exit; journal.py: the journal of a killed process is written by another). While Redis
+fails, the beacon is decided by the database store instead (stores.active /
+stores.fallback) and written in the request: still counted, still exact in the database.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from . import batch, pages, readers, stores, totals
+from . import batch, journal, pages, readers, stores, totals
 from .decisions import BeaconResult, Decision, Reason, Snapshot
 from .pages import CountedPage
 from .widget import snapshot
@@ -58,15 +59,31 @@ def record_beacon(request: HttpRequest, reader: str | None, page_id: int | None)
         return BeaconResult(Decision.no(reason), views, snapshot())
 
     staff = readers.is_staff(request)
+    touched = None if staff else target
     store = stores.active()
-    try:
-        touch = store.touch(reader, None if staff else target, now)
-    except RedisError as exc:
-        store = stores.fallback(exc)
-        touch = store.touch(reader, None if staff else target, now)
-
     if isinstance(store, stores.RedisStore):
-        return _decided_by_redis(request, store, reader, target, touch, staff, ip, user_agent, now)
+        user = readers.user_of(request)
+        user_id = getattr(user, "pk", None)
+        seq = None
+        entry = None
+        if batch.deferred():
+            seq = batch.writer.begin()
+            entry = (seq, journal.encode(touched, reader, ip, user_agent, user_id, now))
+        try:
+            try:
+                touch = store.touch(reader, touched, now, entry)
+            except RedisError as exc:
+                store = stores.fallback(exc)
+                touch = store.touch(reader, touched, now)
+            if isinstance(store, stores.RedisStore):
+                return _decided_by_redis(
+                    store, reader, target, touch, staff, ip, user_agent, user_id, now, seq
+                )
+        finally:
+            batch.writer.end(seq)
+    else:
+        touch = store.touch(reader, touched, now)
+
     if target is not None and not staff and touch.first_view:
         return _count(request, store, reader, target, touch, ip=ip, user_agent=user_agent, now=now)
 
@@ -97,18 +114,17 @@ def _admit_new_reader(ip: str, now) -> bool:
 
 
 def _decided_by_redis(
-    request, store, reader, target, touch, staff, ip, user_agent, now
+    store, reader, target, touch, staff, ip, user_agent, user_id, now, seq
 ) -> BeaconResult:
-    """Redis made the decision and counted the mirrors; the database gets it from the
-    queue (batch.record)."""
+    """Redis made the decision, counted the mirrors and journaled the record (seq); the
+    database gets it from the queue (batch.record)."""
     counted = target is not None and not staff and bool(touch.first_view)
     if counted or touch.new_visit:
         view = None
         if counted:
-            user = readers.user_of(request)
-            view = batch.View(target, reader, ip, user_agent, getattr(user, "pk", None), now)
+            view = batch.View(target, reader, ip, user_agent, user_id, now)
         try:
-            batch.record(view, touch.new_visit)
+            batch.record(view, touch.new_visit, seq)
         except Exception:
             if counted:
                 _forget(store, reader, target)

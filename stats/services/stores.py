@@ -28,6 +28,7 @@ from hitcount.models import HitCount
 from stats.conf import changed, conf
 from stats.models import SITE_COUNTER_ID, NewReaders, ReaderMark, SiteCounter, Visitor
 
+from . import journal
 from .pages import CountedPage
 
 logger = logging.getLogger(__name__)
@@ -52,13 +53,16 @@ class Numbers:
     views: int | None  # None: not asked for, or not known to the store
 
 
-# Keys: 1 online zset, 2 visitor's last request, 3 visits total mirror,
-#       4 and 5 (optional) the reader's mark for the page and the page's views mirror.
-# ARGV: 1 now (s), 2 online cutoff (s), 3 reader, 4 idle gap (s), 5 view window (s).
+# Keys: 1 online zset, 2 visitor's last request, 3 visits total mirror, 4 this process's
+#       journal, 5 the set of journals,
+#       6 and 7 (optional) the reader's mark for the page and the page's views mirror.
+# ARGV: 1 now (s), 2 online cutoff (s), 3 reader, 4 idle gap (s), 5 view window (s),
+#       6 the journal record ('' = none), 7 its seq, 8 the journal id.
 # Values are timestamps from the app, not Redis's clock, so the windows follow the
 # app's time (and time travel in tests); key expiry only collects garbage.
 # A new visit and a first view also add 1 to the mirrors when they exist, so the reply
-# carries the fresh totals; the durable +1 reaches the database from the app (batch.py).
+# carries the fresh totals; the durable +1 reaches the database from the app (batch.py),
+# and the record is journaled in the same call (journal.py): "counted" implies journaled.
 # A missing mirror (after a flush) stays missing: the app seeds it from the database.
 _TOUCH = """
 local now = tonumber(ARGV[1])
@@ -73,21 +77,25 @@ local visits = redis.call('GET', KEYS[3])
 if new_visit == 1 and visits then visits = redis.call('INCR', KEYS[3]) end
 local first_view = -1
 local views = false
-if #KEYS >= 5 then
+if #KEYS >= 7 then
   local window = tonumber(ARGV[5])
-  local counted = tonumber(redis.call('GET', KEYS[4]))
-  views = redis.call('GET', KEYS[5])
+  local counted = tonumber(redis.call('GET', KEYS[6]))
+  views = redis.call('GET', KEYS[7])
   if (not counted) or (now - counted >= window) then
-    redis.call('SET', KEYS[4], ARGV[1], 'EX', math.ceil(window) + 60)
+    redis.call('SET', KEYS[6], ARGV[1], 'EX', math.ceil(window) + 60)
     first_view = 1
     if views and tonumber(views) >= 0 then
-      views = redis.call('INCR', KEYS[5])
+      views = redis.call('INCR', KEYS[7])
     else
       views = false
     end
   else
     first_view = 0
   end
+end
+if ARGV[6] ~= '' and (new_visit == 1 or first_view == 1) then
+  redis.call('RPUSH', KEYS[4], ARGV[7] .. ' ' .. new_visit .. ' ' .. first_view .. ' ' .. ARGV[6])
+  redis.call('SADD', KEYS[5], ARGV[8])
 end
 local online = redis.call('ZCOUNT', KEYS[1], ARGV[2], '+inf')
 return {new_visit, first_view, online, visits, views}
@@ -145,6 +153,9 @@ class RedisStore:
         self._touch = self.client.register_script(_TOUCH)
         self._online_key = self._key("online").encode()
         self._visits_key = self.visits_key.encode()
+        self._journals_key = journal.journals_key(prefix).encode()
+        self._journal: tuple[str, bytes, bytes] | None = None  # id, key, id as bytes
+        self.journals = journal.Journals(self.client, prefix)
         # (reader, page id or None) -> (timestamp, what a repeat beacon answers): see touch.
         self._recent: dict[tuple[str, int | None], tuple[float, Touch]] = {}
 
@@ -158,8 +169,23 @@ class RedisStore:
     def views_key(self, page_id: int) -> str:
         return self._key("views", page_id)
 
-    def touch(self, reader: str, target: CountedPage | None, now: datetime) -> Touch:
+    def _journal_args(self) -> tuple[bytes, bytes]:
+        """This process's journal key and id (a new journal after a fork)."""
+        current = journal.identity()
+        if self._journal is None or self._journal[0] != current:
+            key = journal.journal_key(self.prefix, current).encode()
+            self._journal = (current, key, current.encode())
+        return self._journal[1], self._journal[2]
+
+    def touch(
+        self,
+        reader: str,
+        target: CountedPage | None,
+        now: datetime,
+        entry: tuple[int, bytes] | None = None,
+    ) -> Touch:
         """Presence, visit and "already counted" decision: one Lua call, atomic in Redis.
+        `entry` (seq, record): what to journal if the beacon counts a view or a visit.
 
         A beacon of the same reader for the same page that this process decided less
         than STATS_LOCAL_SECONDS ago is a repeat without asking Redis (the view window
@@ -173,7 +199,14 @@ class RedisStore:
             recent = self._recent.get((reader, page_id))
             if recent is not None and recent[0] <= ts < recent[0] + fresh:
                 return recent[1]
-        keys = [self._online_key, self._key("visitor", reader).encode(), self._visits_key]
+        journal_key, journal_id = self._journal_args()
+        keys = [
+            self._online_key,
+            self._key("visitor", reader).encode(),
+            self._visits_key,
+            journal_key,
+            self._journals_key,
+        ]
         if target is not None:
             keys += [
                 self._key("seen", page_id, reader).encode(),
@@ -185,6 +218,9 @@ class RedisStore:
             reader.encode(),
             repr(settings.visit_idle_gap.total_seconds()).encode(),
             repr(settings.view_window.total_seconds()).encode(),
+            b"" if entry is None else entry[1],
+            b"0" if entry is None else str(entry[0]).encode(),
+            journal_id,
         ]
         new_visit, first_view, online, visits, views = self._touch(keys=keys, args=args)
         return Touch(

@@ -59,6 +59,14 @@ class Process:
                 self.process.wait()
         self.process = None
 
+    def kill(self):
+        """SIGKILL the whole process group (a gunicorn master and its workers): no exit
+        handler runs, as with an OOM kill or a power cut."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.process = None
+
     def restart(self):
         self.stop()
         return self.start()
