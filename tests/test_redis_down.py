@@ -25,7 +25,9 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 WORKERS = 2
 REDIS_DOWN = "Redis unavailable"
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the newsroom's groups (a data migration) are there, and the
+# transactional flush after it leaves the next serialized test nothing to collide with.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def free_port() -> int:

@@ -101,6 +101,14 @@ DATABASES = {
         conn_max_age=env.integer("DB_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several workers write to one file (counters, sessions, the new-readers bound). A
+    # write transaction that begins as a read fails at once with "database is locked"
+    # when it must upgrade its lock; beginning it IMMEDIATE makes it wait its turn, up
+    # to the busy timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.get("REDIS_URL")
