@@ -21,12 +21,23 @@ class OutsideReads:
         self.seen: list[str] = []
         self.parent = str(REPO.parent) + "/"
         self.repo = str(REPO) + "/"
+        # Only what stood beside the checkout before the run: a checkout in /tmp has the
+        # tests' own temporary files (tempfile, pytest's tmp_path) as its neighbours.
+        self.neighbours = {
+            entry.name
+            for entry in REPO.parent.iterdir()
+            if entry != REPO and not entry.name.startswith("pytest-of-")
+        }
 
     def __call__(self, event, args):
         if event != "open" or not args or not isinstance(args[0], str | bytes | Path):
             return
         path = os.path.abspath(os.fsdecode(args[0]))
-        if path.startswith(self.parent) and not path.startswith(self.repo):
+        if (
+            path.startswith(self.parent)
+            and not path.startswith(self.repo)
+            and path[len(self.parent) :].split("/", 1)[0] in self.neighbours
+        ):
             self.seen.append(path)
 
 
