@@ -309,27 +309,30 @@ def _main_items(
         return texts[index]
 
     start = next((i for i in range(len(elements)) if text_at(i) == _norm(title)), 0)
-    placed: list[tuple[int, str, str, str]] = []
+    # (position in the page, order, kind, text, src); a paragraph not found as one element
+    # (trafilatura joined or split it) keeps its place after the one before it.
+    placed: list[tuple[int, int, str, str, str]] = []
     cursor = start
-    for paragraph in paragraphs:
+    last = -1
+    for order, paragraph in enumerate(paragraphs):
         wanted = _norm(paragraph)
         found = next((i for i in range(cursor, len(elements)) if text_at(i) == wanted), None)
         if found is not None:
-            placed.append((found, PARAGRAPH, paragraph, ""))
-            cursor = found + 1
-    if not placed:
+            cursor = last = found
+        placed.append((cursor, order, PARAGRAPH, paragraph, ""))
+        cursor += found is not None
+    if last < 0:
         return [(PARAGRAPH, paragraph, "") for paragraph in paragraphs]
-    last = placed[-1][0]
     photo_texts = set()
     for index in range(start, last):
         element = elements[index]
         if element.tag == "img" and (src := _src(element)) and captions.get(src):
-            placed.append((index, CAPTION, captions[src], src))
+            placed.append((index, -1, CAPTION, captions[src], src))
             photo_texts.add(_norm(captions[src]))
-    placed.sort(key=lambda item: item[0])
+    placed.sort(key=lambda item: item[:2])
     return [
         (kind, text, src)
-        for _, kind, text, src in placed
+        for _, _, kind, text, src in placed
         if kind == CAPTION or _norm(text) not in photo_texts
     ]
 
@@ -344,7 +347,9 @@ def _paragraphs(doc, title: str) -> Iterator[str]:
         if any(ancestor.tag in blocks for ancestor in element.iterancestors()):
             continue  # nested: its text is in the outer block
         text = _SPACES_RE.sub(" ", "".join(element.itertext())).strip()
-        if text and not (element.tag == "head" and text == title):
+        if text.startswith(title):
+            text = text[len(title) :].strip()  # the heading, run into the next line
+        if text:
             yield text
 
 

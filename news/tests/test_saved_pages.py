@@ -1,0 +1,255 @@
+"""Saved HTML pages ("Save page as…": a page and its `_files` folder) read into the same
+ParsedExport as text exports, and imported with their photos.
+
+The fixtures under fixtures/saved_pages/ are written for these tests in the shapes of
+provincial portals (DotNetNuke with `?ArticleID=`, SharePoint-era table layouts with a
+caption row under each photo, Joomla with the month spelled out); the text is our own.
+"""
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from bs4 import BeautifulSoup
+from wagtail.images import get_image_model
+
+from news.importer.parser import CAPTION, Byline, ParsedExport, parse_export
+from news.importer.saved_pages import parse_page, parse_saved_page
+from news.importer.service import ExportParseError
+from news.models import ArticlePage
+from news.tests.test_import_command import run_import, snapshot
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+PAGES = Path(__file__).resolve().parent / "fixtures" / "saved_pages"
+
+# Portal text that must never reach an article: menus, tools, related lists, counters.
+CHROME = (
+    "Trang chủ",
+    "Giới thiệu",
+    "In bài viết",
+    "Gửi email",
+    "Chia sẻ",
+    "Tin liên quan",
+    "Các tin khác",
+    "Tin mới",
+    "Thống kê truy cập",
+    "Trực tuyến",
+    "Bản quyền",
+    "Cơ quan chủ quản",
+    "Trở lại",
+    "giao ban khối nội chính",  # a sidebar headline
+    "đường giao thông nông thôn",  # a related headline
+    "cải cách hành chính quý I",
+    "Khung thời tiết",  # the saved iframe
+)
+
+EXPECTED = {
+    "yen-phong-nha-van-hoa.html": {
+        "title": "Xã Đông Phong khánh thành nhà văn hóa thôn Mẫn Xá",
+        "published_at": datetime(2023, 8, 14, 9, 20, tzinfo=VN),  # not the header's date
+        "view_count": 1204,
+        "lead": "Sáng 12/8, xã Đông Phong tổ chức lễ khánh thành",
+        "captions": [
+            (
+                "Các đại biểu cắt băng khánh thành nhà văn hóa thôn Mẫn Xá.",
+                "./yen-phong-nha-van-hoa_files/nvh-khanh-thanh.jpg",
+            ),
+            (
+                "Người dân thôn Mẫn Xá biểu diễn văn nghệ mừng công trình mới.",
+                "./yen-phong-nha-van-hoa_files/van-nghe%20thon.jpg",
+            ),
+        ],
+        "kinds": "CPPCP",
+        "bylines": (Byline("Thu Trang", "Trung tâm VH-TT-TT huyện"),),
+        "urls": ("https://yenphong.bacninh.gov.vn/tin-tuc-su-kien/ChiTietTin.aspx?ArticleID=4521",),
+    },
+    "gia-binh-tap-huan-chuyen-doi-so.htm": {
+        "title": "Gia Bình tập huấn kỹ năng chuyển đổi số cho cán bộ cấp xã",
+        "published_at": datetime(2019, 3, 8, 15, 42, tzinfo=VN),
+        "view_count": 312,
+        "lead": "Trong hai ngày 6 và 7/3, Ủy ban nhân dân huyện Gia Bình",
+        "captions": [
+            (
+                "Học viên thực hành nộp hồ sơ trực tuyến trên máy tính của lớp.",
+                "gia-binh-tap-huan-chuyen-doi-so_files/lop-hoc.jpg",
+            ),
+            (
+                "Lãnh đạo huyện trao giấy chứng nhận cho học viên hoàn thành khóa học.",
+                "http://giabinh.bacninh.gov.vn/PublishingImages/2019/03/trao-giay-chung-nhan.jpg",
+            ),
+        ],
+        "kinds": "CPPCP",
+        "bylines": (Byline("Nguyễn Minh Đức", "Phòng VH-TT huyện"),),  # the author box
+        "urls": ("http://giabinh.bacninh.gov.vn/Pages/tap-huan-chuyen-doi-so-cap-xa.aspx",),
+    },
+    "luc-nam-le-hoi-xuan.html": {
+        "title": "Lễ hội xuân xã Cẩm Lý thu hút đông đảo du khách",
+        "published_at": datetime(2022, 1, 25, 16, 22, tzinfo=VN),  # "25 Tháng 1 2022 16:22"
+        "view_count": 7331,  # "7331 Lượt xem" in its own element
+        "lead": "Mùng 4 Tết, xã Cẩm Lý mở hội xuân truyền thống",
+        "captions": [
+            (
+                "Đoàn rước kiệu đi qua con đê ven sông.",
+                "luc-nam-le-hoi-xuan_files/r%C6%B0%E1%BB%9Bc-ki%E1%BB%87u.jpg",
+            ),
+            (
+                "Các đô vật tranh tài trên sới đấu của làng.",
+                "luc-nam-le-hoi-xuan_files/thi-vat.jpg",
+            ),
+        ],
+        "kinds": "CPPCP",
+        "bylines": (Byline("Hà Linh", "TTXVN"),),  # "Hà Linh-TTXVN"
+        "urls": (
+            "https://lucnam.bacgiang.gov.vn/index.php/tin-tuc/item/1187-le-hoi-xuan-xa-cam-ly.html",
+        ),
+    },
+}
+
+
+def all_text(parsed: ParsedExport) -> str:
+    parts = [parsed.title, parsed.lead, parsed.source, *(b.text for b in parsed.blocks)]
+    return "\n".join(parts + [f"{b.name} {b.organisation}" for b in parsed.bylines])
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_saved_page_reads_like_a_text_export(name):
+    expected = EXPECTED[name]
+
+    parsed = parse_saved_page(PAGES / name)
+
+    assert type(parsed) is ParsedExport
+    assert parsed.title == expected["title"]
+    assert parsed.published_at == expected["published_at"]
+    assert parsed.view_count == expected["view_count"]
+    assert parsed.lead.startswith(expected["lead"])
+    assert [(b.text, b.image) for b in parsed.blocks if b.kind == CAPTION] == expected["captions"]
+    assert "".join("C" if b.kind == CAPTION else "P" for b in parsed.blocks) == expected["kinds"]
+    assert parsed.bylines == expected["bylines"]
+    assert parsed.original_urls == expected["urls"]
+    text = all_text(parsed)
+    for chrome in CHROME:
+        assert chrome not in text, f"{chrome!r} leaked from {name}"
+
+
+def test_same_rules_as_the_text_parser():
+    """The page's meta line and byline give what the text parser gives for them."""
+    parsed = parse_saved_page(PAGES / "yen-phong-nha-van-hoa.html")
+    as_text = parse_export(
+        f"{parsed.title}\nThứ Hai, 14/08/2023 | 09:20 | Lượt xem: 1.204\n{parsed.lead}\n"
+        + "\n".join(b.text for b in parsed.blocks if b.kind != CAPTION)
+        + "\nThu Trang - Trung tâm VH-TT-TT huyện\n"
+    )
+    assert (parsed.published_at, parsed.view_count) == (as_text.published_at, as_text.view_count)
+    assert parsed.bylines == as_text.bylines
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "file is empty"),
+        (b"  \n\t ", "file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary"),
+        ("<html><head><title>Trang chủ</title></head><body></body></html>", "no article text"),
+        (
+            "<html><body><h1>Tiêu đề</h1><div>13/03/2020 | In bài viết</div></body></html>",
+            "no",
+        ),
+    ],
+)
+def test_broken_pages_are_refused_with_the_reason(data, reason):
+    with pytest.raises(ExportParseError, match=reason):
+        parse_page(data)
+
+
+# --------------------------------------------------------------------------- the command
+
+
+@pytest.mark.embedded
+def test_import_saved_pages_with_their_photos(section, tmp_path, client):
+    folder = tmp_path / "pages"
+    shutil.copytree(PAGES, folder)
+    images_before = get_image_model().objects.count()
+
+    out, err, error = run_import(folder)
+
+    assert error is None, err
+    assert "Imported 3, skipped 0 already imported, failed 0." in out  # not the saved iframe
+    assert "Redirects from old addresses: 3 created" in out
+    assert get_image_model().objects.count() == images_before + 5  # one photo was not saved
+
+    page = ArticlePage.objects.get(title=EXPECTED["luc-nam-le-hoi-xuan.html"]["title"])
+    assert page.initial_view_count == 7331
+    assert [(a.name, a.role) for a in page.authors] == [("Hà Linh", "TTXVN")]
+    photos = [b.value for b in page.body if b.block_type == "captioned_image"]
+    assert [p["caption"] for p in photos] == [c for c, _ in EXPECTED[page_name(page)]["captions"]]
+    assert all(p["image"] is not None for p in photos)
+    with (folder / "luc-nam-le-hoi-xuan_files" / "thi-vat.jpg").open("rb") as original:
+        photos[1]["image"].file.open("rb")
+        assert photos[1]["image"].file.read() == original.read()
+
+    response = client.get(page.url)
+    assert response.status_code == 200
+    html = BeautifulSoup(response.content, "html.parser")
+    figures = html.select("figure")
+    assert [f.figcaption.get_text(" ", strip=True) for f in figures][:2] == [
+        c for c, _ in EXPECTED["luc-nam-le-hoi-xuan.html"]["captions"]
+    ]
+    assert all(f.find("img") for f in figures[:2])
+    assert client.get("/index.php/tin-tuc/item/1187-le-hoi-xuan-xa-cam-ly.html")["Location"] == (
+        page.url
+    )
+
+    unsaved = ArticlePage.objects.get(title__startswith="Gia Bình tập huấn")
+    photos = [b.value for b in unsaved.body if b.block_type == "captioned_image"]
+    assert [p["image"] is not None for p in photos] == [True, False]
+
+    again, err, error = run_import(folder)
+    assert error is None, err
+    assert "Imported 0, skipped 3" in again
+    assert get_image_model().objects.count() == images_before + 5
+
+
+def page_name(page):
+    return next(name for name, e in EXPECTED.items() if e["title"] == page.title)
+
+
+@pytest.mark.embedded
+def test_a_broken_photo_fails_its_page_and_changes_nothing(section, tmp_path):
+    folder = tmp_path / "pages"
+    shutil.copytree(PAGES, folder)
+    (folder / "luc-nam-le-hoi-xuan_files" / "thi-vat.jpg").write_bytes(b"not a jpeg at all")
+    (folder / "empty.html").write_bytes(b"")
+    (folder / "binary.htm").write_bytes(b"\x00\x01\x02PK\x03\x04" * 50)
+    before = snapshot()
+
+    out, err, error = run_import(folder)
+
+    assert error is not None
+    assert "luc-nam-le-hoi-xuan.html: photo thi-vat.jpg is not a valid image" in err
+    assert "empty.html: file is empty" in err
+    assert "binary.htm: file contains NUL bytes" in err
+    assert "Imported 2, skipped 0 already imported, failed 3." in out
+    assert not ArticlePage.objects.filter(title__startswith="Lễ hội xuân").exists()
+    pages, _, _, images = snapshot()
+    assert (pages, images) == (before[0] + 2, before[3] + 3)
+
+
+@pytest.mark.embedded
+def test_a_photo_outside_the_page_folder_is_not_read(section, tmp_path):
+    secret = tmp_path / "secret.jpg"
+    shutil.copy(PAGES / "luc-nam-le-hoi-xuan_files" / "thi-vat.jpg", secret)
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    page = (PAGES / "luc-nam-le-hoi-xuan.html").read_text(encoding="utf-8")
+    page = page.replace("luc-nam-le-hoi-xuan_files/thi-vat.jpg", "../secret.jpg")
+    (folder / "page.html").write_text(page, encoding="utf-8")
+
+    _, err, error = run_import(folder)
+
+    assert error is None, err
+    article = ArticlePage.objects.get()
+    photos = [b.value for b in article.body if b.block_type == "captioned_image"]
+    assert [p["caption"] for p in photos][1] == "Các đô vật tranh tài trên sới đấu của làng."
+    assert photos[1]["image"] is None
