@@ -59,10 +59,11 @@ _BLOCK_TAGS = frozenset(
     ]
 )
 _CENTRED_RE = re.compile(r"text-align\s*:\s*center", re.I)
-_CAPTION_CLASS_RE = re.compile(r"caption|image[_-]?desc|chu[_-]?thich|desc|note", re.I)
+_CAPTION_CLASS_RE = re.compile(r"caption|(?:image|img|photo)[_-]?desc|chu[_-]?thich", re.I)
 _AUTHOR_CLASS_RE = re.compile(r"author|tac[_-]?gia|byline|signature", re.I)
 _SAVED_FROM_RE = re.compile(r"saved from url=\(\d+\)(?P<url>https?://\S+)", re.I)
 _SPACES_RE = re.compile(r"\s+")
+_FILE_NAME_RE = re.compile(r"_|\.(?:jpe?g|png|gif|webp|bmp|tiff?)$", re.I)
 
 
 def parse_saved_page(path: str | PathLike[str]) -> ParsedExport:
@@ -200,12 +201,13 @@ def _page_addresses(tree: HtmlElement, data: bytes) -> Iterator[str]:
 
 
 def _photo_captions(tree: HtmlElement) -> dict[str, str]:
-    """Caption of each photo, by its src, from the page's structure."""
+    """Caption of each photo, by its src, from the page's structure (its alt text when it
+    has no caption but a described one)."""
     captions: dict[str, str] = {}
     for img in tree.iter("img"):
         src = _src(img)
         if src and src not in captions:
-            captions[src] = _caption_of(img)
+            captions[src] = _caption_of(img) or _described(img.get("alt") or "")
     return captions
 
 
@@ -213,30 +215,54 @@ def _src(img: HtmlElement) -> str:
     return (img.get("src") or img.get("data-src") or img.get("data-original") or "").strip()
 
 
+def _described(alt: str) -> str:
+    """An alt text that describes the photo ("Lễ rước kiệu qua đê"), not a file name."""
+    alt = _SPACES_RE.sub(" ", alt).strip()
+    words = alt.split()
+    if len(words) < 3 or _FILE_NAME_RE.search(alt):
+        return ""
+    return _short(alt)
+
+
 def _caption_of(img: HtmlElement) -> str:
-    figure = next((a for a in img.iterancestors("figure")), None)
+    figure = next(img.iterancestors("figure"), None)
     if figure is not None:
         caption = figure.find(".//figcaption")
         if caption is not None:
             return _short(_text(caption))
-    cell = next((a for a in img.iterancestors("td")), None)
-    if cell is not None:
-        caption = _caption_row(cell)
-        if caption:
-            return caption
-    block = _block_of(img)
-    # Text after the photo in its own block: "<p><img><br><em>caption</em></p>".
-    after = _text_after(img, block)
-    if after and _is_caption_styled(block, after):
-        return _short(after)
-    following = block.getnext()
+    cell = next(img.iterancestors("td"), None)
+    if cell is not None and (caption := _caption_row(cell)):
+        return caption
+    box = _photo_box(img)
+    holder = box.getparent()
+    # In the photo's own block: "<p align=center><img><br><em>caption</em></p>".
+    if holder is not None and holder.tag in _BLOCK_TAGS:
+        text = _text(holder)
+        if text and _is_caption_styled(holder, text):
+            return _short(text)
+    # Or the next block: "<p><img></p><p style='text-align:center'><em>caption</em></p>".
+    following = box.getnext()
     while following is not None and not _text(following) and following.find(".//img") is None:
         following = following.getnext()
-    if following is not None and following.find(".//img") is None:
+    if following is not None and following.tag != "img" and following.find(".//img") is None:
         text = _text(following)
         if text and _is_caption_styled(following, text):
             return _short(text)
     return ""
+
+
+def _photo_box(img: HtmlElement) -> HtmlElement:
+    """The largest element around the photo that holds nothing else ("<p><a><img></a></p>")."""
+    box = img
+    parent = box.getparent()
+    while (
+        parent is not None
+        and parent.tag not in ("body", "td", "figure")
+        and not _text(parent)
+        and len(parent.findall(".//img")) == 1
+    ):
+        box, parent = parent, parent.getparent()
+    return box
 
 
 def _caption_row(cell: HtmlElement) -> str:
@@ -248,36 +274,15 @@ def _caption_row(cell: HtmlElement) -> str:
     return ""
 
 
-def _block_of(img: HtmlElement) -> HtmlElement:
-    for ancestor in img.iterancestors():
-        if ancestor.tag in _BLOCK_TAGS:
-            return ancestor
-    return img
-
-
-def _text_after(img: HtmlElement, block: HtmlElement) -> str:
-    parts: list[str] = [img.tail or ""]
-    for sibling in img.itersiblings():
-        parts.append("".join(sibling.itertext()))
-        parts.append(sibling.tail or "")
-    node = img.getparent()
-    while node is not None and node is not block:
-        for sibling in node.itersiblings():
-            parts.append("".join(sibling.itertext()))
-            parts.append(sibling.tail or "")
-        node = node.getparent()
-    return _SPACES_RE.sub(" ", "".join(parts)).strip()
-
-
 def _is_caption_styled(element: HtmlElement, text: str) -> bool:
-    """Italic throughout, centred, or marked as a caption by its class."""
+    """Short, and italic throughout, centred, or marked as a caption by its class."""
     if len(text) > MAX_CAPTION_CHARS:
         return False
-    nodes = [element, *element.iterancestors()][:3]
-    for node in nodes:
-        if _CENTRED_RE.search(node.get("style", "")) or node.get("align", "") == "center":
-            return True
-        if _CAPTION_CLASS_RE.search(node.get("class", "")):
+    if _CAPTION_CLASS_RE.search(element.get("class", "")):
+        return True
+    for node in (element, *element.iterdescendants()):
+        centred = _CENTRED_RE.search(node.get("style", "")) or node.get("align") == "center"
+        if centred and _norm(_text(node)) == _norm(text):
             return True
     italic = " ".join(
         _text(e)
@@ -308,7 +313,10 @@ def _main_items(
             texts[index] = _norm(_text(element)) if isinstance(element.tag, str) else ""
         return texts[index]
 
-    start = next((i for i in range(len(elements)) if text_at(i) == _norm(title)), 0)
+    heading = _norm(title)
+    start = next(
+        (i for i, e in enumerate(elements) if e.tag != "title" and text_at(i) == heading), 0
+    )
     # (position in the page, order, kind, text, src); a paragraph not found as one element
     # (trafilatura joined or split it) keeps its place after the one before it.
     placed: list[tuple[int, int, str, str, str]] = []

@@ -15,9 +15,8 @@ import pytest
 from bs4 import BeautifulSoup
 from wagtail.images import get_image_model
 
-from news.importer.parser import CAPTION, Byline, ParsedExport, parse_export
+from news.importer.parser import CAPTION, Byline, ExportParseError, ParsedExport, parse_export
 from news.importer.saved_pages import parse_page, parse_saved_page
-from news.importer.service import ExportParseError
 from news.models import ArticlePage
 from news.tests.test_import_command import run_import, snapshot
 
@@ -253,3 +252,63 @@ def test_a_photo_outside_the_page_folder_is_not_read(section, tmp_path):
     photos = [b.value for b in article.body if b.block_type == "captioned_image"]
     assert [p["caption"] for p in photos][1] == "Các đô vật tranh tài trên sới đấu của làng."
     assert photos[1]["image"] is None
+
+
+# --------------------------------------------------------------------------- caption shapes
+
+ARTICLE = """<html><head><title>Huyện tổ chức hội nghị tổng kết công tác dân vận</title></head>
+<body><div class="menu"><a href="/">Trang chủ</a> <a href="/gt">Giới thiệu</a></div>
+<div class="content"><h1>Huyện tổ chức hội nghị tổng kết công tác dân vận</h1>
+<div class="date">Ngày đăng: 13/02/2024 09:01</div>
+<p>Sáng 12/2, Ban Dân vận Huyện ủy tổ chức hội nghị tổng kết công tác dân vận năm 2023 với sự
+tham dự của đại diện các xã, thị trấn và các đoàn thể chính trị - xã hội của huyện.</p>
+{photo}
+<p>Năm 2023, công tác dân vận tiếp tục được các cấp ủy quan tâm lãnh đạo. Các mô hình dân vận
+khéo được nhân rộng ở nhiều xã, thị trấn, góp phần hoàn thành các chỉ tiêu kinh tế - xã hội.</p>
+<p>Hội nghị đã khen thưởng hai mươi lăm tập thể và cá nhân có thành tích xuất sắc trong năm.</p>
+</div><div class="footer">Bản quyền thuộc UBND huyện</div></body></html>"""
+CAPTION_TEXT = "Đại biểu trao khen thưởng cho các tập thể xuất sắc."
+
+PHOTO_SHAPES = {
+    "figcaption": f"<figure><img src='p_files/a.jpg'><figcaption>{CAPTION_TEXT}</figcaption></figure>",
+    "image table": (
+        "<table class='image'><tr><td><img src='p_files/a.jpg'></td></tr>"
+        f"<tr><td>{CAPTION_TEXT}</td></tr></table>"
+    ),
+    "italic in the photo's paragraph": f"<p><img src='p_files/a.jpg'><br><em>{CAPTION_TEXT}</em></p>",
+    "centred line under a linked photo": (
+        "<p style='text-align: center'><a href='p_files/a.jpg'><img src='p_files/a.jpg'></a></p>"
+        f"<p style='text-align: center'>{CAPTION_TEXT}</p>"
+    ),
+    "italic line under a bare photo": f"<img src='p_files/a.jpg'><p><i>{CAPTION_TEXT}</i></p>",
+    "caption class": f"<div><img src='p_files/a.jpg'></div><div class='image-caption'>{CAPTION_TEXT}</div>",
+    "described alt text": f"<p><img src='p_files/a.jpg' alt='{CAPTION_TEXT}'></p>",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(PHOTO_SHAPES))
+def test_caption_shapes(shape):
+    parsed = parse_page(ARTICLE.format(photo=PHOTO_SHAPES[shape]))
+
+    assert parsed.lead.startswith("Sáng 12/2, Ban Dân vận Huyện ủy")
+    assert [(b.kind, b.text, b.image) for b in parsed.blocks] == [
+        (CAPTION, CAPTION_TEXT, "p_files/a.jpg"),
+        ("paragraph", parsed.blocks[1].text, ""),
+        ("paragraph", parsed.blocks[2].text, ""),
+    ]
+    assert parsed.blocks[1].text.startswith("Năm 2023, công tác dân vận")
+    assert parsed.published_at == datetime(2024, 2, 13, 9, 1, tzinfo=VN)
+
+
+@pytest.mark.parametrize(
+    "photo",
+    [
+        "<p><img src='p_files/a.jpg' alt='IMG_2041.jpg'></p>",  # a file name, not a caption
+        "<p><img src='p_files/a.jpg'></p><p>Năm 2023 là năm bản lề của nhiệm kỳ.</p>",
+    ],
+)
+def test_photo_without_caption_is_left_out_and_plain_text_stays_text(photo):
+    parsed = parse_page(ARTICLE.format(photo=photo))
+
+    assert all(b.kind != CAPTION for b in parsed.blocks)
+    assert "IMG_2041" not in all_text(parsed)
