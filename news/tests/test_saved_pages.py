@@ -203,6 +203,9 @@ def test_import_saved_pages_with_their_photos(section, tmp_path, client):
     unsaved = ArticlePage.objects.get(title__startswith="Gia Bình tập huấn")
     photos = [b.value for b in unsaved.body if b.block_type == "captioned_image"]
     assert [p["image"] is not None for p in photos] == [True, False]
+    response = client.get(unsaved.url)  # a caption whose photo stayed on the web
+    assert response.status_code == 200
+    assert "Lãnh đạo huyện trao giấy chứng nhận" in response.content.decode()
 
     again, err, error = run_import(folder)
     assert error is None, err

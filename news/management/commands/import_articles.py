@@ -23,7 +23,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", type=Path, help="Export files or folders.")
+        parser.add_argument(
+            "paths",
+            nargs="+",
+            type=Path,
+            help="Text exports, saved .html pages (with their _files folder) or folders of them.",
+        )
         parser.add_argument("--parent", type=int, help="ID of the news section to import into.")
         parser.add_argument(
             "--images", type=Path, help="Folder with photos named <file-stem>-1.jpg, -2.jpg, …"
