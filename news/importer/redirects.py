@@ -107,6 +107,14 @@ def create_redirects(
     return report
 
 
+def _dialect(text: str) -> type[csv.Dialect]:
+    """Commas, or the semicolons Excel writes where the decimal mark is a comma (Vietnamese)."""
+    try:
+        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+
 @dataclass
 class RedirectSheets:
     """The `redirects.csv` files beside the exports, read once per folder.
@@ -145,7 +153,7 @@ class RedirectSheets:
             return {}
         urls: dict[str, list[str]] = {}
         owner: dict[str, tuple[str, int]] = {}
-        for line, row in enumerate(csv.reader(text.splitlines()), start=1):
+        for line, row in enumerate(csv.reader(text.splitlines(), _dialect(text)), start=1):
             cells = [cell.strip() for cell in row]
             if not any(cells) or (line == 1 and "://" not in cells[0]):
                 continue  # blank lines and a header row

@@ -158,3 +158,18 @@ def test_editors_see_the_redirects_in_the_admin(section, tmp_path, admin_client)
 
     assert response.status_code == 200
     assert "/tin/123.html" in response.content.decode()
+
+
+def test_excel_sheet_with_semicolons_and_an_encoded_vietnamese_path(section, tmp_path, client):
+    write(tmp_path, "a.txt", export("Hội nghị dân vận"))
+    sheet = f"Địa chỉ cũ;Tệp\n{OLD_HOST}/tin-tuc/h%E1%BB%99i-ngh%E1%BB%8B.html;a.txt\n"
+    (tmp_path / "redirects.csv").write_bytes(b"\xef\xbb\xbf" + sheet.encode("utf-8"))
+
+    out, err, error = run_import(tmp_path)
+
+    assert error is None, err
+    page = page_titled("Hội nghị dân vận")
+    for old in ("/tin-tuc/h%E1%BB%99i-ngh%E1%BB%8B.html", "/tin-tuc/hội-nghị.html"):
+        response = client.get(old)
+        assert response.status_code == 301, old
+        assert response["Location"] == page.url
