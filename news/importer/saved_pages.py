@@ -16,6 +16,7 @@ import dataclasses
 import re
 import unicodedata
 from collections.abc import Iterator
+from datetime import datetime
 from os import PathLike
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from lxml.html import HtmlElement
 from .parser import (
     CAPTION,
     PARAGRAPH,
+    VIETNAM_TZ,
     Block,
     ExportParseError,
     ParsedExport,
@@ -168,8 +170,30 @@ def _meta_lines(tree: HtmlElement, title: str) -> list[str]:
         dated = next((line for line in lines if parse_meta(line)[0] is not None), "")
         counted = next((line for line in lines if parse_meta(line)[1] is not None), "")
         if dated or counted:
-            return list(dict.fromkeys(line for line in (dated, counted) if line))
-    return []
+            return list(dict.fromkeys(line for line in (dated or _machine_date(tree), counted)))
+    return [_machine_date(tree)]
+
+
+def _machine_date(tree: HtmlElement) -> str:
+    """The publication time a page gives only to machines (article:published_time,
+    schema.org datePublished, <time datetime>), as a Vietnamese meta line; "" if none."""
+    values = [
+        m.get("content") for m in tree.iterfind(".//meta[@property='article:published_time']")
+    ]
+    values += [
+        e.get("content") or e.get("datetime")
+        for e in tree.iterfind(".//*[@itemprop='datePublished']")
+    ]
+    values += [t.get("datetime") for t in tree.iter("time")]
+    for value in values:
+        try:
+            moment = datetime.fromisoformat((value or "").strip())
+        except ValueError:
+            continue
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(VIETNAM_TZ)
+        return f"{moment:%d/%m/%Y %H:%M:%S}"
+    return ""
 
 
 def _byline_box(tree: HtmlElement, paragraphs: list[str]) -> str:

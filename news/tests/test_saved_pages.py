@@ -315,3 +315,26 @@ def test_photo_without_caption_is_left_out_and_plain_text_stays_text(photo):
 
     assert all(b.kind != CAPTION for b in parsed.blocks)
     assert "IMG_2041" not in all_text(parsed)
+
+
+@pytest.mark.parametrize(
+    ("markup", "published_at"),
+    [
+        (
+            "<meta property='article:published_time' content='2024-02-13T02:01:00Z'>",
+            datetime(2024, 2, 13, 9, 1, tzinfo=VN),  # UTC, shown in Vietnam's time
+        ),
+        (
+            "<span itemprop='datePublished' content='2024-02-13T09:01:00+07:00'></span>",
+            datetime(2024, 2, 13, 9, 1, tzinfo=VN),
+        ),
+        ("<time datetime='2024-02-13'></time>", datetime(2024, 2, 13, tzinfo=VN)),
+    ],
+)
+def test_a_date_given_to_machines_only(markup, published_at):
+    page = ARTICLE.format(photo="").replace(
+        '<div class="date">Ngày đăng: 13/02/2024 09:01</div>', markup
+    )
+    assert "Ngày đăng" not in page
+
+    assert parse_page(page).published_at == published_at
