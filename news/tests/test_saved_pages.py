@@ -338,3 +338,19 @@ def test_a_date_given_to_machines_only(markup, published_at):
     assert "Ngày đăng" not in page
 
     assert parse_page(page).published_at == published_at
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_the_text_is_trafilaturas(name):
+    """The reader finds no text of its own: every paragraph is one trafilatura extracted
+    (its own code only puts the photos and their captions back)."""
+    import trafilatura
+
+    extracted = trafilatura.extract(
+        (PAGES / name).read_bytes(), favor_recall=True, include_comments=False
+    )
+    lines = {" ".join(line.split()) for line in extracted.splitlines()}
+    parsed = parse_saved_page(PAGES / name)
+
+    for text in [parsed.lead, *(b.text for b in parsed.blocks if b.kind != CAPTION)]:
+        assert text in lines
