@@ -76,6 +76,8 @@ def create_redirects(
             except BadAddress as exc:
                 report.problems.append(f"{page.title}: {exc}")
                 continue
+            if path == Redirect.normalise_path(page.url or ""):
+                continue  # the page's own new address (a page saved from this portal)
             other = wanted.setdefault(path, page)
             if other.pk != page.pk:
                 report.problems.append(

@@ -173,3 +173,17 @@ def test_excel_sheet_with_semicolons_and_an_encoded_vietnamese_path(section, tmp
         response = client.get(old)
         assert response.status_code == 301, old
         assert response["Location"] == page.url
+
+
+def test_the_new_address_itself_makes_no_redirect(section, tmp_path, client):
+    write(
+        tmp_path,
+        "a.txt",
+        export("Hội nghị dân vận", "URL: https://portal.example.vn/tin-tuc/hoi-nghi-dan-van/"),
+    )
+    out, err, error = run_import(tmp_path)
+    page = page_titled("Hội nghị dân vận")
+    assert page.url == "/tin-tuc/hoi-nghi-dan-van/"
+    assert error is None, err
+    assert Redirect.objects.count() == 0
+    assert client.get(page.url).status_code == 200
