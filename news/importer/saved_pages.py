@@ -62,6 +62,7 @@ _BLOCK_TAGS = frozenset(
 )
 _CENTRED_RE = re.compile(r"text-align\s*:\s*center", re.I)
 _CAPTION_CLASS_RE = re.compile(r"caption|(?:image|img|photo)[_-]?desc|chu[_-]?thich", re.I)
+_TITLE_CLASS_RE = re.compile(r"title|tieu[_-]?de|headline", re.I)
 _AUTHOR_CLASS_RE = re.compile(r"author|tac[_-]?gia|byline|signature", re.I)
 _SAVED_FROM_RE = re.compile(r"saved from url=\(\d+\)(?P<url>https?://\S+)", re.I)
 _SPACES_RE = re.compile(r"\s+")
@@ -110,10 +111,11 @@ def parse_page(data: bytes | str) -> ParsedExport:
     if not title:
         raise ExportParseError("no title: the page has neither a heading nor a <title>")
 
-    paragraphs = list(_paragraphs(doc, title))
+    metas = _meta_lines(tree, title)
+    paragraphs = list(_paragraphs(doc, title, metas))
     items = _main_items(tree, paragraphs, captions, title)
     paragraphs = [text for kind, text, _ in items if kind == PARAGRAPH]
-    lines = [title, *_meta_lines(tree, title), *paragraphs]
+    lines = [title, *metas, *paragraphs]
     byline = _byline_box(tree, paragraphs)
     if byline:
         lines.append(byline)
@@ -136,15 +138,22 @@ def _norm(text: str) -> str:
 
 
 def _title(tree: HtmlElement, extracted: str) -> str:
-    """The article heading: the heading the page's <title> or og:title repeats, else
-    trafilatura's title."""
+    """The article heading: the heading (or title box) the page's <title> or og:title
+    repeats; else a title box of five words or more (old portals' <title> is often just
+    the site's name); else trafilatura's title, else the first heading."""
     titles = [_text(t) for t in tree.iterfind(".//title")]
     titles += [m.get("content", "") for m in tree.iterfind(".//meta[@property='og:title']")]
-    headings = [_text(h) for tag in ("h1", "h2", "h3") for h in tree.iter(tag)]
-    for heading in headings:
+    headings = [_text(h) for h in tree.iter("h1", "h2", "h3")]
+    boxes = [
+        _text(e)
+        for e in tree.iter(tuple(_BLOCK_TAGS | {"span", "a", "strong", "b"}))
+        if _TITLE_CLASS_RE.search(e.get("class", "")) and e.find(".//img") is None
+    ]
+    for heading in (*headings, *boxes):
         if len(heading) >= 10 and any(heading.casefold() in t.casefold() for t in titles):
             return heading
-    return extracted.strip() or next((h for h in headings if h), "")
+    long_box = next((b for b in boxes if len(b.split()) >= 5 and len(b) <= 300), "")
+    return long_box or extracted.strip() or next((h for h in headings if h), "")
 
 
 def _meta_lines(tree: HtmlElement, title: str) -> list[str]:
@@ -349,6 +358,8 @@ def _main_items(
     for order, paragraph in enumerate(paragraphs):
         wanted = _norm(paragraph)
         found = next((i for i in range(cursor, len(elements)) if text_at(i) == wanted), None)
+        if found is None and any(text_at(i) == wanted for i in range(start)):
+            continue  # above the heading: a breadcrumb, a menu, the header's date
         if found is not None:
             cursor = last = found
         placed.append((cursor, order, PARAGRAPH, paragraph, ""))
@@ -369,20 +380,40 @@ def _main_items(
     ]
 
 
-def _paragraphs(doc, title: str) -> Iterator[str]:
-    """The text blocks trafilatura kept as the article, in order."""
+_XML_BLOCKS = frozenset({"p", "head", "item", "quote", "cell", "row", "table", "list", "main"})
+
+
+def _paragraphs(doc, title: str, metas: list[str]) -> Iterator[str]:
+    """The text blocks trafilatura kept as the article, in order. A block holding blocks
+    (a layout table's cell) gives its own text runs and each inner block apart; the
+    heading and the meta line, when run into a block's text, are cut off."""
     main = doc.find("main")
     if main is None:
         return
-    blocks = ("p", "head", "item", "quote", "cell")
-    for element in main.iter(*blocks):
-        if any(ancestor.tag in blocks for ancestor in element.iterancestors()):
-            continue  # nested: its text is in the outer block
-        text = _SPACES_RE.sub(" ", "".join(element.itertext())).strip()
-        if text.startswith(title):
-            text = text[len(title) :].strip()  # the heading, run into the next line
+    for text in _runs(main):
+        for prefix in (title, *metas):
+            if prefix and text.startswith(prefix):
+                text = text[len(prefix) :].strip()
         if text:
             yield text
+
+
+def _runs(element) -> Iterator[str]:
+    run = [element.text or ""]
+    for child in element:
+        if child.tag in _XML_BLOCKS:
+            yield from _flush(run)
+            yield from _runs(child)
+            run = [child.tail or ""]
+        else:  # inline: highlighted text, links, line breaks
+            run += [" " if child.tag == "lb" else "".join(child.itertext()), child.tail or ""]
+    yield from _flush(run)
+
+
+def _flush(run: list[str]) -> Iterator[str]:
+    text = _SPACES_RE.sub(" ", "".join(run)).strip()
+    if text:
+        yield text
 
 
 def _with_captions(parsed: ParsedExport, items: list[tuple[str, str, str]]) -> tuple[Block, ...]:
