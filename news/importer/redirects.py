@@ -26,6 +26,7 @@ from .parser import ParsedExport
 
 SHEET_NAME = "redirects.csv"
 MAX_SHEET_BYTES = 20 * 1024 * 1024  # about 100,000 rows of long addresses
+BATCH = 500
 OLD_PATH_LIMIT = Redirect._meta.get_field("old_path").max_length
 
 
@@ -87,9 +88,13 @@ def create_redirects(
     if not wanted:
         return report
 
+    paths = list(wanted)
     existing = {
         redirect.old_path: redirect
-        for redirect in Redirect.objects.filter(site=site, old_path__in=list(wanted))
+        for start in range(0, len(paths), BATCH)  # SQLite caps the parameters of a query
+        for redirect in Redirect.objects.filter(
+            site=site, old_path__in=paths[start : start + BATCH]
+        )
     }
     new = []
     for path, page in wanted.items():
@@ -104,7 +109,7 @@ def create_redirects(
                 f"(redirect #{redirect.pk}); left as it is"
             )
     with transaction.atomic():
-        Redirect.objects.bulk_create(new)
+        Redirect.objects.bulk_create(new, batch_size=BATCH)
     report.created = len(new)
     return report
 

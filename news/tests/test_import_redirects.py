@@ -187,3 +187,22 @@ def test_the_new_address_itself_makes_no_redirect(section, tmp_path, client):
     assert error is None, err
     assert Redirect.objects.count() == 0
     assert client.get(page.url).status_code == 200
+
+
+def test_many_redirects_at_once(section):
+    """The bulk writer hands over a whole archive: more addresses than SQLite takes as
+    parameters of one query."""
+    from news.importer.parser import parse_export
+    from news.importer.redirects import create_redirects
+
+    page = section.add_child(instance=ArticlePage(title="Bài đích", slug="bai-dich"))
+    urls = tuple(f"{OLD_HOST}/Pages/ChiTiet.aspx?ArticleID={n}" for n in range(40_000))
+    parsed = parse_export(export("Bài đích"))
+    parsed = type(parsed)(**{**parsed.__dict__, "original_urls": urls})
+
+    report = create_redirects([(parsed, page)])
+    again = create_redirects([(parsed, page)])
+
+    assert (report.created, report.existing, report.problems) == (40_000, 0, [])
+    assert (again.created, again.existing) == (0, 40_000)
+    assert Redirect.objects.filter(redirect_page=page).count() == 40_000
