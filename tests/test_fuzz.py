@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from PIL import Image as PILImage
 
 from news.importer.parser import ExportParseError, ParsedExport, parse_export
+from news.importer.saved_pages import parse_page
 from tests.newsroom import (
     EDITORS,
     STRONG_PASSWORD,
@@ -245,6 +246,46 @@ def test_fuzz_importer_parser():
 
     case()
     assert_ran("importer parser")
+
+
+HTML_FRAGMENTS = [
+    "<h1>Cụm thi đua các huyện tổ chức Hội nghị</h1>",
+    "<div class='date'>Thứ sáu, 13/03/2020 08:12 | Lượt xem: 161</div>",
+    "<p>Chiều 11/3, tại UBND huyện Yên Phong, Hội nghị ký kết giao ước thi đua đã diễn ra.</p>",
+    "<figure><img src='a_files/1.jpg'><figcaption>Các thành viên ký kết.</figcaption></figure>",
+    "<p style='text-align:center'><img src='../../etc/passwd'></p><p><em>Ảnh hội nghị.</em></p>",
+    "<table><tr><td><img src='http://x/1.jpg'></td></tr><tr><td>Chú thích</td></tr></table>",
+    "<p align='right'><b>Vũ Hưng - TTXVN</b></p>",
+    "<div class='author'>Minh Anh</div>",
+    "<link rel='canonical' href='https://old.gov.vn/a.aspx?ArticleID=1'>",
+    "<!-- saved from url=(0020)https://old.gov.vn/ -->",
+    "<script>alert(1)</script>",
+    "<title>Tiêu đề - Cổng thông tin điện tử</title>",
+    "</div></p><p><",
+    "",
+]
+
+
+def test_fuzz_saved_page_reader():
+    count = counter("saved page reader", CASES // 4)  # lxml and trafilatura: slower cases
+    parts = st.lists(st.one_of(st.sampled_from(HTML_FRAGMENTS), text), max_size=12)
+
+    @fuzz(CASES // 4)
+    @given(source=parts.map("".join) | st.binary(max_size=400))
+    def case(source):
+        count()
+        try:
+            parsed = parse_page(source)
+        except ExportParseError as error:
+            assert str(error)
+            return
+        assert isinstance(parsed, ParsedExport)
+        assert parsed.title.strip() and "\n" not in parsed.title and parsed.lead.strip()
+        assert all(block.text.strip() for block in parsed.blocks)
+        assert parsed.published_at is None or parsed.published_at.tzinfo is not None
+
+    case()
+    assert_ran("saved page reader")
 
 
 # --- /api/v2/ ---------------------------------------------------------------------------

@@ -35,6 +35,7 @@ __all__ = [
     "ExportParseError",
     "ParsedExport",
     "parse_export",
+    "parse_meta",
     "parse_file",
 ]
 
@@ -77,6 +78,7 @@ class Byline:
 class Block:
     kind: str  # PARAGRAPH or CAPTION
     text: str
+    image: str = ""  # a caption's photo, as the export names it (saved HTML pages only)
 
     def __post_init__(self) -> None:
         if self.kind not in (PARAGRAPH, CAPTION):
@@ -92,6 +94,8 @@ class ParsedExport:
     blocks: tuple[Block, ...]  # the rest of the body, in order
     bylines: tuple[Byline, ...]
     source: str = ""  # from "Nguồn tin: ..." / "Nguồn: ..." / "Theo ..."
+    # The article's addresses on the old portal ("URL: https://..."), first seen first.
+    original_urls: tuple[str, ...] = ()
 
     @property
     def captions(self) -> tuple[str, ...]:
@@ -111,7 +115,7 @@ def parse_export(text: str) -> ParsedExport:
     """Parse the text of one export; raises ExportParseError with the reason."""
     if isinstance(text, bytes | bytearray):
         text = _decode(bytes(text))
-    lines = _prepare_lines(text)
+    lines, original_urls = _take_original_urls(_prepare_lines(text))
     title, body_start, pre_title_meta = _take_title(lines)
     title, title_meta = _split_title_meta(title)
     body = _collect_body(lines[body_start:])
@@ -130,7 +134,18 @@ def parse_export(text: str) -> ParsedExport:
         blocks=blocks,
         bylines=_unique([*body.bylines, *(b for m in metas for b in m.bylines), *tail_bylines]),
         source=next((s for s in (body.source, *(m.source for m in metas), tail_source) if s), ""),
+        original_urls=original_urls,
     )
+
+
+def parse_meta(text: str) -> tuple[datetime | None, int | None] | None:
+    """(date, view count) of a stand-alone meta line such as "13/03/2020 08:12 Lượt xem: 161";
+    None when the line holds anything else. Raises ExportParseError for an impossible date."""
+    lines = _prepare_lines(text)
+    if len(lines) != 1:
+        return None
+    meta = _parse_meta_line(_remove_chrome(lines[0].text) or lines[0].text)
+    return None if meta is None else (meta.published_at, meta.view_count)
 
 
 # --------------------------------------------------------------------------- decoding
@@ -254,6 +269,27 @@ def _continues(previous: str, line: _Line) -> bool:
         and text[0].islower()
         and not _LIST_ITEM_RE.match(text)
     )
+
+
+# --------------------------------------------------------------------------- original address
+
+# "URL: https://...", "Nguồn: https://...", "Link gốc: ...": the article's address on the old
+# portal. Only a web address counts: "Nguồn: Báo Bắc Ninh" names a source agency instead.
+_URL_LINE_RE = re.compile(
+    r"^[(\[]?\s*(?:url|link|link\s+gốc|link\s+bài\s+viết|link\s+bài\s+gốc|địa\s+chỉ\s+bài\s+viết"
+    r"|bài\s+gốc|nguồn|nguồn\s+tin|nguồn\s+bài\s+viết|original\s+url|source)\s*[:：]\s*"
+    r"<?(?P<url>https?://[^\s<>()\[\]]+)>?\s*[)\]]?\s*\.?$",
+    re.I,
+)
+
+
+def _take_original_urls(lines: list[_Line]) -> tuple[list[_Line], tuple[str, ...]]:
+    """Remove the labelled web-address lines and return their addresses."""
+    urls = [match["url"] for line in lines if (match := _URL_LINE_RE.match(line.text))]
+    if not urls:
+        return lines, ()
+    kept = [line for line in lines if not _URL_LINE_RE.match(line.text)]
+    return kept, tuple(dict.fromkeys(url.rstrip(".,;") for url in urls))
 
 
 # --------------------------------------------------------------------------- portal chrome
@@ -392,11 +428,27 @@ _DATE_DMY_RE = re.compile(
     r"(?<![\d/.\-])(?P<d>\d{1,2})(?P<sep>[/.\-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
     r"(?!\d)(?![/.\-]\d)"
 )
-_DATE_YMD_RE = re.compile(r"(?<![\d/.\-])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)")
-_DATE_TEXT_RE = re.compile(
-    r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})(?!\d)", re.I
+# "13 / 03 / 2020", "16 . 05 . 2021", "13. 03. 2020": spaced separators, four-digit year only.
+_DATE_DMY_SPACED_RE = re.compile(
+    r"(?<![\d/.\-])(?P<d>\d{1,2})\s*(?P<sep>[/.\-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<y>\d{4})"
+    r"(?!\d)(?![/.\-]\d)"
 )
-_DATE_RES = (_DATE_TEXT_RE, _DATE_YMD_RE, _DATE_DMY_RE)
+_DATE_YMD_RE = re.compile(
+    r"(?<![\d/.\-])(?P<y>\d{4})(?P<sep>[/.\-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)"
+)
+_MONTH_NAMES = {
+    "một": 1, "giêng": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
+    "bẩy": 7, "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12,
+}  # fmt: skip
+_MONTH_WORDS = "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
+# "ngày 6 tháng 3 năm 2023", "25 Tháng 1 2022" (Joomla), "12 Tháng Năm 2021", "12 tháng 5, 2021".
+_DATE_TEXT_RE = re.compile(
+    rf"(?<![\d/.\-])(?P<d>\d{{1,2}})\s+tháng\s+(?:(?P<m>\d{{1,2}})|(?P<mw>{_MONTH_WORDS}))"
+    r"(?:\s*,)?\s+(?:năm\s+)?(?P<y>\d{4})(?!\d)",
+    re.I,
+)
+_DATE_RES = (_DATE_TEXT_RE, _DATE_YMD_RE, _DATE_DMY_RE, _DATE_DMY_SPACED_RE)
+_ISO_T_RE = re.compile(r"(?<=\d)T(?=\d{1,2}:\d{2})")
 _TIME_RE = re.compile(
     r"(?<![\d:])(?P<h>\d{1,2})\s*(?::|h|giờ)\s*(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?!\d)"
     r"(?:\s*(?P<ampm>AM|PM|SA|CH|sáng|chiều|tối)(?!\w))?",
@@ -408,6 +460,7 @@ _WEEKDAY_RE = re.compile(
 _META_LABELS = _phrases(
     """
     ngày đăng | ngày đăng tải | đăng ngày | đăng lúc | đăng tải | đăng | ngày cập nhật |
+    tin đăng ngày | tin đăng lúc | tin đăng | ngày đăng tin | đăng tin |
     cập nhật | cập nhật lúc | cập nhật ngày | cập nhật lần cuối | ngày xuất bản | xuất bản |
     xuất bản lúc | ngày phát hành | thời gian | thời gian đăng | ngày viết | ngày | lúc |
     vào lúc | posted | posted on | published | updated | date
@@ -454,14 +507,14 @@ def _parse_meta_line(text: str, *, head: bool = False) -> _Meta | None:
         if signature is not None and not signature.credit_only:
             signatures.append(signature)
         elif head:
-            kept.extend(_DASH_SEP_RE.split(part))  # "13/03/2020 - Vũ Hưng"
+            kept.extend(_HEAD_DASH_RE.split(part))  # "13/03/2020 - Vũ Hưng"
         else:
             kept.append(part)
     if head and len(kept) > 1:
         names = [None if _WEEKDAY_RE.search(part) else _split_names(part) for part in kept]
         signatures += [_Signature(tuple(map(Byline, n[0]))) for n in names if n and not n[1]]
         kept = [part for part, n in zip(kept, names, strict=True) if not n or n[1]]
-    rest = " | ".join(kept)
+    rest = _ISO_T_RE.sub(" ", " | ".join(kept))
 
     view_count = None
     count = _VIEW_COUNT_RE.search(rest) or _VIEW_COUNT_AFTER_RE.search(rest)
@@ -505,7 +558,9 @@ def _is_dateline(text: str) -> bool:
 
 
 def _build_datetime(date_match: re.Match[str], time_match: re.Match[str] | None) -> datetime:
-    day, month, year = int(date_match["d"]), int(date_match["m"]), int(date_match["y"])
+    groups = date_match.groupdict()
+    day, year = int(groups["d"]), int(groups["y"])
+    month = int(groups["m"]) if groups["m"] else _MONTH_NAMES[groups["mw"].lower()]
     if len(date_match["y"]) == 2:
         year += 2000 if year < 70 else 1900
     try:
@@ -645,7 +700,7 @@ _SIGNATURE_LABELS = {
             """
             tác giả | người viết | thực hiện | nhóm thực hiện | phóng viên | bài | tin |
             bài và ảnh | bài, ảnh | bài/ảnh | bài & ảnh |
-            tin và ảnh | tin, ảnh | tin/ảnh | tin & ảnh
+            tin và ảnh | tin, ảnh | tin/ảnh | tin & ảnh | t/h | tổng hợp
             """
         ),
         "person",
@@ -671,6 +726,10 @@ _AUTHOR_NOTE_RE = re.compile(
 )
 _TRAILING_PARENS_RE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<org>[^()]+)\)$")
 _DASH_SEP_RE = re.compile(r"\s+[-–—]\s+")
+# In a meta line, a dash between two numbers belongs to a date ("13 - 03 - 2020").
+_HEAD_DASH_RE = re.compile(r"(?<!\d)\s+[-–—]\s+|\s+[-–—]\s+(?!\d)")
+# "Hà Linh-TTXVN", "Hà Linh -TTXVN": a hyphen with no space on one side or both.
+_TIGHT_DASH_RE = re.compile(r"\s*[-–—]\s*")
 _NAME_SEP_RE = re.compile(r"(\s*[,;&]\s*|\s+(?i:và)\s+)")
 _INITIALS_RE = re.compile(r"(?:[A-ZĐ]\.){1,4}[A-ZĐ]?\.?|[A-ZĐ]{1,6}")
 _DOTTED_NAME_RE = re.compile(r"(?:[A-ZĐ]\.){1,3}[^\W\d_]+")
@@ -694,9 +753,11 @@ _ORG_WORDS = _phrases(
     chi nhánh | chi hội | chi bộ | chi đoàn | bql | cơ quan | nhà văn hóa | nhà văn hoá |
     thư viện | bảo tàng | hợp tác xã | htx | tòa án | toà án | tand | viện kiểm sát | vksnd |
     hạt kiểm lâm | đồn biên phòng | bộ đội | quân đội | quân khu | xã | phường | thị trấn |
-    huyện | thị xã | thành phố | tp | tỉnh | quận | công đoàn | đài ptth | bbt | ctv
+    huyện | thị xã | thành phố | tp | tỉnh | quận | công đoàn | đài ptth | bbt | ctv |
+    vov | vtv | vna
     """
 )
+_LEVEL_WORDS = frozenset({"tỉnh", "huyện", "xã", "phường", "quận"})
 _ORG_START_RE = re.compile(rf"(?:{_words_pattern(_ORG_WORDS)})(?!\w)", re.I)
 
 _VOWELS = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵ"
@@ -849,6 +910,7 @@ def _parse_people(value: str) -> list[Byline] | None:
     value = _trim_segment(_AUTHOR_NOTE_RE.sub(" ", value))
     if not value:
         return None
+    value = _spaced_agency_dash(_drop_final_stop(value))
     organisation = ""
     parens = _TRAILING_PARENS_RE.match(value)
     if parens:
@@ -859,6 +921,28 @@ def _parse_people(value: str) -> list[Byline] | None:
     if organisation:
         people = [Byline(p.name, p.organisation or organisation) for p in people]
     return people
+
+
+def _drop_final_stop(value: str) -> str:
+    """ "Quang Huy - Báo Bắc Giang." -> without the full stop; initials ("P.V.") keep theirs."""
+    if not value.endswith(".") or _INITIALS_RE.fullmatch(value.split()[-1]):
+        return value
+    return value[:-1].rstrip()
+
+
+def _spaced_agency_dash(value: str) -> str:
+    """ "Hà Linh-TTXVN", "Hà Linh -TTXVN", "Quang Huy-Báo Bắc Giang": the names, then the
+    agency after a hyphen written without its spaces; rewritten "Hà Linh - TTXVN".
+    Only the first hyphen after the names counts: "VH-TT-TT" in the agency stays whole."""
+    for match in _TIGHT_DASH_RE.finditer(value):
+        names, agency = value[: match.start()].strip(), value[match.end() :].strip()
+        split = _split_names(names) if names else None
+        if split is None or split[1]:
+            continue
+        if agency and _is_org(agency):
+            return f"{names} - {agency}"
+        break
+    return value
 
 
 def _parse_name_list(text: str) -> list[Byline] | None:
@@ -977,8 +1061,13 @@ def _is_org(text: str) -> bool:
         return False
     if text.endswith(".") and len(words) > 6:
         return False  # a sentence
-    # A proper name or an acronym must come with the generic word.
-    return (words[0].isupper() and len(words[0]) > 1) or any(w[:1].isupper() for w in words[1:])
+    # A proper name or an acronym must come with the generic word, or a short name end
+    # with the level of government it belongs to ("Công an tỉnh", "Trạm Y tế xã").
+    return (
+        (words[0].isupper() and len(words[0]) > 1)
+        or any(w[:1].isupper() for w in words[1:])
+        or (len(words) <= 4 and words[-1].lower().rstrip(".") in _LEVEL_WORDS)
+    )
 
 
 def _normalise_name(name: str) -> str:

@@ -4,6 +4,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,9 +20,10 @@ from wagtail.images import get_image_model
 from news.models import ArticleAuthor, ArticlePage, Author, NewsIndexPage
 from news.text import ascii_slug
 
-from .parser import VIETNAM_TZ, ExportParseError, ParsedExport, parse_file
+from .parser import CAPTION, VIETNAM_TZ, ExportParseError, ParsedExport, parse_file
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+HTML_SUFFIXES = (".html", ".htm")
 SOURCE_ROLE = "Nguồn tin"
 # The oldest article a provincial portal can have exported; anything earlier is a misread.
 EARLIEST_DATE = datetime(1945, 1, 1, tzinfo=VIETNAM_TZ)
@@ -40,6 +42,7 @@ class ImportResult:
     status: str  # "created", "skipped" or "failed"
     reason: str = ""
     page: ArticlePage | None = None
+    parsed: ParsedExport | None = None  # for the redirects from its old addresses
 
 
 def import_key(parsed: ParsedExport) -> str:
@@ -48,18 +51,27 @@ def import_key(parsed: ParsedExport) -> str:
     return hashlib.sha256(f"{parsed.title.casefold()}|{stamp}".encode()).hexdigest()
 
 
+def read_export(path: Path) -> ParsedExport:
+    """A text export or a saved HTML page, parsed alike."""
+    if path.suffix.lower() in HTML_SUFFIXES:
+        from .saved_pages import parse_saved_page  # trafilatura loads only for saved pages
+
+        return parse_saved_page(path)
+    return parse_file(path)
+
+
 def import_file(path: Path, parent: NewsIndexPage, images_dir: Path | None = None) -> ImportResult:
     """Import one file; whatever goes wrong is this file's failure, with its reason, and
     leaves the database as it was."""
     path = Path(path)
     try:
-        parsed = parse_file(path)
+        parsed = read_export(path)
         check_limits(parsed)
         key = import_key(parsed)
         existing = ArticlePage.objects.filter(import_key=key).first()
         if existing is not None:
-            return ImportResult(path, "skipped", "already imported", existing)
-        photos = find_photos(path, images_dir, len(parsed.captions)) if images_dir else []
+            return ImportResult(path, "skipped", "already imported", existing, parsed)
+        photos = find_photos(path, images_dir, parsed)
         with transaction.atomic():
             page = create_article(parsed, key, parent, photos)
     except (ExportParseError, ImportFailed) as exc:
@@ -68,7 +80,7 @@ def import_file(path: Path, parent: NewsIndexPage, images_dir: Path | None = Non
         return ImportResult(path, "failed", f"not valid for the database: {describe(exc)}")
     except DatabaseError as exc:
         return ImportResult(path, "failed", f"refused by the database: {exc}")
-    return ImportResult(path, "created", page=page)
+    return ImportResult(path, "created", page=page, parsed=parsed)
 
 
 def describe(error: ValidationError) -> str:
@@ -109,12 +121,16 @@ def max_view_count() -> int:
     return min(limits, default=2**31 - 1)
 
 
-def find_photos(path: Path, images_dir: Path, count: int) -> list[Path | None]:
-    """Photos named <file-stem>-1.jpg, -2.jpg, … in caption order; checked before any write."""
+def find_photos(path: Path, images_dir: Path | None, parsed: ParsedExport) -> list[Path | None]:
+    """One photo (or None) per caption, in order, checked before any write: the photo a
+    saved page names beside it, else with --images `<file-stem>-1.jpg`, `-2.jpg`, …"""
     photos: list[Path | None] = []
-    for number in range(1, count + 1):
-        candidates = [images_dir / f"{path.stem}-{number}{suffix}" for suffix in IMAGE_SUFFIXES]
-        photo = next((c for c in candidates if c.is_file()), None)
+    captions = [block for block in parsed.blocks if block.kind == CAPTION]
+    for number, block in enumerate(captions, start=1):
+        photo = saved_photo(path, block.image) if block.image else None
+        if photo is None and images_dir is not None:
+            candidates = [images_dir / f"{path.stem}-{number}{suffix}" for suffix in IMAGE_SUFFIXES]
+            photo = next((c for c in candidates if c.is_file()), None)
         if photo is not None:
             try:
                 with PILImage.open(photo) as image:
@@ -123,6 +139,19 @@ def find_photos(path: Path, images_dir: Path, count: int) -> list[Path | None]:
                 raise ImportFailed(f"photo {photo.name} is not a valid image ({exc})") from exc
         photos.append(photo)
     return photos
+
+
+def saved_photo(page: Path, src: str) -> Path | None:
+    """The file a saved page's <img src> names, if the browser saved it beside the page.
+    An address on the web (not saved) or one leading out of the page's folder gives None."""
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    folder = page.parent.resolve()
+    photo = (folder / unquote(parts.path)).resolve()
+    if not photo.is_relative_to(folder) or not photo.is_file():
+        return None
+    return photo
 
 
 def create_article(

@@ -1,22 +1,34 @@
-"""python manage.py import_articles PATH [PATH ...] [--parent PAGE_ID] [--images DIR]"""
+"""python manage.py import_articles PATH [PATH ...] [--parent PAGE_ID] [--images DIR]
+
+PATH: text exports (.txt), saved pages (.html with their `_files` folder) or folders of
+them; a `redirects.csv` (old URL, file name) beside the files adds old addresses."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from core.logs import quiet_unless_verbose
-from news.importer.service import import_file
+from news.importer.redirects import RedirectSheets, create_redirects
+from news.importer.service import HTML_SUFFIXES, import_file
 from news.models import NewsIndexPage
 from news.renditions import prepare
 
-EXPORT_SUFFIXES = {".txt", ".text"}
+EXPORT_SUFFIXES = {".txt", ".text", *HTML_SUFFIXES}
 
 
 class Command(BaseCommand):
-    help = "Import plain-text article exports from older portals as published articles."
+    help = (
+        "Import plain-text exports or saved HTML pages from older portals as published "
+        "articles, with permanent redirects from their old addresses."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", type=Path, help="Export files or folders.")
+        parser.add_argument(
+            "paths",
+            nargs="+",
+            type=Path,
+            help="Text exports, saved .html pages (with their _files folder) or folders of them.",
+        )
         parser.add_argument("--parent", type=int, help="ID of the news section to import into.")
         parser.add_argument(
             "--images", type=Path, help="Folder with photos named <file-stem>-1.jpg, -2.jpg, …"
@@ -37,6 +49,8 @@ class Command(BaseCommand):
         counts = {"created": 0, "skipped": 0, "failed": 0}
         created_pages = []
         failures = []
+        sheets = RedirectSheets()
+        imported = []  # (parsed article, page), created or already there, for the redirects
         width = len(str(len(files)))
         for number, path in enumerate(files, start=1):
             result = import_file(path, section, images)
@@ -48,18 +62,31 @@ class Command(BaseCommand):
             else:
                 if result.status == "created":
                     created_pages.append(result.page)
+                imported.append((sheets.with_sheet_urls(result.parsed, path), result.page))
                 detail = f" -> {result.page.url_path}" if result.page else ""
                 self.stdout.write(f"{line}{detail}")
 
         self.prepare_renditions(created_pages)
+        redirects = create_redirects(imported)
         self.stdout.write(
             "Imported {created}, skipped {skipped} already imported, failed {failed}.".format(
                 **counts
             )
         )
-        if failures:
+        self.stdout.write(
+            f"Redirects from old addresses: {redirects.created} created, "
+            f"{redirects.existing} already in place."
+        )
+        problems = [*sheets.problems, *redirects.problems]
+        for problem in problems:
+            self.stderr.write(self.style.ERROR(f"redirect not made: {problem}"))
+        if failures or problems:
             names = "; ".join(f"{f.path.name}: {f.reason}" for f in failures)
-            raise CommandError(f"{len(failures)} file(s) could not be imported: {names}")
+            message = f"{len(failures)} file(s) could not be imported: {names}" if failures else ""
+            if problems:
+                message += f"{'; ' if message else ''}{len(problems)} redirect(s) not made: "
+                message += "; ".join(problems)
+            raise CommandError(message)
 
     def prepare_renditions(self, pages) -> None:
         """Make the photos' renditions now, so no reader waits for them."""
@@ -85,11 +112,20 @@ class Command(BaseCommand):
             raise CommandError("There is no news section yet; create one or run load_demo.")
         return section
 
+    @staticmethod
+    def is_export(path: Path, folder: Path) -> bool:
+        """A text export or a saved page, not a frame or script a browser saved in a
+        page's `Name_files/` folder."""
+        inside = path.relative_to(folder).parts[:-1]
+        return path.suffix.lower() in EXPORT_SUFFIXES and not any(
+            part.endswith("_files") for part in inside
+        )
+
     def collect(self, paths: list[Path]) -> list[Path]:
         files: list[Path] = []
         for path in paths:
             if path.is_dir():
-                files.extend(sorted(p for p in path.rglob("*") if p.suffix in EXPORT_SUFFIXES))
+                files.extend(sorted(p for p in path.rglob("*") if self.is_export(p, path)))
             elif path.is_file():
                 files.append(path)
             else:
