@@ -32,6 +32,7 @@ STOP_PHRASES = (
     "ra sao",
     "là gì",
     "là ai",
+    "ai là",
     "cái gì",
     "những gì",
     "ở đâu",
@@ -216,7 +217,6 @@ def analyse(query: ParsedQuery) -> ParsedQuery:
             plain.append(word)
             units.append(((fold(word),),))
             at += 1
-    groups += [(tuple(fold(w) for w in p),) for p in query.phrases]
     accented = any(w != fold(w) for w in words)
     variants: list[Seq] = [()]
     for unit in units:

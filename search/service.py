@@ -66,10 +66,15 @@ def search(params: SearchParams) -> Results:
     results = answer(params)
     if results.total or not query:
         return results
-    suggestion = spelling.correct(database_engine(), query)
+
+    def corrected(text: str) -> SearchParams:
+        return replace(params, query=semantics.analyse(parse_query(text)))
+
+    suggestion = spelling.correct(
+        database_engine(), query, lambda text: database_engine().count(corrected(text), cap=0) > 0
+    )
     if suggestion:
-        query = semantics.analyse(parse_query(suggestion))
-        results = answer(replace(params, query=query))
+        results = answer(corrected(suggestion))
         results.suggestion = suggestion
         if results.total:
             return results

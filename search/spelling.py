@@ -1,64 +1,80 @@
 """'Có phải bạn muốn tìm: …': a query corrected from the index's own vocabulary.
 
 Only syllables no indexed page has are replaced (matching is folded, so a wrong tone is
-no misspelling), each by the closest known syllable: candidates from the database engine
-(pg_trgm on PostgreSQL, the words of about the same length on SQLite), ranked here by
-edit distance of the folded forms (one edit: a misspelt syllable, not another word).
+no misspelling), each by a known syllable one edit away (a letter replaced, added,
+dropped or two swapped) on the folded forms: candidates from the database engine's
+vocabulary (pg_trgm on PostgreSQL, the words of about the same length on SQLite).
+Vietnamese has many syllables one letter apart ("thj": thi, thu, thơ, tha), so the
+candidates are tried in order (a replaced letter first, then diacritics like the typed
+word's) and the first that finds pages with the rest of the query is the suggestion.
 """
 
 import difflib
+from collections.abc import Callable
 
 from .text import ParsedQuery, fold
 
 MAX_EDITS = 1
+# Corrected queries counted before giving up (each a search of the database engine).
+MAX_TRIES = 6
 
 
 def edits(a: str, b: str) -> int:
-    """Levenshtein distance (syllables are a few letters: the plain table is enough)."""
-    previous = list(range(len(b) + 1))
+    """Edit distance with adjacent transpositions (syllables are a few letters)."""
+    rows = [list(range(len(b) + 1))]
     for i, ca in enumerate(a, 1):
-        current = [i]
+        row = [i]
         for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
+            cost = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, rows[-2][j - 2] + 1)
+            row.append(cost)
+        rows.append(row)
+    return rows[-1][-1]
 
 
-def _closest(engine, word: str) -> str | None:
+def candidates(engine, word: str) -> list[str]:
+    """Known words one edit from ``word`` (folded), the likeliest first."""
     folded = fold(word)
-    best, best_key = None, None
+    ranked = []
     for candidate, candidate_folded in engine.similar_words(folded):
         distance = edits(folded, candidate_folded)
         if distance > MAX_EDITS:
             continue
-        # A replaced letter before an added or dropped one ("hộj" is "hội", not "hộ"),
-        # then the candidate whose diacritics agree with the typed word.
         same = difflib.SequenceMatcher(None, word, candidate).ratio()
-        key = (-distance, len(candidate) == len(word), same, candidate)
-        if best_key is None or key > best_key:
-            best, best_key = candidate, key
-    if best is None:
-        return None
+        ranked.append(((len(candidate) == len(word), same), candidate))
+    ranked.sort(key=lambda r: r[0], reverse=True)
     # Typed without diacritics: suggested without them too.
-    return fold(best) if word == folded else best
+    found = [fold(c) if word == folded else c for _, c in ranked]
+    return list(dict.fromkeys(found))
 
 
-def correct(engine, query: ParsedQuery) -> str | None:
-    """The query with each unknown syllable replaced, or None (all known, or no close
-    word, or quoted phrases, which are kept as typed)."""
+def correct(engine, query: ParsedQuery, finds: Callable[[str], bool]) -> str | None:
+    """The query with each unknown syllable replaced so that ``finds`` (the corrected
+    text) holds, or None (all known, no close word finds anything, or quoted phrases,
+    which are kept as typed)."""
     if not query.terms or query.phrases:
         return None
     known = engine.known_words(fold(t) for t in query.terms)
-    changed = False
-    words = []
-    for term in query.terms:
-        if fold(term) in known or any(ch.isdigit() for ch in term):
-            words.append(term)
-            continue
-        replacement = _closest(engine, term)
-        if replacement is None:
-            words.append(term)
-        else:
-            words.append(replacement)
-            changed = True
-    return " ".join(words) if changed else None
+    words = list(query.terms)
+    unknown = [
+        i for i, t in enumerate(words) if fold(t) not in known and not any(c.isdigit() for c in t)
+    ]
+    if not unknown:
+        return None
+    options = {i: candidates(engine, words[i]) for i in unknown}
+    if not all(options.values()):
+        return None
+    tries = 0
+    # The likeliest word for every unknown syllable but one, that one tried in order.
+    for i in unknown:
+        for candidate in options[i]:
+            corrected = [options[j][0] if j in options else w for j, w in enumerate(words)]
+            corrected[i] = candidate
+            text = " ".join(corrected)
+            if finds(text):
+                return text
+            tries += 1
+            if tries >= MAX_TRIES:
+                return None
+    return None

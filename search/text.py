@@ -143,9 +143,10 @@ class ParsedQuery:
     phrases: tuple[tuple[str, ...], ...] = ()
     truncated: bool = False
     text: str = ""
-    # Filled by ``search.semantics.analyse`` (the engines fall back to terms and phrases):
-    # required groups, each a choice of folded syllable sequences (a word, or an acronym
-    # and its expansions); at least ``min_match`` of them when relaxed (0: all).
+    # Filled by ``search.semantics.analyse`` (the engines fall back to the terms):
+    # required groups, each a choice of folded syllable sets, every syllable of one set
+    # required (a word, or an acronym and its expansions); at least ``min_match`` of the
+    # groups when relaxed (0: all). Quoted phrases are required besides, as phrases.
     groups: tuple[tuple[tuple[str, ...], ...], ...] = ()
     min_match: int = 0
     # Exact syllables an "exact" match needs (a query typed with diacritics), the pages by
@@ -171,10 +172,10 @@ class ParsedQuery:
 
     @property
     def match_groups(self) -> tuple[tuple[tuple[str, ...], ...], ...]:
-        """What must match: ``groups``, or every folded term and quoted phrase."""
+        """What must match besides the quoted phrases: ``groups``, or every folded term."""
         if self.groups:
             return self.groups
-        return tuple(((t,),) for t in self.folded_terms) + tuple((p,) for p in self.folded_phrases)
+        return tuple(((t,),) for t in self.folded_terms)
 
     @property
     def phrase_variants(self) -> tuple[tuple[str, ...], ...]:
@@ -182,11 +183,6 @@ class ParsedQuery:
         if self.variants:
             return self.variants
         return (tuple(fold(t) for t in self.terms),) if len(self.terms) > 1 else ()
-
-    @property
-    def has_sequences(self) -> bool:
-        """True when matching needs word positions (a phrase among the groups)."""
-        return any(len(alt) > 1 for group in self.match_groups for alt in group)
 
     def __bool__(self) -> bool:
         return bool(self.terms) or bool(self.groups)
@@ -240,9 +236,12 @@ def _marked(words: list[str], folded: list[str], query: ParsedQuery) -> set[int]
                 singles.add(alt[0])
                 continue
             first, size = alt[0], len(alt)
+            before = len(marked)
             for i, f in enumerate(folded):
                 if f == first and tuple(folded[i : i + size]) == alt:
                     marked.update(range(i, i + size))
+            if len(marked) == before and all(w in folded for w in alt):
+                singles.update(alt)  # matched apart
     for f in singles:
         hits = [i for i, w in enumerate(folded) if w == f]
         wanted = exact_of.get(f)

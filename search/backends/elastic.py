@@ -313,11 +313,15 @@ PAIR_BOOST = 100.0
 
 
 def _alternative(alt: tuple[str, ...], fuzzy: bool = False):
-    if len(alt) > 1:
-        return Q("multi_match", query=" ".join(alt), type="phrase", fields=FOLDED_FIELDS)
-    if fuzzy:
+    if fuzzy and len(alt) == 1:
         return Q("multi_match", query=alt[0], fields=FOLDED_FIELDS, fuzziness="AUTO")
-    return Q("multi_match", query=alt[0], type="cross_fields", fields=FOLDED_FIELDS)
+    return Q(
+        "multi_match",
+        query=" ".join(alt),
+        type="cross_fields",
+        operator="and",
+        fields=FOLDED_FIELDS,
+    )
 
 
 def _group(group, fuzzy: bool = False):
@@ -351,6 +355,10 @@ def match_clauses(query) -> list:
             )
         )
     must += [_group(g) for g in groups if not (len(g) == 1 and len(g[0]) == 1)]
+    must += [
+        Q("multi_match", query=" ".join(p), type="phrase", fields=FOLDED_FIELDS)
+        for p in query.folded_phrases
+    ]
     return must
 
 

@@ -84,7 +84,7 @@ def _sequence(words) -> str:
 
 
 def _group(group) -> str:
-    return "(" + " | ".join(f"({_sequence(alt)})" for alt in group) + ")"
+    return "(" + " | ".join("(" + " & ".join(f"'{w}'" for w in alt) + ")" for alt in group) + ")"
 
 
 def tsquery_texts(query: ParsedQuery) -> list:
@@ -92,12 +92,14 @@ def tsquery_texts(query: ParsedQuery) -> list:
     boost, any folded term, exact tier, pairs, groups, authors). Every word is letters
     and digits (``text.TOKEN_RE``), so nothing needs escaping."""
     groups = [_group(g) for g in query.match_groups]
+    phrases = [f"({_sequence(p)})" for p in query.folded_phrases]
     exact_any = " | ".join(f"'{t}'" for t in query.exact_terms)
     phrase = " | ".join(f"({_sequence(v)})" for v in query.phrase_variants)
     exact_phrase = _sequence(query.terms) if len(query.terms) > 1 else ""
     folded_any = " | ".join(f"'{w}'" for g in query.match_groups for alt in g for w in alt)
     return [
-        (" | " if query.min_match else " & ").join(groups),
+        # Relaxed queries have no quoted phrase (``semantics.relaxed``).
+        " | ".join(groups) if query.min_match else " & ".join(groups + phrases),
         exact_any,
         phrase,
         exact_phrase,
@@ -266,7 +268,7 @@ class PostgresEngine(DatabaseEngine):
         self, cursor, statement: Statement, params: SearchParams, cap: int
     ) -> tuple[int, list[int] | None]:
         query = params.query
-        if not (query and (query.has_sequences or query.min_match)):
+        if not (query and (query.phrases or query.min_match)):
             return super().found(cursor, statement, params, cap)
         # A phrase (or a relaxed count) is tested on each candidate's big vector (the GIN
         # index has no positions): counted as ids, so the page is found without testing

@@ -34,7 +34,10 @@ def _quote(word: str) -> str:
 
 
 def _group(group) -> str:
-    alternatives = [_quote(" ".join(alt)) for alt in group]
+    alternatives = [
+        _quote(alt[0]) if len(alt) == 1 else "(" + " AND ".join(map(_quote, alt)) + ")"
+        for alt in group
+    ]
     return alternatives[0] if len(alternatives) == 1 else f"({' OR '.join(alternatives)})"
 
 
@@ -43,7 +46,8 @@ def fts5_expression(query: ParsedQuery) -> str:
     condition of its own), plus boosting clauses that never narrow the result (they hang
     off an OR with a required group)."""
     groups = [_group(g) for g in query.match_groups]
-    match = f"{FOLDED} : ({(' OR ' if query.min_match else ' AND ').join(groups)})"
+    required = groups + ['"' + " ".join(p) + '"' for p in query.folded_phrases]
+    match = f"{FOLDED} : ({(' OR ' if query.min_match else ' AND ').join(required)})"
     boosts = [f"{EXACT} : ({' OR '.join(_quote(t) for t in query.exact_terms)})"]
     if len(query.terms) > 1:
         boosts += [f"{FOLDED} : ({_quote(' '.join(v))})" for v in query.phrase_variants]
