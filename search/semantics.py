@@ -242,12 +242,12 @@ def analyse(query: ParsedQuery) -> ParsedQuery:
 
 
 def relaxed(query: ParsedQuery) -> ParsedQuery | None:
-    """The query when nothing has every word: all but one of up to four groups, three
+    """The query when nothing has every word: all but one of three or four groups, three
     quarters of more, misspellings tolerated where the engine can (Elasticsearch's
-    fuzziness). None when there is nothing to relax, or a quoted phrase (quoting asks
-    for those words in that order, nothing less)."""
+    fuzziness). None for fewer than three groups (one word of two is another search),
+    or with a quoted phrase (quoting asks for those words in that order, nothing less)."""
     count = len(query.match_groups)
-    if count < 2 or query.phrases:
+    if count < 3 or query.phrases:
         return None
     needed = count - 1 if count <= 4 else math.ceil(count * 3 / 4)
     return replace(query, min_match=needed, fuzzy=True)

@@ -314,7 +314,15 @@ PAIR_BOOST = 100.0
 
 def _alternative(alt: tuple[str, ...], fuzzy: bool = False):
     if fuzzy and len(alt) == 1:
-        return Q("multi_match", query=alt[0], fields=FOLDED_FIELDS, fuzziness="AUTO")
+        # Syllables are short: one edit from four letters on, the first letter kept
+        # (three-letter syllables one edit apart are mostly other words).
+        return Q(
+            "multi_match",
+            query=alt[0],
+            fields=FOLDED_FIELDS,
+            fuzziness="AUTO:4,8",
+            prefix_length=1,
+        )
     return Q(
         "multi_match",
         query=" ".join(alt),
