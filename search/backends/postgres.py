@@ -117,18 +117,24 @@ AUTHOR_MATCH = (
 )
 
 
-def score(prefix: str = "", folded_query: str = "qm") -> str:
+def score(query: ParsedQuery, prefix: str = "", folded_query: str = "qm") -> str:
     """ts_rank stays below 1: the whole query as a phrase outweighs any term counts (folded
     phrase +4 > 1 + 2, exact phrase +4 more), then exact diacritics, then folded terms;
-    pairs, the named author and the exact tier above (see the bonuses)."""
+    pairs, the named author and the exact tier above (see the bonuses). A tier the query
+    does not have is left out (each is a test per scored row)."""
     folded, exact = f"e.{prefix}folded_vector", f"e.{prefix}exact_vector"
-    pairs = f"(SELECT count(*) FROM unnest(qpairs.arr) q WHERE {folded} @@ q)"  # noqa: S608
-    return (
-        f"(ts_rank({folded}, {folded_query}) + 2 * ts_rank({exact}, qe)"
-        f" + {PHRASE_BONUS} * ({folded} @@ qp)::int + {PHRASE_BONUS} * ({exact} @@ qpe)::int"
-        f" + {PAIR_BONUS} * {pairs}"
-        f" + {AUTHOR_BONUS} * {AUTHOR_MATCH}::int + {EXACT_BONUS} * ({exact} @@ qx)::int)"
-    )
+    parts = [
+        f"ts_rank({folded}, {folded_query}) + 2 * ts_rank({exact}, qe)",
+        f"{PHRASE_BONUS} * ({folded} @@ qp)::int + {PHRASE_BONUS} * ({exact} @@ qpe)::int",
+    ]
+    parts += [
+        f"{PAIR_BONUS} * ({folded} @@ qpairs.arr[{n}])::int" for n in range(1, len(query.pairs) + 1)
+    ]
+    if query.author_ids:
+        parts.append(f"{AUTHOR_BONUS} * {AUTHOR_MATCH}::int")
+    if query.exact_required:
+        parts.append(f"{EXACT_BONUS} * ({exact} @@ qx)::int")
+    return "(" + " + ".join(parts) + ")"
 
 
 def best(rows: list[tuple], window: int) -> list[int]:
@@ -256,7 +262,7 @@ class PostgresEngine(DatabaseEngine):
                 "(SELECT count(*) FROM unnest(qgroups.arr) q WHERE e.folded_vector @@ q) "  # noqa: S608
                 f">= {int(params.query.min_match)}"
             )
-        return source, score(), tsquery_texts(params.query), conditions
+        return source, score(params.query), tsquery_texts(params.query), conditions
 
     def tune(self, cursor) -> None:
         """No JIT (compiling costs more than these queries), and no sequential scan: with
@@ -292,7 +298,7 @@ class PostgresEngine(DatabaseEngine):
         tested again."""
         end = params.offset + params.page_size
         if params.query and params.sort != NEWEST and found > RANK_ALL:
-            ids = self.window(cursor, statement, matches, max(RANK_WINDOW, end))
+            ids = self.window(cursor, statement, matches, max(RANK_WINDOW, end), params.query)
         elif matches is not None:
             ids = matches  # every match is scored
         else:
@@ -305,10 +311,15 @@ class PostgresEngine(DatabaseEngine):
         return cursor.fetchall()
 
     def window(
-        self, cursor, statement: Statement, matches: list[int] | None, size: int
+        self,
+        cursor,
+        statement: Statement,
+        matches: list[int] | None,
+        size: int,
+        query: ParsedQuery,
     ) -> list[int]:
         """The ids of the best ``size`` matches by the title-and-lead score."""
-        head_score = score("head_", "qa")
+        head_score = score(query, "head_", "qa")
         if matches is not None:
             cursor.execute(
                 f"SELECT e.page_id, {head_score}, e.head_folded_vector @@ qm "  # noqa: S608

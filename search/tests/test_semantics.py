@@ -425,3 +425,34 @@ def test_an_acronym_hit_ranks_like_a_written_one(client, archive, engine):
     pair = {archive.pages["ubnd"].pk, archive.pages["uy_ban_written"].pk}
     assert set(written[:2]) == pair
     assert set(short[:2]) == pair
+
+
+def test_the_dictionary_ships_at_least_100_acronyms_with_the_common_ones():
+    from search.semantics import Acronyms, file_entries
+
+    entries = file_entries()
+    assert len({acronym for acronym, _ in entries}) >= 100
+    forms = Acronyms(entries).forms
+    for acronym, expansion in [
+        ("ubnd", ("uỷ", "ban", "nhân", "dân")),
+        ("hđnd", ("hội", "đồng", "nhân", "dân")),
+        ("mttq", ("mặt", "trận", "tổ", "quốc")),
+        ("thpt", ("trung", "học", "phổ", "thông")),
+        ("tdtt", ("thể", "dục", "thể", "thao")),
+        ("ntm", ("nông", "thôn", "mới")),
+        ("bch", ("ban", "chấp", "hành")),
+        ("uvbtv", ("uỷ", "viên", "ban", "thường", "vụ")),
+    ]:
+        assert expansion in forms[(acronym,)], acronym
+    assert ("kinh", "tế", "xã", "hội") in forms[("kt", "xh")]
+    assert ("giáo", "dục", "và", "đào", "tạo") in forms[("gd", "đt")]
+
+
+def test_one_edit_includes_a_swap():
+    from search.spelling import edits
+
+    assert edits("lihc", "lich") == 1
+    assert edits("hoj", "hoi") == 1
+    assert edits("kett", "ket") == 1
+    assert edits("thon", "thoi") == 1
+    assert edits("hoi", "nghi") == 3
