@@ -63,10 +63,15 @@ def _exact_seq(text: str) -> Seq:
     return tuple(exact(t) for t in tokens(text))
 
 
+# fold() of one syllable, remembered: every search compares its syllables with the
+# dictionary's and the authors' names.
+_fold = functools.lru_cache(maxsize=100_000)(fold)
+
+
 def _same(typed: str, known: str) -> bool:
     """A typed syllable without diacritics stands for every reading; one with diacritics
     for itself (tone placement already normalised by ``exact``)."""
-    return typed == known or (typed == fold(typed) and fold(known) == typed)
+    return typed == known or (typed == _fold(typed) and _fold(known) == typed)
 
 
 def _starts(words: Seq, at: int, seq: Seq) -> bool:
@@ -117,11 +122,14 @@ class Acronyms:
                 continue
             for form in (short, long):
                 self.forms.setdefault(form, {form}).update((short, long))
-        self.by_length = sorted(self.forms, key=len, reverse=True)
+        # Forms by their first syllable, folded (what a typed syllable may stand for).
+        self.by_first: dict[str, list[Seq]] = {}
+        for form in sorted(self.forms, key=len, reverse=True):
+            self.by_first.setdefault(fold(form[0]), []).append(form)
 
     def match(self, words: Seq, at: int) -> tuple[int, set[Seq]] | None:
         """(syllables used, equivalent forms) of the longest form starting at ``at``."""
-        for form in self.by_length:
+        for form in self.by_first.get(_fold(words[at]), ()):
             if _starts(words, at, form):
                 return len(form), self.forms[form]
         return None
@@ -157,26 +165,30 @@ def acronyms() -> Acronyms:
 # --- Authors ----------------------------------------------------------------------
 
 
-def _authors() -> list[tuple[int, Seq]]:
+def _authors() -> dict[str, list[tuple[int, Seq]]]:
+    """Authors' names of two syllables or more, by their first syllable folded."""
+
     def load():
         from news.models import Author
 
-        return [
-            (pk, seq)
-            for pk, name in Author.objects.values_list("pk", "name")
-            if len(seq := _exact_seq(name)) >= 2
-        ]
+        by_first: dict[str, list[tuple[int, Seq]]] = {}
+        for pk, name in Author.objects.values_list("pk", "name"):
+            if len(seq := _exact_seq(name)) >= 2:
+                by_first.setdefault(fold(seq[0]), []).append((pk, seq))
+        return by_first
 
     return _cached("authors", load)
 
 
 def named_authors(words: Seq) -> tuple[int, ...]:
     """Authors whose whole name (two syllables or more) the query contains."""
+    by_first = _authors()
     found = []
-    for pk, name in _authors():
-        if any(_starts(words, at, name) for at in range(len(words) - len(name) + 1)):
-            found.append(pk)
-    return tuple(found)
+    for at, word in enumerate(words):
+        for pk, name in by_first.get(_fold(word), ()):
+            if _starts(words, at, name):
+                found.append(pk)
+    return tuple(dict.fromkeys(found))
 
 
 def connect() -> None:
