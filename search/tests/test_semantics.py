@@ -456,3 +456,24 @@ def test_one_edit_includes_a_swap():
     assert edits("kett", "ket") == 1
     assert edits("thon", "thoi") == 1
     assert edits("hoi", "nghi") == 3
+
+
+def test_an_editor_adds_an_acronym_in_the_admin_and_the_next_search_applies_it(
+    client, admin_client, archive, engine
+):
+    from search.models import Acronym
+
+    assert client.get("/admin/snippets/search/acronym/add/").status_code == 302  # login
+    before = search(client, q="HTHT tìm hiểu pháp luật")
+    assert before["relaxed"] or before["total"] == 0  # no page has "HTHT"
+    response = admin_client.post(
+        "/admin/snippets/search/acronym/add/",
+        {"acronym": "HTHT", "expansion": "Hội thi"},
+    )
+    assert response.status_code == 302, response.content[:300]
+    try:
+        after = search(client, q="HTHT tìm hiểu pháp luật")
+        assert not after["relaxed"] and after["suggestion"] is None
+        assert ids(after)[0] == archive.pages["hoi_thi"].pk
+    finally:
+        Acronym.objects.filter(acronym="HTHT").delete()
