@@ -9,10 +9,11 @@ class SearchConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
-        from . import service, signals
+        from . import semantics, service, signals
         from .checks import database_engine_matches
 
         signals.connect()
+        semantics.connect()
         checks.register(database_engine_matches)
         # Imported at start-up, so that gunicorn's preloaded workers share the engine's
         # libraries; search.service otherwise imports it on first use.

@@ -7,6 +7,8 @@ on SQLite, the two tsvector columns below (GIN-indexed) on PostgreSQL.
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
 
 
 class SearchEntry(models.Model):
@@ -38,3 +40,37 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Acronym(models.Model):
+    """An acronym and what it stands for, beside the shipped dictionary
+    (``search/data/acronyms.tsv``): searches apply it both ways from the next query on."""
+
+    acronym = models.CharField(_("acronym"), max_length=40, help_text=_("For example: UBND."))
+    expansion = models.CharField(
+        _("expansion"), max_length=255, help_text=_("For example: Ủy ban nhân dân.")
+    )
+
+    panels = [FieldPanel("acronym"), FieldPanel("expansion")]
+
+    class Meta:
+        ordering = ["acronym"]
+        verbose_name = _("acronym")
+        verbose_name_plural = _("acronyms")
+        constraints = [
+            models.UniqueConstraint(fields=["acronym", "expansion"], name="unique_acronym")
+        ]
+
+    def __str__(self):
+        return f"{self.acronym}: {self.expansion}"
+
+
+class SearchTerm(models.Model):
+    """The index's vocabulary: every syllable (exact form) of the indexed pages, for
+    "Có phải bạn muốn tìm: …". Filled when entries are written, emptied by a rebuild."""
+
+    word = models.CharField(max_length=40, primary_key=True)
+    folded = models.CharField(max_length=40, db_index=True)
+
+    def __str__(self):
+        return self.word

@@ -64,6 +64,7 @@ class Hit:
     authors: list[str]
     snippet: str
     score: float | None
+    title_html: str = ""  # the title, escaped, matched words in <mark>
 
     def as_json(self) -> dict:
         return {
@@ -74,6 +75,7 @@ class Hit:
             "date": self.date.isoformat() if self.date else None,
             "section": self.section,
             "authors": self.authors,
+            "title_html": self.title_html or None,
             "snippet": self.snippet,
             "score": self.score,
         }
@@ -92,6 +94,10 @@ class Results:
     total_exact: bool = True
     page: int = 1
     page_size: int = 10
+    # The query as corrected from the index's vocabulary when the typed one found nothing
+    # ("Có phải bạn muốn tìm: …"), and whether the results have only some of the words.
+    suggestion: str = ""
+    relaxed: bool = False
 
     @property
     def num_pages(self) -> int:

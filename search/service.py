@@ -7,13 +7,16 @@ and answers instead whenever the chosen engine fails at query time (logged).
 
 import logging
 from collections.abc import Iterable
+from dataclasses import replace
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 
 from . import items as page_items
+from . import semantics, spelling
 from .backends.base import Progress, SearchEngine
 from .query import Results, SearchParams
+from .text import parse_query
 
 logger = logging.getLogger("search")
 
@@ -50,9 +53,42 @@ def errors() -> tuple[type[BaseException], ...]:
 
 
 def search(params: SearchParams) -> Results:
-    """Results for ``params`` from the active engine; never raises for engine trouble."""
+    """Results for ``params`` from the active engine; never raises for engine trouble.
+
+    The query is analysed first (``semantics``). When nothing matches it, the query
+    corrected from the index's vocabulary is tried ("Có phải bạn muốn tìm: …"), then the
+    relaxed query (most of the words, not all): a search ends on an empty page only when
+    no close answer exists."""
     if not params.runnable:
         return Results(page=params.page, page_size=params.page_size)
+    query = semantics.analyse(params.query)
+    params = replace(params, query=query)
+    results = answer(params)
+    if results.total or not query:
+        return results
+
+    def corrected(text: str) -> SearchParams:
+        return replace(params, query=semantics.analyse(parse_query(text)))
+
+    suggestion = spelling.correct(
+        database_engine(), query, lambda text: database_engine().count(corrected(text), cap=0) > 0
+    )
+    if suggestion:
+        results = answer(corrected(suggestion))
+        results.suggestion = suggestion
+        if results.total:
+            return results
+    loose = semantics.relaxed(query)
+    if loose is not None:
+        relaxed = answer(replace(params, query=loose))
+        if relaxed.total:
+            relaxed.suggestion, relaxed.relaxed = suggestion or "", True
+            return relaxed
+    return results
+
+
+def answer(params: SearchParams) -> Results:
+    """One search of the analysed ``params`` by the engine that answers."""
     chosen, database = engine(), database_engine()
     if chosen is not database:
         try:

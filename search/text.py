@@ -143,6 +143,20 @@ class ParsedQuery:
     phrases: tuple[tuple[str, ...], ...] = ()
     truncated: bool = False
     text: str = ""
+    # Filled by ``search.semantics.analyse`` (the engines fall back to the terms):
+    # required groups, each a choice of folded syllable sets, every syllable of one set
+    # required (a word, or an acronym and its expansions); at least ``min_match`` of the
+    # groups when relaxed (0: all). Quoted phrases are required besides, as phrases.
+    groups: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    min_match: int = 0
+    # Exact syllables an "exact" match needs (a query typed with diacritics), the pages by
+    # the author the query names, the whole query as folded phrases (one per acronym
+    # reading) and its adjacent syllable pairs (folded): ranking tiers, never filters.
+    exact_required: tuple[str, ...] = ()
+    author_ids: tuple[int, ...] = ()
+    variants: tuple[tuple[str, ...], ...] = ()
+    pairs: tuple[tuple[str, str], ...] = ()
+    fuzzy: bool = False
 
     @property
     def folded_terms(self) -> tuple[str, ...]:
@@ -156,8 +170,22 @@ class ParsedQuery:
     def exact_terms(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.terms))
 
+    @property
+    def match_groups(self) -> tuple[tuple[tuple[str, ...], ...], ...]:
+        """What must match besides the quoted phrases: ``groups``, or every folded term."""
+        if self.groups:
+            return self.groups
+        return tuple(((t,),) for t in self.folded_terms)
+
+    @property
+    def phrase_variants(self) -> tuple[tuple[str, ...], ...]:
+        """The whole query as folded phrases (two syllables or more)."""
+        if self.variants:
+            return self.variants
+        return (tuple(fold(t) for t in self.terms),) if len(self.terms) > 1 else ()
+
     def __bool__(self) -> bool:
-        return bool(self.terms)
+        return bool(self.terms) or bool(self.groups)
 
 
 def parse_query(raw: str) -> ParsedQuery:
@@ -191,6 +219,61 @@ class _Window:
     hits: set = field(default_factory=set)
 
 
+_exact_word = functools.lru_cache(maxsize=200_000)(exact)
+
+
+def _marked(words: list[str], folded: list[str], query: ParsedQuery) -> set[int]:
+    """Indexes of the words a query matched: each syllable of an accented query where the
+    text has it with those diacritics (folded where it has it only folded: that is what
+    matched), any reading for a syllable typed without diacritics in a query without
+    any, and the syllables of a phrase (an acronym's expansion) where the whole phrase is."""
+    exact_of = {fold(t): t for t in query.exact_required}
+    singles: set[str] = set()
+    marked: set[int] = set()
+    for group in query.match_groups:
+        for alt in group:
+            if len(alt) == 1:
+                singles.add(alt[0])
+                continue
+            first, size = alt[0], len(alt)
+            before = len(marked)
+            for i, f in enumerate(folded):
+                if f == first and tuple(folded[i : i + size]) == alt:
+                    marked.update(range(i, i + size))
+            if len(marked) == before and all(w in folded for w in alt):
+                singles.update(alt)  # matched apart
+    for f in singles:
+        hits = [i for i, w in enumerate(folded) if w == f]
+        wanted = exact_of.get(f)
+        if wanted is not None:
+            exact_hits = [i for i in hits if _exact_word(words[i]) == wanted]
+            hits = exact_hits or hits
+        marked.update(hits)
+    return marked
+
+
+def _marked_html(text: str, spans: list[tuple[int, int, bool]], begin: int, finish: int) -> str:
+    out: list[str] = []
+    cursor = begin
+    for s, e, mark in spans:
+        out.append(escape(text[cursor:s]))
+        word = escape(text[s:e])
+        out.append(f"<mark>{word}</mark>" if mark else word)
+        cursor = e
+    out.append(escape(text[cursor:finish]))
+    return "".join(out)
+
+
+def highlight(text: str, query: ParsedQuery) -> str:
+    """HTML: the whole (short) ``text``, escaped, the words the query matched in <mark>."""
+    text = unicodedata.normalize("NFC", text or "")
+    found = list(TOKEN_RE.finditer(text))
+    words = [m.group() for m in found]
+    marked = _marked(words, [_fold_word(w) for w in words], query) if query else set()
+    spans = [(m.start(), m.end(), i in marked) for i, m in enumerate(found)]
+    return _marked_html(text, spans, 0, len(text))
+
+
 def snippet(text: str, query: ParsedQuery, words: int = 32) -> str:
     """HTML: the window of ``text`` with the most query terms, matches in <mark>.
 
@@ -199,11 +282,12 @@ def snippet(text: str, query: ParsedQuery, words: int = 32) -> str:
     (``findall``); character offsets are taken for the chosen window alone.
     """
     text = unicodedata.normalize("NFC", text or "")
-    folded = [_fold_word(word) for word in TOKEN_RE.findall(text)]
+    original = TOKEN_RE.findall(text)
+    folded = [_fold_word(word) for word in original]
     if not folded:
         return ""
-    wanted = set(query.folded_terms)
-    matches = [i for i, f in enumerate(folded) if f in wanted]
+    marked = _marked(original, folded, query)
+    matches = sorted(marked)
     best = _Window(0, min(len(folded), words))
     if matches:
         best_score = (-1, 0)
@@ -220,17 +304,9 @@ def snippet(text: str, query: ParsedQuery, words: int = 32) -> str:
         if index >= best.end:
             break
         if index >= best.start:
-            spans.append((match.start(), match.end(), folded[index]))
-    out: list[str] = []
+            spans.append((match.start(), match.end(), index in marked))
     begin = spans[0][0]
     finish = spans[-1][1]
-    cursor = begin
-    for s, e, f in spans:
-        out.append(escape(text[cursor:s]))
-        word = escape(text[s:e])
-        out.append(f"<mark>{word}</mark>" if f in wanted else word)
-        cursor = e
-    out.append(escape(text[cursor:finish]))
     prefix = "… " if begin > 0 else ""
     suffix = " …" if finish < len(text.rstrip()) else ""
-    return prefix + "".join(out).strip() + suffix
+    return prefix + _marked_html(text, spans, begin, finish).strip() + suffix

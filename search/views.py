@@ -50,6 +50,13 @@ def search_view(request):
             query["format"] = fmt
         return "?" + urlencode(query)
 
+    if results.relaxed:
+        parsed.messages.append(_("No page has every word of your search; these have most of them."))
+    suggestion_url = None
+    if results.suggestion:
+        suggestion_url = "?" + urlencode(
+            {k: v for k, v in {**parsed.values, "q": results.suggestion}.items() if v}
+        )
     previous_page = params.page - 1 if params.page > 1 and results.total else None
     next_page = params.page + 1 if params.page < min(results.num_pages, max_page) else None
     if request.GET.get("format") == "json":
@@ -64,6 +71,8 @@ def search_view(request):
                 "previous": page_url(previous_page, "json"),
                 "next": page_url(next_page, "json"),
                 "messages": parsed.messages,
+                "suggestion": results.suggestion or None,
+                "relaxed": results.relaxed,
                 "results": [hit.as_json() for hit in results.hits],
             },
             json_dumps_params={"ensure_ascii": False},
@@ -76,6 +85,7 @@ def search_view(request):
             "messages_list": parsed.messages,
             "searched": params.runnable,
             "results": results,
+            "suggestion_url": suggestion_url,
             "page_number": params.page,
             "first_rank": params.offset + 1,
             "num_pages": results.num_pages,

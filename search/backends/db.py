@@ -10,16 +10,19 @@ each engine's own module; the query meaning is the same as Elasticsearch's:
 
 from abc import abstractmethod
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models.functions import Length
 
 from ..items import Item
-from ..models import SearchEntry
+from ..models import SearchEntry, SearchTerm
 from ..query import NEWEST, TOTAL_CAP, Hit, Results, SearchParams
-from ..text import exact_words, fold_words, snippet
+from ..text import exact_words, fold_syllable, fold_words, highlight, snippet
 from .base import Progress, SearchEngine
 
+# Syllables kept in the vocabulary ("Có phải bạn muốn tìm: …"): words, not numbers or codes.
+VOCABULARY_MAX_CHARS = 20
 HIT_FIELDS = ("page_id", "kind", "title", "url", "date", "section_title", "author_names", "text")
 
 
@@ -30,6 +33,7 @@ class Batch:
     ids: list[int]
     entries: list[SearchEntry]
     authors: list  # SearchEntry.authors.through rows
+    words: set[str] = field(default_factory=set)  # the entries' syllables (vocabulary)
 
 
 @dataclass
@@ -83,12 +87,14 @@ class DatabaseEngine(SearchEngine):
         title = exact_words(item.title)
         entry.title_exact = " ".join(title)
         entry.title_folded = fold_words(title)
-        self.add_full_text(entry, item, title)
+        entry.words = set(title)
+        entry.words.update(self.add_full_text(entry, item, title))
         return entry
 
     @abstractmethod
-    def add_full_text(self, entry: SearchEntry, item: Item, title: list[str]) -> None:
-        """Fill the engine's full-text fields of ``entry`` (``title``: its exact words)."""
+    def add_full_text(self, entry: SearchEntry, item: Item, title: list[str]) -> list[str]:
+        """Fill the engine's full-text fields of ``entry`` (``title``: its exact words);
+        returns the exact words of the rest of the entry."""
 
     def insert(self, entries: list[SearchEntry]) -> None:
         SearchEntry.objects.bulk_create(entries, batch_size=500)
@@ -108,6 +114,7 @@ class DatabaseEngine(SearchEngine):
         Runs in one transaction, so readers see the old index until it commits.
         """
         count = 0
+        self._seen = set()
         with transaction.atomic():
             if replace_all:
                 self.delete_all()
@@ -123,14 +130,19 @@ class DatabaseEngine(SearchEngine):
 
     def prepare(self, items: list[Item]) -> Batch:
         through = SearchEntry.authors.through
+        entries = [self.entry_for(item) for item in items]
+        words: set[str] = set()
+        for entry in entries:
+            words.update(entry.words)
         return Batch(
             ids=[item.page_id for item in items],
-            entries=[self.entry_for(item) for item in items],
+            entries=entries,
             authors=[
                 through(searchentry_id=item.page_id, author_id=author_id)
                 for item in items
                 for author_id in dict.fromkeys(item.author_ids)
             ],
+            words=words,
         )
 
     def store(self, batch: Batch, replace: bool) -> int:
@@ -138,7 +150,20 @@ class DatabaseEngine(SearchEngine):
             self.delete(batch.ids)
         self.insert(batch.entries)
         SearchEntry.authors.through.objects.bulk_create(batch.authors, batch_size=1000)
+        self.add_words(batch.words)
         return len(batch.entries)
+
+    def add_words(self, words: set[str]) -> None:
+        """Add the new syllables to the vocabulary (never pruned: a rebuild renews it)."""
+        # Words this write already stored are skipped (a rebuild meets most words early).
+        seen = self.__dict__.setdefault("_seen", set())
+        new = [w for w in words - seen if w.isalpha() and len(w) <= VOCABULARY_MAX_CHARS]
+        seen.update(words)
+        SearchTerm.objects.bulk_create(
+            [SearchTerm(word=w, folded=fold_syllable(w)) for w in new],
+            batch_size=1000,
+            ignore_conflicts=True,
+        )
 
     def delete(self, page_ids: Iterable[int]) -> None:
         ids = list(page_ids)
@@ -153,6 +178,7 @@ class DatabaseEngine(SearchEngine):
         tables = [
             SearchEntry.authors.through._meta.db_table,
             SearchEntry._meta.db_table,
+            SearchTerm._meta.db_table,
             *self.extra_tables,
         ]
         with connection.cursor() as cursor:
@@ -161,6 +187,24 @@ class DatabaseEngine(SearchEngine):
 
     def stamps(self) -> dict[int, str]:
         return dict(SearchEntry.objects.values_list("page_id", "stamp"))
+
+    # --- Vocabulary -------------------------------------------------------------
+
+    def known_words(self, folded: Iterable[str]) -> set[str]:
+        """Those of these folded syllables that some indexed page has."""
+        return set(
+            SearchTerm.objects.filter(folded__in=list(folded)).values_list("folded", flat=True)
+        )
+
+    def similar_words(self, folded: str) -> list[tuple[str, str]]:
+        """(word, folded) of the vocabulary that ``folded`` may be a misspelling of:
+        here, the words of about its length (the caller ranks them)."""
+        size = len(folded)
+        return list(
+            SearchTerm.objects.annotate(size=Length("folded"))
+            .filter(size__gte=size - 1, size__lte=size + 1)
+            .values_list("word", "folded")
+        )
 
     # --- Querying ---------------------------------------------------------------
 
@@ -284,6 +328,7 @@ class DatabaseEngine(SearchEngine):
                     authors=[a for a in entry.author_names.split("\n") if a],
                     snippet=snippet(entry.text, params.query),
                     score=round(float(score), 4) if score is not None else None,
+                    title_html=highlight(entry.title, params.query),
                 )
             )
         return results

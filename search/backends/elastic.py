@@ -24,7 +24,7 @@ from elasticsearch_dsl import Date, Document, Integer, Keyword, Object, Q, Text
 
 from ..items import Item
 from ..query import NEWEST, TOTAL_CAP, Hit, Results, SearchParams
-from ..text import fold, folded_of_normalized, normalize, snippet
+from ..text import folded_of_normalized, highlight, normalize, snippet
 from .base import Progress, SearchEngine
 
 logger = logging.getLogger(__name__)
@@ -303,59 +303,132 @@ def drop() -> None:
 # --- Querying -------------------------------------------------------------------
 
 
-def build_search(params: SearchParams):
-    search = ArchiveDocument.search(using=client(), index=alias())
-    query = params.query
-    if query:
-        folded_terms = " ".join(query.folded_terms)
-        must = [
+# Ranking tiers, added as constant scores (BM25 sums stay far below each step): an
+# exact-diacritics match of every syllable of a query typed with diacritics, then a page
+# by the author the query names (both on every hit), then, in the rescore window, the
+# whole query as a phrase (PHRASE_BOOST) and each adjacent syllable pair (PAIR_BOOST).
+EXACT_BOOST = 100_000.0
+AUTHOR_BOOST = 20_000.0
+PAIR_BOOST = 100.0
+
+
+def _alternative(alt: tuple[str, ...], fuzzy: bool = False):
+    if fuzzy and len(alt) == 1:
+        # Syllables are short: one edit from four letters on, the first letter kept
+        # (three-letter syllables one edit apart are mostly other words).
+        return Q(
+            "multi_match",
+            query=alt[0],
+            fields=FOLDED_FIELDS,
+            fuzziness="AUTO:4,8",
+            prefix_length=1,
+        )
+    return Q(
+        "multi_match",
+        query=" ".join(alt),
+        type="cross_fields",
+        operator="and",
+        fields=FOLDED_FIELDS,
+    )
+
+
+def _group(group, fuzzy: bool = False):
+    if len(group) == 1:
+        return _alternative(group[0], fuzzy)
+    return Q("bool", should=[_alternative(alt, fuzzy) for alt in group], minimum_should_match=1)
+
+
+def match_clauses(query) -> list:
+    """The required part: every group (one cross-fields query over the plain syllables),
+    or at least ``min_match`` of them, misspellings tolerated, when relaxed."""
+    groups = query.match_groups
+    if query.min_match:
+        return [
+            Q(
+                "bool",
+                should=[_group(g, fuzzy=query.fuzzy) for g in groups],
+                minimum_should_match=query.min_match,
+            )
+        ]
+    plain = [g[0][0] for g in groups if len(g) == 1 and len(g[0]) == 1]
+    must = []
+    if plain:
+        must.append(
             Q(
                 "multi_match",
-                query=folded_terms,
+                query=" ".join(plain),
                 type="cross_fields",
                 operator="and",
                 fields=FOLDED_FIELDS,
             )
-        ]
-        must += [
-            Q("multi_match", query=" ".join(p), type="phrase", fields=FOLDED_FIELDS)
-            for p in query.folded_phrases
-        ]
+        )
+    must += [_group(g) for g in groups if not (len(g) == 1 and len(g[0]) == 1)]
+    must += [
+        Q("multi_match", query=" ".join(p), type="phrase", fields=FOLDED_FIELDS)
+        for p in query.folded_phrases
+    ]
+    return must
+
+
+def tier_clauses(query) -> list:
+    """Constant scores on every hit: exact diacritics, then the named author."""
+    should = []
+    if query.exact_required:
+        should.append(
+            Q(
+                "constant_score",
+                filter=Q(
+                    "bool",
+                    filter=[
+                        Q("multi_match", query=t, fields=EXACT_FIELDS) for t in query.exact_required
+                    ],
+                ),
+                boost=EXACT_BOOST,
+            )
+        )
+    if query.author_ids:
+        should.append(
+            Q(
+                "constant_score",
+                filter=Q("terms", author_ids=list(query.author_ids)),
+                boost=AUTHOR_BOOST,
+            )
+        )
+    return should
+
+
+def _phrase(words, fields, boost):
+    return Q(
+        "constant_score",
+        filter=Q("multi_match", query=" ".join(words), type="phrase", fields=fields),
+        boost=boost,
+    )
+
+
+def build_search(params: SearchParams):
+    search = ArchiveDocument.search(using=client(), index=alias())
+    query = params.query
+    if query:
+        must = match_clauses(query)
         exact = Q("multi_match", query=" ".join(query.exact_terms), fields=EXACT_FIELDS, boost=2)
         rescored = len(query.terms) > 1 and params.sort != NEWEST
         # Newest-first ignores scores: no boosts at all.
-        should = [exact] if len(query.terms) == 1 and params.sort != NEWEST else []
+        should = []
+        if params.sort != NEWEST:
+            should = tier_clauses(query)
+            if len(query.terms) == 1:
+                should.append(exact)
         search = search.query(Q("bool", must=must, should=should))
         if rescored:
             # The whole query as a phrase outweighs term counts (as on the database), then
-            # exact diacritics. Both clauses are costly over every hit of a query that
-            # matches most of the archive (phrases read positions in every field; the
-            # exact terms, all optional, iterate the exact fields' postings: several times
-            # the folded query's time on a large archive), so they rescore the best
-            # RESCORE_WINDOW hits of the folded query instead (newest-first skips them).
-            phrases = [
-                exact,
-                Q(
-                    "constant_score",
-                    filter=Q(
-                        "multi_match",
-                        query=" ".join(fold(t) for t in query.terms),
-                        type="phrase",
-                        fields=FOLDED_FIELDS,
-                    ),
-                    boost=PHRASE_BOOST,
-                ),
-                Q(
-                    "constant_score",
-                    filter=Q(
-                        "multi_match",
-                        query=" ".join(query.terms),
-                        type="phrase",
-                        fields=EXACT_FIELDS,
-                    ),
-                    boost=PHRASE_BOOST / 2,
-                ),
-            ]
+            # its adjacent pairs, then exact diacritics. Phrase clauses are costly over
+            # every hit of a query that matches most of the archive (positions in every
+            # field; the optional exact terms iterate the exact fields' postings), so they
+            # rescore the best RESCORE_WINDOW hits instead (newest-first skips them).
+            phrases = [exact]
+            phrases += [_phrase(v, FOLDED_FIELDS, PHRASE_BOOST) for v in query.phrase_variants]
+            phrases.append(_phrase(query.terms, EXACT_FIELDS, PHRASE_BOOST / 2))
+            phrases += [_phrase(pair, FOLDED_FIELDS, PAIR_BOOST) for pair in query.pairs]
             search = search.extra(
                 rescore={
                     "window_size": RESCORE_WINDOW,
@@ -422,6 +495,7 @@ def search(params: SearchParams) -> Results:
                 authors=list(display.get("authors") or []),
                 snippet=snippet(display.get("text", ""), params.query),
                 score=round(hit["_score"], 4) if hit.get("_score") is not None else None,
+                title_html=highlight(display.get("title", ""), params.query),
             )
         )
     return results

@@ -17,13 +17,19 @@ from django.db import connection, transaction
 from ..items import Item
 from ..models import SearchEntry
 from ..query import NEWEST, SearchParams
-from ..text import ParsedQuery, exact_words, fold, fold_syllable
+from ..text import ParsedQuery, exact_words, fold_syllable
 from . import tsvector
 from .base import Progress
 from .db import DatabaseEngine, Statement, with_progress
 
-# Added for the whole query as a phrase (folded, and again for exact).
+# Ranking tiers over ts_rank (each below 1): the whole query as a phrase (folded, and
+# again exact), each adjacent syllable pair of the query, a page by the author the query
+# names, an exact-diacritics match of every syllable of a query typed with diacritics.
+# Each tier outweighs everything below it (24 syllables make at most 23 pairs).
 PHRASE_BONUS = 4
+PAIR_BONUS = 3
+AUTHOR_BONUS = 100
+EXACT_BONUS = 200
 
 # Rows are loaded with COPY, their tsvectors as literals built in Python (what
 # to_tsvector('simple', …) would return). The long exact/folded texts only feed the
@@ -61,32 +67,74 @@ RANK_ALL = 1_000
 RANK_WINDOW = 500
 QUERIES = (
     "to_tsquery('simple', %s) qm, to_tsquery('simple', %s) qe, to_tsquery('simple', %s) qp, "
-    "to_tsquery('simple', %s) qpe, to_tsquery('simple', %s) qa"
+    "to_tsquery('simple', %s) qpe, to_tsquery('simple', %s) qa, to_tsquery('simple', %s) qx, "
+    "(SELECT coalesce(array_agg(to_tsquery('simple', t)), '{}') AS arr "
+    "FROM unnest(%s::text[]) t) qpairs, "
+    "(SELECT coalesce(array_agg(to_tsquery('simple', t)), '{}') AS arr "
+    "FROM unnest(%s::text[]) t) qgroups, "
+    "(SELECT %s::int[] AS ids) qauthors"
 )
+QUERY_ARGS = QUERIES.count("%s")
 
 _DONE, _ABORT = object(), object()
 
 
-def tsquery_texts(query: ParsedQuery) -> tuple[str, str, str, str, str]:
-    """(match, exact boost, folded phrase boost, exact phrase boost, any folded term) for
-    to_tsquery."""
-    required = [f"'{t}'" for t in query.folded_terms]
-    required += ["(" + " <-> ".join(f"'{w}'" for w in p) + ")" for p in query.folded_phrases]
+def _sequence(words) -> str:
+    return " <-> ".join(f"'{w}'" for w in words)
+
+
+def _group(group) -> str:
+    return "(" + " | ".join("(" + " & ".join(f"'{w}'" for w in alt) + ")" for alt in group) + ")"
+
+
+def tsquery_texts(query: ParsedQuery) -> list:
+    """The arguments of QUERIES: (match, exact boost, folded phrase boost, exact phrase
+    boost, any folded term, exact tier, pairs, groups, authors). Every word is letters
+    and digits (``text.TOKEN_RE``), so nothing needs escaping."""
+    groups = [_group(g) for g in query.match_groups]
+    phrases = [f"({_sequence(p)})" for p in query.folded_phrases]
     exact_any = " | ".join(f"'{t}'" for t in query.exact_terms)
-    phrase = " <-> ".join(f"'{fold(w)}'" for w in query.terms)
-    exact_phrase = " <-> ".join(f"'{w}'" for w in query.terms)
-    folded_any = " | ".join(f"'{t}'" for t in query.folded_terms)
-    return " & ".join(required), exact_any, phrase, exact_phrase, folded_any
+    phrase = " | ".join(f"({_sequence(v)})" for v in query.phrase_variants)
+    exact_phrase = _sequence(query.terms) if len(query.terms) > 1 else ""
+    folded_any = " | ".join(f"'{w}'" for g in query.match_groups for alt in g for w in alt)
+    return [
+        # Relaxed queries have no quoted phrase (``semantics.relaxed``).
+        " | ".join(groups) if query.min_match else " & ".join(groups + phrases),
+        exact_any,
+        phrase,
+        exact_phrase,
+        folded_any,
+        " & ".join(f"'{t}'" for t in query.exact_required),
+        [_sequence(pair) for pair in query.pairs],
+        groups,
+        list(query.author_ids),
+    ]
 
 
-def score(prefix: str = "", folded_query: str = "qm") -> str:
+AUTHOR_MATCH = (
+    "(e.page_id IN (SELECT a.searchentry_id FROM search_searchentry_authors a "
+    "WHERE a.author_id = ANY(qauthors.ids)))"
+)
+
+
+def score(query: ParsedQuery, prefix: str = "", folded_query: str = "qm") -> str:
     """ts_rank stays below 1: the whole query as a phrase outweighs any term counts (folded
-    phrase +4 > 1 + 2, exact phrase +4 more), then exact diacritics, then folded terms."""
+    phrase +4 > 1 + 2, exact phrase +4 more), then exact diacritics, then folded terms;
+    pairs, the named author and the exact tier above (see the bonuses). A tier the query
+    does not have is left out (each is a test per scored row)."""
     folded, exact = f"e.{prefix}folded_vector", f"e.{prefix}exact_vector"
-    return (
-        f"(ts_rank({folded}, {folded_query}) + 2 * ts_rank({exact}, qe)"
-        f" + {PHRASE_BONUS} * ({folded} @@ qp)::int + {PHRASE_BONUS} * ({exact} @@ qpe)::int)"
-    )
+    parts = [
+        f"ts_rank({folded}, {folded_query}) + 2 * ts_rank({exact}, qe)",
+        f"{PHRASE_BONUS} * ({folded} @@ qp)::int + {PHRASE_BONUS} * ({exact} @@ qpe)::int",
+    ]
+    parts += [
+        f"{PAIR_BONUS} * ({folded} @@ qpairs.arr[{n}])::int" for n in range(1, len(query.pairs) + 1)
+    ]
+    if query.author_ids:
+        parts.append(f"{AUTHOR_BONUS} * {AUTHOR_MATCH}::int")
+    if query.exact_required:
+        parts.append(f"{EXACT_BONUS} * ({exact} @@ qx)::int")
+    return "(" + " + ".join(parts) + ")"
 
 
 def best(rows: list[tuple], window: int) -> list[int]:
@@ -108,16 +156,16 @@ class PostgresEngine(DatabaseEngine):
 
     # --- Writing ----------------------------------------------------------------
 
-    def add_full_text(self, entry: SearchEntry, item: Item, title: list[str]) -> None:
+    def add_full_text(self, entry: SearchEntry, item: Item, title: list[str]) -> list[str]:
         # The vectors themselves; the long texts are not stored.
+        words = exact_words(item.search_text)
         (
             entry.exact_vector,
             entry.folded_vector,
             entry.head_exact_vector,
             entry.head_folded_vector,
-        ) = tsvector.vectors(
-            title, exact_words(item.search_text), exact_words(item.lead), fold_syllable
-        )
+        ) = tsvector.vectors(title, words, exact_words(item.lead), fold_syllable)
+        return words
 
     def insert(self, entries: list[SearchEntry]) -> None:
         # text_exact and text_folded keep the model's default (empty).
@@ -136,6 +184,7 @@ class PostgresEngine(DatabaseEngine):
         each batch through its own connection, in one transaction (readers see the old
         index until it commits): PostgreSQL stores one batch while Python prepares the next."""
         pending: queue.Queue = queue.Queue(maxsize=4)
+        self._seen = set()
         state: dict = {"count": 0, "error": None, "ended": False}
 
         def store_all():
@@ -184,6 +233,18 @@ class PostgresEngine(DatabaseEngine):
             raise state["error"]
         return state["count"]
 
+    def similar_words(self, folded: str) -> list[tuple[str, str]]:
+        """The closest words by trigram similarity (pg_trgm, its GIN index): syllables are
+        short, so the threshold is lower than pg_trgm's default 0.3."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL pg_trgm.similarity_threshold = 0.2")
+            cursor.execute(
+                "SELECT word, folded FROM search_searchterm WHERE folded %% %s "
+                "ORDER BY similarity(folded, %s) DESC, word LIMIT 50",
+                [folded, folded],
+            )
+            return cursor.fetchall()
+
     # --- Querying ---------------------------------------------------------------
 
     def filter_template(self, params: SearchParams) -> str:
@@ -194,7 +255,14 @@ class PostgresEngine(DatabaseEngine):
 
     def match(self, params: SearchParams) -> tuple[str, str, list, list[str]]:
         source = f" FROM search_searchentry e, {QUERIES}"
-        return source, score(), list(tsquery_texts(params.query)), ["e.folded_vector @@ qm"]
+        conditions = ["e.folded_vector @@ qm"]
+        if params.query.min_match:
+            # Relaxed: any group finds the candidates (GIN), enough of them must match.
+            conditions.append(
+                "(SELECT count(*) FROM unnest(qgroups.arr) q WHERE e.folded_vector @@ q) "  # noqa: S608
+                f">= {int(params.query.min_match)}"
+            )
+        return source, score(params.query), tsquery_texts(params.query), conditions
 
     def tune(self, cursor) -> None:
         """No JIT (compiling costs more than these queries), and no sequential scan: with
@@ -205,10 +273,12 @@ class PostgresEngine(DatabaseEngine):
     def found(
         self, cursor, statement: Statement, params: SearchParams, cap: int
     ) -> tuple[int, list[int] | None]:
-        if not (params.query and params.query.phrases):
+        query = params.query
+        if not (query and (query.phrases or query.min_match)):
             return super().found(cursor, statement, params, cap)
-        # A phrase is tested on each candidate's big vector (the GIN index has no
-        # positions): counted as ids, so the page is found without testing it again.
+        # A phrase (or a relaxed count) is tested on each candidate's big vector (the GIN
+        # index has no positions): counted as ids, so the page is found without testing
+        # it again.
         cursor.execute(
             f"SELECT e.page_id{statement.source}{statement.where} LIMIT {int(cap) + 1}",  # noqa: S608
             statement.args,
@@ -228,7 +298,7 @@ class PostgresEngine(DatabaseEngine):
         tested again."""
         end = params.offset + params.page_size
         if params.query and params.sort != NEWEST and found > RANK_ALL:
-            ids = self.window(cursor, statement, matches, max(RANK_WINDOW, end))
+            ids = self.window(cursor, statement, matches, max(RANK_WINDOW, end), params.query)
         elif matches is not None:
             ids = matches  # every match is scored
         else:
@@ -236,20 +306,25 @@ class PostgresEngine(DatabaseEngine):
         cursor.execute(
             f"{statement.select} FROM search_searchentry e, {QUERIES} "  # noqa: S608
             f"WHERE e.page_id = ANY(%s) ORDER BY {statement.order} LIMIT %s OFFSET %s",
-            [*statement.args[:5], ids, params.page_size, params.offset],
+            [*statement.args[:QUERY_ARGS], ids, params.page_size, params.offset],
         )
         return cursor.fetchall()
 
     def window(
-        self, cursor, statement: Statement, matches: list[int] | None, size: int
+        self,
+        cursor,
+        statement: Statement,
+        matches: list[int] | None,
+        size: int,
+        query: ParsedQuery,
     ) -> list[int]:
         """The ids of the best ``size`` matches by the title-and-lead score."""
-        head_score = score("head_", "qa")
+        head_score = score(query, "head_", "qa")
         if matches is not None:
             cursor.execute(
                 f"SELECT e.page_id, {head_score}, e.head_folded_vector @@ qm "  # noqa: S608
                 f"FROM search_searchentry e, {QUERIES} WHERE e.page_id = ANY(%s)",
-                [*statement.args[:5], matches],
+                [*statement.args[:QUERY_ARGS], matches],
             )
             return best(cursor.fetchall(), size)
         candidates = f"SELECT e.page_id{statement.source}{statement.where}"  # noqa: S608

@@ -83,9 +83,20 @@ def test_multi_syllable_name_beats_common_word(client, corpus, engine):
     assert data["total"] > 1  # ...and still rank below the name
 
 
-def test_every_word_is_required(client, corpus, engine):
+def test_every_word_is_required_then_most_of_them(client, corpus, engine):
+    # Every word when some page has them all; otherwise the pages with most of them,
+    # said so, rather than an empty page. A word nothing resembles is never suggested.
+    full = get_json(client, q="giao ước thi đua")
+    assert full["total"] > 0 and not full["relaxed"]
     data = get_json(client, q="giao ước xyzzyq")
-    assert data["total"] == 0
+    assert data["relaxed"] and data["total"] > 0 and data["suggestion"] is None
+    assert len(data["messages"]) == 1  # says these have only some of the words
+    for hit in data["results"]:
+        assert (
+            "<mark>giao</mark> <mark>ước</mark>" in hit["snippet"].lower()
+            or "giao" in (hit["title_html"] or "").lower()
+        )
+    assert get_json(client, q="xyzzyq qwvbnm")["total"] == 0
 
 
 def test_many_results_are_counted_and_paged(client, corpus, engine):
