@@ -8,11 +8,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from hitcount.models import HitCount
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.models import Page
 
-from stats.models import DailyPageViews
 from stats.reports import data
 from stats.reports.periods import Period
 from stats.reports.views import Breakdown, PeriodReportView, Row
@@ -36,7 +34,7 @@ def top_articles(period: Period, limit: int = TOP_ARTICLES) -> list[dict]:
 
 
 def _top_articles(period: Period, limit: int) -> list[dict]:
-    ranked = list(data.page_views(period, ContentType.objects.get_for_model(ArticlePage))[:limit])
+    ranked = data.page_views(period, ContentType.objects.get_for_model(ArticlePage), limit)
     pages = {
         page.pk: page
         for page in ArticlePage.objects.filter(pk__in=[row["page"] for row in ranked])
@@ -78,25 +76,24 @@ def _col(model, field: str) -> str:
 
 
 def _grouped_views(select: str, joins: str, group: str, period: Period, limit: int | None):
-    """Sum the period's day rows of articles, grouped by a joined row (section, author).
+    """Sum the period's views of articles, grouped by a joined row (section, author).
 
-    One SQL statement: the grouping joins the pages' tree (a section is the article's
-    parent) or the article-author links, which the ORM cannot express from the day rows
+    One SQL statement over stats' views per page for the period (one row per page read,
+    from its roll-up): the grouping joins the pages' tree (a section is the article's
+    parent) or the article-author links, which the ORM cannot express from stats' rows
     (HitCount points at pages through a generic key)."""
-    day, hc, art = DailyPageViews, HitCount, ArticlePage
+    art = ArticlePage
+    totals, params = data.page_totals_sql(period, ContentType.objects.get_for_model(art))
     sql = f"""
-SELECT {select}, SUM(d.{_col(day, "views")}) AS views,
-       COUNT(DISTINCT h.{_col(hc, "object_pk")}) AS articles
-FROM {_table(day)} d
-JOIN {_table(hc)} h ON h.{_col(hc, "id")} = d.{_col(day, "hitcount")}
-JOIN {_table(art)} a ON a.{_col(art, "page_ptr")} = h.{_col(hc, "object_pk")}
+SELECT {select}, SUM(t.views) AS views, COUNT(DISTINCT t.page) AS articles
+FROM ({totals}) t
+JOIN {_table(art)} a ON a.{_col(art, "page_ptr")} = t.page
 {joins}
-WHERE d.{_col(day, "day")} BETWEEN %s AND %s
 GROUP BY {group}
 ORDER BY views DESC, 2
 {"LIMIT %s" if limit else ""}
 """  # noqa: S608 - identifiers from the models' metadata, values are parameters
-    params = [period.start, period.end] + ([limit] if limit else [])
+    params = params + ([limit] if limit else [])
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -109,7 +106,7 @@ def sections(period: Period, limit: int | None = None) -> list[dict]:
 def _sections(period: Period, limit: int | None) -> list[dict]:
     page = Page
     path, pid, title = _col(page, "path"), _col(page, "id"), _col(page, "title")
-    joins = f"""JOIN {_table(page)} p ON p.{pid} = h.{_col(HitCount, "object_pk")}
+    joins = f"""JOIN {_table(page)} p ON p.{pid} = t.page
 JOIN {_table(page)} s ON s.{path} = SUBSTR(p.{path}, 1, LENGTH(p.{path}) - 4)"""
     rows = _grouped_views(f"s.{pid}, s.{title}", joins, f"s.{pid}, s.{title}", period, limit)
     return [
@@ -125,7 +122,7 @@ def authors(period: Period, limit: int | None = None) -> list[dict]:
 def _authors(period: Period, limit: int | None) -> list[dict]:
     link, author = ArticleAuthor, Author
     aid, name = _col(author, "id"), _col(author, "name")
-    joins = f"""JOIN {_table(link)} l ON l.{_col(link, "page")} = h.{_col(HitCount, "object_pk")}
+    joins = f"""JOIN {_table(link)} l ON l.{_col(link, "page")} = t.page
 JOIN {_table(author)} w ON w.{aid} = l.{_col(link, "author")}"""
     rows = _grouped_views(f"w.{aid}, w.{name}", joins, f"w.{aid}, w.{name}", period, limit)
     return [
