@@ -181,6 +181,9 @@ def test_article_history_from_the_edit_view(editor, newsroom):
     first = newsroom["articles"][0]
     edit = editor.get(f"/admin/pages/{first.pk}/edit/").content.decode()
     assert f'href="/admin/stats/page/{first.pk}/"' in edit
+    # In the page header's "…" menu, under its Vietnamese label.
+    link = edit.index(f'href="/admin/stats/page/{first.pk}/"')
+    assert "Thống kê lượt xem" in edit[link : link + 600]
     html = editor.get(f"/admin/stats/page/{first.pk}/").content.decode()
     assert "Khai mạc lễ hội" in html and 'class="stats-chart"' in html
     assert "<strong data-stats-total>6</strong>" in html
