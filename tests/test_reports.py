@@ -119,6 +119,16 @@ def test_sections_and_authors_add_up_from_the_day_rows(editor, newsroom):
     ]
     total = DailyPageViews.objects.aggregate(v=Sum("views"))["v"]
     assert sum(row["views"] for row in reports.sections(period)) == total == 11
+    # The dashboard's one statement gives what the three reports give.
+    figures = reports.dashboard_figures(period, 10)
+    assert figures["sections"] == reports.sections(period)
+    assert figures["authors"] == reports.authors(period)
+    assert figures["articles"] == reports.top_articles(period)
+    assert [row["title"] for row in figures["articles"]] == [
+        "Khai mạc lễ hội",
+        "Giải bóng đá tỉnh",
+        "Mưa lớn ở vùng cao",
+    ]
 
 
 def test_top_articles_sort_and_export(editor, newsroom):
