@@ -119,6 +119,16 @@ def test_sections_and_authors_add_up_from_the_day_rows(editor, newsroom):
     ]
     total = DailyPageViews.objects.aggregate(v=Sum("views"))["v"]
     assert sum(row["views"] for row in reports.sections(period)) == total == 11
+    # The dashboard's one statement gives what the three reports give.
+    figures = reports.dashboard_figures(period, 10)
+    assert figures["sections"] == reports.sections(period)
+    assert figures["authors"] == reports.authors(period)
+    assert figures["articles"] == reports.top_articles(period)
+    assert [row["title"] for row in figures["articles"]] == [
+        "Khai mạc lễ hội",
+        "Giải bóng đá tỉnh",
+        "Mưa lớn ở vùng cao",
+    ]
 
 
 def test_top_articles_sort_and_export(editor, newsroom):
@@ -181,6 +191,9 @@ def test_article_history_from_the_edit_view(editor, newsroom):
     first = newsroom["articles"][0]
     edit = editor.get(f"/admin/pages/{first.pk}/edit/").content.decode()
     assert f'href="/admin/stats/page/{first.pk}/"' in edit
+    # In the page header's "…" menu, under its Vietnamese label.
+    link = edit.index(f'href="/admin/stats/page/{first.pk}/"')
+    assert "Thống kê lượt xem" in edit[link : link + 600]
     html = editor.get(f"/admin/stats/page/{first.pk}/").content.decode()
     assert "Khai mạc lễ hội" in html and 'class="stats-chart"' in html
     assert "<strong data-stats-total>6</strong>" in html

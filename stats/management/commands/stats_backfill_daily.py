@@ -14,10 +14,14 @@ from django.utils import timezone
 from hitcount.models import Hit
 
 from stats.models import DailyPageViews, DailySiteStats
+from stats.reports import blocks
 
 
 class Command(BaseCommand):
-    help = "Fill the site's daily views and visits from the stored counts."
+    help = (
+        "Fill the site's daily views and visits and the pages' views over blocks of days "
+        "from the stored counts."
+    )
 
     def handle(self, *args, **options):
         views = dict(
@@ -47,4 +51,5 @@ class Command(BaseCommand):
                 update_fields=["views", "visits"],
                 batch_size=1000,
             )
-        self.stdout.write(f"{len(rows)} days filled")
+            block_rows = blocks.rebuild()
+        self.stdout.write(f"{len(rows)} days filled, {block_rows} blocks of page views rebuilt")

@@ -1,0 +1,124 @@
+"""A period's views per page read from few rows: the period is cut into the largest
+aligned blocks of days that fit (PageViewsBlock, kept by the triggers of migration
+0005); a block of one day is a day.
+
+A block of `span` days starts a multiple of `span` days after EPOCH; the triggers
+compute the same start in SQL. Summing the blocks gives exactly what summing the day
+rows gives (held by stats/tests/test_blocks.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import connection as default_connection
+from hitcount.models import HitCount
+
+from stats.models import DailyPageViews, PageViewsBlock
+
+EPOCH = date(1900, 1, 1)
+SPANS = (256, 64, 16, 4, 1)  # largest first; must match migration 0005
+
+
+def block_start(day: date, span: int) -> date:
+    return day - timedelta(days=(day - EPOCH).days % span)
+
+
+def pieces(start: date, end: date) -> list[tuple[int, date]]:
+    """[start, end] as the fewest aligned blocks, (span, first day) each: greedy from
+    the left, since blocks nest and the largest aligned block that fits always belongs
+    to the best cut."""
+    cut = []
+    day = start
+    while day <= end:
+        span = next(
+            span
+            for span in SPANS
+            if (day - EPOCH).days % span == 0 and day + timedelta(days=span - 1) <= end
+        )
+        cut.append((span, day))
+        day += timedelta(days=span)
+    return cut
+
+
+def _q(name: str, connection) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _col(model, field: str, connection) -> str:
+    return _q(model._meta.get_field(field).column, connection)
+
+
+def page_totals_sql(
+    start: date, end: date, page_type: int | None = None, connection=default_connection
+) -> tuple[str, list]:
+    """SQL of (page, views): every page's views in [start, end] (pages with at least one),
+    of one content type if given, and its parameters.
+
+    One table, grouped by page, so the planner estimates the groups from the column's
+    statistics; the conditions on start and span let PostgreSQL read the covering index
+    alone, and the pairs' list keeps only the period's blocks among them."""
+    cut = pieces(start, end)
+    b = PageViewsBlock
+    page, views = _col(b, "page", connection), _col(b, "views", connection)
+    span, first = _col(b, "span", connection), _col(b, "start", connection)
+    starts = sorted({day for _span, day in cut})
+    spans = sorted({size for size, _day in cut})
+    where = [
+        f"{first} IN ({', '.join(['%s'] * len(starts))})",
+        f"{span} IN ({', '.join(['%s'] * len(spans))})",
+        f"({span}, {first}) IN (VALUES {', '.join(['(%s, %s)'] * len(cut))})",
+    ]
+    params = [*starts, *spans, *(value for pair in cut for value in pair)]
+    if page_type is not None:
+        where.append(f"{_col(b, 'page_type', connection)} = %s")
+        params.append(page_type)
+    table = _q(b._meta.db_table, connection)
+    sql = (
+        f"SELECT {page} AS page, SUM({views}) AS views FROM {table} "  # noqa: S608
+        f"WHERE {' AND '.join(where)} GROUP BY {page}"
+    )
+    return sql, params
+
+
+def rebuild(connection=default_connection) -> int:
+    """Recompute every block from the day rows (the migration and stats_backfill_daily);
+    returns the number of block rows. Call it inside a transaction: on PostgreSQL the
+    day rows are locked against writes until it commits, so no view written meanwhile
+    is lost or counted twice (counting waits for it, seconds on a large site)."""
+    day, block, hc = DailyPageViews, PageViewsBlock, HitCount
+    d = f"d.{_col(day, 'day', connection)}"
+    table = _q(block._meta.db_table, connection)
+    columns = ", ".join(
+        _col(block, name, connection)
+        for name in ("hitcount", "page", "page_type", "span", "start", "views")
+    )
+    counter = f"d.{_col(day, 'hitcount', connection)}"
+    joined = (
+        f"{_q(day._meta.db_table, connection)} d JOIN {_q(hc._meta.db_table, connection)} h "
+        f"ON h.{_col(hc, 'id', connection)} = {counter}"
+    )
+    page, page_type = (
+        f"h.{_col(hc, 'object_pk', connection)}",
+        f"h.{_col(hc, 'content_type', connection)}",
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {_q(day._meta.db_table, connection)} IN SHARE MODE")
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        for span in SPANS:
+            if connection.vendor == "postgresql":
+                start = f"{d} - ((({d} - DATE '1900-01-01') % {span}) + {span}) % {span}"
+            else:
+                start = (
+                    f"date({d}, '-' || (((CAST(julianday({d}) - julianday('1900-01-01') "
+                    f"AS INTEGER) % {span}) + {span}) % {span}) || ' days')"
+                )
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) "  # noqa: S608
+                f"SELECT {counter}, {page}, {page_type}, {span}, {start}, "
+                f"SUM(d.{_col(day, 'views', connection)}) FROM {joined} "
+                f"GROUP BY {counter}, {page}, {page_type}, {start}"
+            )
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+        return cursor.fetchone()[0]
