@@ -64,6 +64,8 @@ class Hit:
     authors: list[str]
     snippet: str
     score: float | None
+    # Pinned to the query by an editor (``search.promotions``): shown first, marked.
+    promoted: bool = False
 
     def as_json(self) -> dict:
         return {
@@ -76,6 +78,7 @@ class Hit:
             "authors": self.authors,
             "snippet": self.snippet,
             "score": self.score,
+            "promoted": self.promoted,
         }
 
 

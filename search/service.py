@@ -14,6 +14,7 @@ from django.utils.module_loading import import_string
 from . import items as page_items
 from .backends.base import Progress, SearchEngine
 from .query import Results, SearchParams
+from .suggest import Suggestion, SuggestQuery
 
 logger = logging.getLogger("search")
 
@@ -65,6 +66,22 @@ def search(params: SearchParams) -> Results:
                 exc,
             )
     return database.search(params)
+
+
+def suggest(query: SuggestQuery) -> list[Suggestion]:
+    """Suggestions from the active engine (the database's when it fails), as ``search``."""
+    chosen, database = engine(), database_engine()
+    if chosen is not database:
+        try:
+            return chosen.suggest(query)
+        except chosen.errors as exc:
+            logger.error(
+                "%s failed to suggest (%s: %s); answering from the database",
+                chosen.name,
+                type(exc).__name__,
+                exc,
+            )
+    return database.suggest(query)
 
 
 def sync_pages(page_ids: Iterable[int]) -> None:

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from ..items import Item
 from ..models import SearchEntry
 from ..query import NEWEST, SearchParams
+from ..suggest import SuggestQuery
 from ..text import ParsedQuery, exact_words, fold, fold_syllable
 from . import tsvector
 from .base import Progress
@@ -264,3 +265,16 @@ class PostgresEngine(DatabaseEngine):
             cursor.execute(candidates + order, [*statement.args, size])
             ids = [row[0] for row in cursor.fetchall()]
         return ids
+
+    # --- Suggesting -------------------------------------------------------------
+
+    def title_match(self, query: SuggestQuery, in_order: bool) -> tuple[str, str, list]:
+        # The head vector holds the title at weight A (the lead is B): its GIN index
+        # answers the prefix, and the weight keeps the lead out.
+        words = [*(f"'{w}':A" for w in query.words), f"'{query.prefix}':*A"]
+        text = (" <-> " if in_order else " & ").join(words)
+        return (
+            " FROM search_searchentry e",
+            "e.head_folded_vector @@ to_tsquery('simple', %s)",
+            [text],
+        )
