@@ -308,17 +308,22 @@ class DatabaseEngine(SearchEngine):
                 wanted = TITLE_LIMIT - len(titles)
                 if wanted <= 0:
                     break
-                source, condition, args = self.title_match(query, in_order)
                 # The ones already found may come again: ask for as many more.
-                cursor.execute(
-                    f"SELECT e.page_id, e.title, e.url{source} WHERE {condition} "  # noqa: S608
-                    f"ORDER BY {self.newest_order} LIMIT %s",
-                    [*args, wanted + len(titles)],
-                )
-                for page_id, title, url in cursor.fetchall():
+                rows = self.suggest_rows(cursor, query, in_order, wanted + len(titles))
+                for page_id, title, url in rows:
                     if page_id not in titles and len(titles) < TITLE_LIMIT:
                         titles[page_id] = Suggestion(TITLE, title, url)
         return [*titles.values(), *self.suggest_authors(query)]
+
+    def suggest_rows(self, cursor, query: SuggestQuery, in_order: bool, limit: int) -> list:
+        """(page id, title, url) of the newest ``limit`` entries whose title matches."""
+        source, condition, args = self.title_match(query, in_order)
+        cursor.execute(
+            f"SELECT e.page_id, e.title, e.url{source} WHERE {condition} "  # noqa: S608
+            f"ORDER BY {self.newest_order} LIMIT %s",
+            [*args, limit],
+        )
+        return cursor.fetchall()
 
     def suggest_authors(self, query: SuggestQuery) -> list[Suggestion]:
         """Among the authors of indexed pages (a few hundred at most: matched in Python)."""
