@@ -1,12 +1,13 @@
 """Suggestions as you type (/search/suggest/): titles and authors, on every engine."""
 
+import logging
 from datetime import datetime
 
 import pytest
 from django.utils import timezone
 
 from search.suggest import AUTHOR_LIMIT, TITLE_LIMIT, parse_suggest
-from search.tests.conftest import publish_article, publish_event
+from search.tests.conftest import ELASTIC_ENGINE, publish_article, publish_event, use_engine
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +127,18 @@ def test_title_text_is_returned_as_text(client, pages):
 @pytest.mark.parametrize("typed", ["\x00", "\"'<>", "a" * 300, "ờ", "%", "\\", "ﬁ"])
 def test_any_input_answers(client, pages, typed):
     assert isinstance(suggest(client, typed), list)
+
+
+@pytest.mark.embedded
+def test_unreachable_elasticsearch_suggests_from_the_database(
+    client, section, settings, caplog, django_capture_on_commit_callbacks
+):
+    use_engine(settings, "database")
+    with django_capture_on_commit_callbacks(execute=True):
+        page = publish_article(section, "Xây dựng nông thôn mới ở xã Tân Lập")
+    settings.SEARCH_ENGINE = ELASTIC_ENGINE
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
+    with caplog.at_level(logging.ERROR, logger="search"):
+        found = suggest(client, "nong thon")
+    assert found == [{"type": "title", "label": page.title, "url": page.url}]
+    assert any("answering from the database" in r.getMessage() for r in caplog.records)
