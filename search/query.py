@@ -65,6 +65,8 @@ class Hit:
     snippet: str
     score: float | None
     title_html: str = ""  # the title, escaped, matched words in <mark>
+    # Pinned to the query by an editor (``search.promotions``): shown first, marked.
+    promoted: bool = False
 
     def as_json(self) -> dict:
         return {
@@ -78,6 +80,7 @@ class Hit:
             "title_html": self.title_html or None,
             "snippet": self.snippet,
             "score": self.score,
+            "promoted": self.promoted,
         }
 
 

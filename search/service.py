@@ -16,6 +16,7 @@ from . import items as page_items
 from . import semantics, spelling
 from .backends.base import Progress, SearchEngine
 from .query import Results, SearchParams
+from .suggest import Suggestion, SuggestQuery
 from .text import parse_query
 
 logger = logging.getLogger("search")
@@ -101,6 +102,22 @@ def answer(params: SearchParams) -> Results:
                 exc,
             )
     return database.search(params)
+
+
+def suggest(query: SuggestQuery) -> list[Suggestion]:
+    """Suggestions from the active engine (the database's when it fails), as ``search``."""
+    chosen, database = engine(), database_engine()
+    if chosen is not database:
+        try:
+            return chosen.suggest(query)
+        except chosen.errors as exc:
+            logger.error(
+                "%s failed to suggest (%s: %s); answering from the database",
+                chosen.name,
+                type(exc).__name__,
+                exc,
+            )
+    return database.suggest(query)
 
 
 def sync_pages(page_ids: Iterable[int]) -> None:

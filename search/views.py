@@ -4,15 +4,23 @@ from dataclasses import replace
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from . import service
+from news.models import Author
+
+from . import promotions, service
 from .forms import SearchForm
 from .query import RELEVANCE, TOTAL_CAP
+from .suggest import AUTHOR, parse_suggest
+from .text import normalize
 
 MAX_RESULTS = TOTAL_CAP  # deepest result anyone can page to, on every engine
+# Suggestions are the same for every reader and change when pages are published.
+SUGGEST_MAX_AGE = 60
 
 
 @require_GET
@@ -36,6 +44,9 @@ def search_view(request):
         )
         params = replace(params, page=last)
         results = service.search(params)
+    if params.query and params.page == 1:
+        picks = promotions.promoted_hits(parsed.values["q"], params.query)
+        results.hits = promotions.first_page(results.hits, picks)
     if not params.runnable and not parsed.messages and "q" in request.GET:
         parsed.messages.append(_("Type a word or phrase to search for."))
 
@@ -95,3 +106,34 @@ def search_view(request):
             "authors": form.fields["author"].queryset,
         },
     )
+
+
+@require_GET
+def suggest_view(request):
+    """/search/suggest/?q=…: titles and authors for the header search box, as JSON
+    (``static/search/suggest.js`` shows them)."""
+    raw = request.GET.get("q", "")
+    query = parse_suggest(raw)
+    suggestions = service.suggest(query) if query else []
+    search_url = reverse("search:search")
+    authors = [s for s in suggestions if s.kind == AUTHOR]
+    if any(s.author_id is None for s in authors):
+        # An engine that knows the names only, in their indexed form (Elasticsearch): the
+        # author filter takes ids, and the name is shown as the newsroom wrote it.
+        known = {
+            normalize(name): (pk, name) for pk, name in Author.objects.values_list("pk", "name")
+        }
+        for suggestion in authors:
+            if suggestion.author_id is None and normalize(suggestion.label) in known:
+                suggestion.author_id, suggestion.label = known[normalize(suggestion.label)]
+    for suggestion in authors:
+        parameters = (
+            {"author": suggestion.author_id} if suggestion.author_id else {"q": suggestion.label}
+        )
+        suggestion.url = f"{search_url}?{urlencode(parameters)}"
+    response = JsonResponse(
+        {"query": raw, "suggestions": [s.as_json() for s in suggestions]},
+        json_dumps_params={"ensure_ascii": False},
+    )
+    patch_cache_control(response, public=True, max_age=SUGGEST_MAX_AGE)
+    return response

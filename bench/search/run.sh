@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Archive search benchmark: 100,000 generated articles (bench/search/corpus.py) on private
 # PostgreSQL, Redis and Elasticsearch (127.0.0.1 only), rebuild time and JSON-endpoint
-# latency under gunicorn for 50 queries in classes (names, places, phrases, quoted, common,
-# rare, filters, misses), with each query's exact match count.
+# latency under gunicorn for 72 queries in classes (names, places, phrases, quoted, common,
+# rare, filters, misses; word pairs, diacritics intent, acronyms, typos, partial
+# diacritics, questions, authors), with each query's exact match count, and the header
+# box's suggestions (/search/suggest/) for every prefix of a dozen typed queries. Exits
+# non-zero when the two engines disagree on any total.
 #
 #   flock /tmp/bench.lock bash bench/search/run.sh   # BENCH_ARTICLES=100000 by default
 #   BENCH_ARTICLES=2000 BENCH_ROUNDS=1 bash bench/search/run.sh   # a quick trial run
-# BENCH_ROUNDS: measured rounds of the 50 queries (after one warm-up round); BENCH_OUT:
+# BENCH_ROUNDS: measured rounds of the queries (after one warm-up round); BENCH_OUT:
 # where results go (written after each phase; a run cut by BENCH_TIMEOUT keeps them).
 #
 # Results go to bench/search/results.json and are printed as a Markdown table.

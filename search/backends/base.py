@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 
 from ..items import Item
 from ..query import Results, SearchParams
+from ..suggest import Suggestion, SuggestQuery
 
 Progress = Callable[[int], None] | None
 
@@ -31,6 +32,11 @@ class SearchEngine(ABC):
     @abstractmethod
     def search(self, params: SearchParams) -> Results:
         """One page of results, the total counted exactly up to ``query.TOTAL_CAP``."""
+
+    @abstractmethod
+    def suggest(self, query: SuggestQuery) -> list[Suggestion]:
+        """Suggestions as the reader types (``search.suggest`` states the rule): at most
+        ``TITLE_LIMIT`` titles, then at most ``AUTHOR_LIMIT`` authors."""
 
     @abstractmethod
     def stamps(self) -> dict[int, str]:

@@ -13,11 +13,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Length
+
+from news.models import Author
 
 from ..items import Item
 from ..models import SearchEntry, SearchTerm
 from ..query import NEWEST, TOTAL_CAP, Hit, Results, SearchParams
+from ..suggest import TITLE, TITLE_LIMIT, Suggestion, SuggestQuery, authors_for
 from ..text import exact_words, fold_syllable, fold_words, highlight, snippet
 from .base import Progress, SearchEngine
 
@@ -332,3 +336,42 @@ class DatabaseEngine(SearchEngine):
                 )
             )
         return results
+
+    # --- Suggesting -------------------------------------------------------------
+
+    @abstractmethod
+    def title_match(self, query: SuggestQuery, in_order: bool) -> tuple[str, str, list]:
+        """(source, condition, args) of the entries whose title holds every syllable of
+        ``query`` (the last as a prefix); ``in_order``: in a row, in the query's order."""
+
+    def suggest(self, query: SuggestQuery) -> list[Suggestion]:
+        titles: dict[int, Suggestion] = {}
+        steps = (True, False) if query.words else (False,)
+        with transaction.atomic(), connection.cursor() as cursor:
+            self.tune(cursor)
+            for in_order in steps:
+                wanted = TITLE_LIMIT - len(titles)
+                if wanted <= 0:
+                    break
+                # The ones already found may come again: ask for as many more.
+                rows = self.suggest_rows(cursor, query, in_order, wanted + len(titles))
+                for page_id, title, url in rows:
+                    if page_id not in titles and len(titles) < TITLE_LIMIT:
+                        titles[page_id] = Suggestion(TITLE, title, url)
+        return [*titles.values(), *self.suggest_authors(query)]
+
+    def suggest_rows(self, cursor, query: SuggestQuery, in_order: bool, limit: int) -> list:
+        """(page id, title, url) of the newest ``limit`` entries whose title matches."""
+        source, condition, args = self.title_match(query, in_order)
+        cursor.execute(
+            f"SELECT e.page_id, e.title, e.url{source} WHERE {condition} "  # noqa: S608
+            f"ORDER BY {self.newest_order} LIMIT %s",
+            [*args, limit],
+        )
+        return cursor.fetchall()
+
+    def suggest_authors(self, query: SuggestQuery) -> list[Suggestion]:
+        """Among the authors of indexed pages (a few hundred at most: matched in Python)."""
+        indexed = SearchEntry.authors.through.objects.filter(author_id=OuterRef("pk"))
+        names = Author.objects.filter(Exists(indexed)).order_by().values_list("pk", "name")
+        return authors_for(list(names), query)

@@ -24,7 +24,8 @@ from elasticsearch_dsl import Date, Document, Integer, Keyword, Object, Q, Text
 
 from ..items import Item
 from ..query import NEWEST, TOTAL_CAP, Hit, Results, SearchParams
-from ..text import folded_of_normalized, highlight, normalize, snippet
+from ..suggest import AUTHOR_LIMIT, TITLE, TITLE_LIMIT, Suggestion, SuggestQuery, authors_for
+from ..text import MAX_TERMS, folded_of_normalized, highlight, normalize, snippet
 from .base import Progress, SearchEngine
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,28 @@ BULK_CHUNK = 500  # documents per bulk request
 BULK_THREADS = 2  # bulk requests in flight while rebuilding
 BULK_TIMEOUT = 120  # seconds per request while rebuilding
 MERGE_TIMEOUT = 1800  # seconds for the merge of a rebuilt index
-SOURCE_EXCLUDES = [*TEXT_FIELDS, *(f"{name}_folded" for name in TEXT_FIELDS)]
+# The database engines see a page's text as one sequence (title, lead, body, captions,
+# authors, tags, event place), so a quoted phrase may run from one part into the next;
+# here each part is a field of its own. ``seams_folded`` holds, for each boundary between
+# two parts, the folded syllables around it: a phrase (at most MAX_TERMS syllables) that
+# crosses a boundary lies within SEAM syllables on either side of it. The seams are
+# values of one field, apart by its position gap (100), so no phrase joins two seams.
+SEAMS_FIELD = "seams_folded"
+SEAM = MAX_TERMS - 1
+PHRASE_FIELDS = [*FOLDED_FIELDS, SEAMS_FIELD]
+# The folded title again, for suggestions as the reader types: its prefixes (up to
+# SUGGEST_PREFIX_CHARS letters, longer than any Vietnamese syllable) are indexed as terms,
+# so the syllable being typed is one term lookup instead of a walk of the term dictionary.
+SUGGEST_FIELD = "title_suggest"
+SUGGEST_PREFIX_CHARS = 10
+# Distinct bylines read from the pages whose authors match a suggestion query.
+SUGGEST_AUTHOR_BUCKETS = 100
+SOURCE_EXCLUDES = [
+    *TEXT_FIELDS,
+    *(f"{name}_folded" for name in TEXT_FIELDS),
+    SEAMS_FIELD,
+    SUGGEST_FIELD,
+]
 
 
 class ArchiveDocument(Document):
@@ -61,6 +83,8 @@ class ArchiveDocument(Document):
     author_ids = Integer()
     tags = Text(fields={"raw": Keyword()})
     tags_folded = Text()
+    seams_folded = Text()
+    title_suggest = Text(index_prefixes={"min_chars": 1, "max_chars": SUGGEST_PREFIX_CHARS})
     section = Keyword()
     section_id = Integer()
     date = Date()
@@ -72,6 +96,20 @@ class ArchiveDocument(Document):
     @classmethod
     def from_item(cls, item: Item) -> "ArchiveDocument":
         return cls(meta={"id": item.page_id}, **source_for(item))
+
+
+def seams(parts: list[str]) -> list[str]:
+    """The folded syllables around each boundary between the non-empty ``parts`` (folded
+    texts in the database engines' order): SEAM before it and SEAM from it on."""
+    sequence: list[str] = []
+    bounds: list[int] = []
+    for part in parts:
+        if not part:
+            continue
+        if sequence:
+            bounds.append(len(sequence))
+        sequence.extend(part.split())
+    return [" ".join(sequence[max(0, b - SEAM) : b + SEAM]) for b in bounds]
 
 
 def source_for(item: Item) -> dict:
@@ -86,7 +124,18 @@ def source_for(item: Item) -> dict:
         "tags": " ; ".join(item.tags),
     }
     source = {name: normalize(value) for name, value in searchable.items()}
-    source.update({f"{name}_folded": folded_of_normalized(source[name]) for name in searchable})
+    folded = {
+        name: folded_of_normalized(normalize(value))
+        for name, value in (("body", item.body), ("extra", item.extra))
+    }
+    for name in searchable:
+        if name != "body":
+            folded[name] = folded_of_normalized(source[name])
+    source.update({f"{name}_folded": folded[name] for name in searchable if name != "body"})
+    source["body_folded"] = " ".join(filter(None, [folded["body"], folded["extra"]]))
+    order = ("title", "lead", "body", "captions", "authors", "tags", "extra")
+    source[SEAMS_FIELD] = seams([folded[name] for name in order])
+    source[SUGGEST_FIELD] = folded["title"]
     # Authors and tags as lists too (names, not the joined string: the .raw keywords).
     source["authors"] = [normalize(a) for a in item.authors]
     source["tags"] = [normalize(t) for t in item.tags]
@@ -364,7 +413,7 @@ def match_clauses(query) -> list:
         )
     must += [_group(g) for g in groups if not (len(g) == 1 and len(g[0]) == 1)]
     must += [
-        Q("multi_match", query=" ".join(p), type="phrase", fields=FOLDED_FIELDS)
+        Q("multi_match", query=" ".join(p), type="phrase", fields=PHRASE_FIELDS)
         for p in query.folded_phrases
     ]
     return must
@@ -426,7 +475,7 @@ def build_search(params: SearchParams):
             # field; the optional exact terms iterate the exact fields' postings), so they
             # rescore the best RESCORE_WINDOW hits instead (newest-first skips them).
             phrases = [exact]
-            phrases += [_phrase(v, FOLDED_FIELDS, PHRASE_BOOST) for v in query.phrase_variants]
+            phrases += [_phrase(v, PHRASE_FIELDS, PHRASE_BOOST) for v in query.phrase_variants]
             phrases.append(_phrase(query.terms, EXACT_FIELDS, PHRASE_BOOST / 2))
             phrases += [_phrase(pair, FOLDED_FIELDS, PAIR_BOOST) for pair in query.pairs]
             search = search.extra(
@@ -501,6 +550,53 @@ def search(params: SearchParams) -> Results:
     return results
 
 
+def suggest_body(query: SuggestQuery) -> dict:
+    """One request: the titles (in the query's order first, then newest) and, over the
+    whole index, the bylines of the pages whose authors match."""
+    typed = " ".join(query.syllables)
+    titles = Q("match_bool_prefix", **{SUGGEST_FIELD: {"query": typed, "operator": "and"}})
+    in_order = Q("match_phrase_prefix", **{SUGGEST_FIELD: {"query": typed}})
+    authors = Q("match_bool_prefix", authors_folded={"query": typed, "operator": "and"})
+    return {
+        "size": TITLE_LIMIT,
+        "query": Q(
+            "bool",
+            filter=[titles],
+            should=[Q("constant_score", filter=in_order)] if query.words else [],
+        ).to_dict(),
+        "sort": [{"_score": "desc"}, {"date": {"order": "desc", "missing": "_last"}}],
+        "track_total_hits": False,
+        "_source": ["display.title", "display.url"],
+        "aggs": {
+            "bylines": {
+                "global": {},
+                "aggs": {
+                    "matching": {
+                        "filter": authors.to_dict(),
+                        "aggs": {
+                            "names": {
+                                "terms": {"field": "authors.raw", "size": SUGGEST_AUTHOR_BUCKETS}
+                            }
+                        },
+                    }
+                },
+            }
+        },
+    }
+
+
+def suggest(query: SuggestQuery) -> list[Suggestion]:
+    response = client().search(index=alias(), body=suggest_body(query))
+    titles = []
+    for hit in response["hits"]["hits"]:
+        display = hit["_source"].get("display") or {}
+        titles.append(Suggestion(TITLE, display.get("title", ""), display.get("url", "")))
+    buckets = response["aggregations"]["bylines"]["matching"]["names"]["buckets"]
+    # A page's byline may join a matching author with others: the rule decides per name.
+    authors = authors_for([(None, bucket["key"]) for bucket in buckets], query)
+    return titles + authors[:AUTHOR_LIMIT]
+
+
 class ElasticsearchEngine(SearchEngine):
     name = "elasticsearch"
 
@@ -516,6 +612,9 @@ class ElasticsearchEngine(SearchEngine):
 
     def search(self, params: SearchParams) -> Results:
         return search(params)
+
+    def suggest(self, query: SuggestQuery) -> list[Suggestion]:
+        return suggest(query)
 
     def stamps(self) -> dict[int, str]:
         return stamps()

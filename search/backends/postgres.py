@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from ..items import Item
 from ..models import SearchEntry
 from ..query import NEWEST, SearchParams
+from ..suggest import SuggestQuery
 from ..text import ParsedQuery, exact_words, fold_syllable
 from . import tsvector
 from .base import Progress
@@ -65,6 +66,8 @@ _copy_row = operator.attrgetter(*COPY_COLUMNS)
 # TOAST). A match whose only evidence is in the body can fall outside the window.
 RANK_ALL = 1_000
 RANK_WINDOW = 500
+# Suggestions: the newest entries tested first (PostgresEngine.suggest_rows).
+SUGGEST_RECENT = 2_000
 QUERIES = (
     "to_tsquery('simple', %s) qm, to_tsquery('simple', %s) qe, to_tsquery('simple', %s) qp, "
     "to_tsquery('simple', %s) qpe, to_tsquery('simple', %s) qa, to_tsquery('simple', %s) qx, "
@@ -201,7 +204,11 @@ class PostgresEngine(DatabaseEngine):
                             raise RuntimeError("rebuild aborted: reading the pages failed")
                         state["count"] += self.store(batch, replace=False)
                     state["ended"] = True
-                    for index in ("search_entry_folded_gin", "search_entry_head_gin"):
+                    for index in (
+                        "search_entry_folded_gin",
+                        "search_entry_head_gin",
+                        "search_entry_title_gin",
+                    ):
                         cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
                     cursor.execute("ANALYZE search_searchentry")
             except BaseException as exc:  # re-raised in the calling thread
@@ -339,3 +346,46 @@ class PostgresEngine(DatabaseEngine):
             cursor.execute(candidates + order, [*statement.args, size])
             ids = [row[0] for row in cursor.fetchall()]
         return ids
+
+    # --- Suggesting -------------------------------------------------------------
+
+    def title_match(self, query: SuggestQuery, in_order: bool) -> tuple[str, str, list]:
+        # The head vector holds the title at weight A (the lead is B): A keeps the lead out.
+        words = [*(f"'{w}':A" for w in query.words), f"'{query.prefix}':*A"]
+        text = (" <-> " if in_order else " & ").join(words)
+        return (
+            " FROM search_searchentry e",
+            "e.head_folded_vector @@ to_tsquery('simple', %s)",
+            [text],
+        )
+
+    def suggest_rows(self, cursor, query: SuggestQuery, in_order: bool, limit: int) -> list:
+        """The newest matches, in two steps, each bounded whatever the query: a prefix of
+        one or two letters matches most titles, a rare word almost none.
+
+        1. The SUGGEST_RECENT newest entries (the date index, read backwards), tested on
+           their small in-row title-and-lead vector. When ``limit`` of them match, they
+           are the newest matches of the whole index.
+        2. Otherwise matches are rare: the GIN index of the titles' words finds them all
+           (the title-and-lead index would also find every entry with the words in its
+           lead), then they are tested and ordered like the first step's.
+        """
+        _, condition, args = self.title_match(query, in_order)
+        cursor.execute(
+            "SELECT page_id, title, url FROM (SELECT e.page_id, e.title, e.url, e.date, "  # noqa: S608
+            "e.head_folded_vector FROM search_searchentry e WHERE e.date IS NOT NULL "
+            "ORDER BY e.date DESC LIMIT %s) e "
+            f"WHERE {condition} ORDER BY e.date DESC, e.page_id DESC LIMIT %s",
+            [SUGGEST_RECENT, *args, limit],
+        )
+        rows = cursor.fetchall()
+        if len(rows) >= limit:
+            return rows
+        words = [*(f"'{w}'" for w in query.words), f"'{query.prefix}':*"]
+        cursor.execute(
+            "SELECT e.page_id, e.title, e.url FROM search_searchentry e "  # noqa: S608
+            "WHERE to_tsvector('simple'::regconfig, e.title_folded) @@ to_tsquery('simple', %s) "
+            f"AND {condition} ORDER BY {self.newest_order} LIMIT %s",
+            [" & ".join(words), *args, limit],
+        )
+        return cursor.fetchall()

@@ -11,7 +11,8 @@ from django.db import connection
 from ..items import Item
 from ..models import SearchEntry
 from ..query import SearchParams
-from ..text import ParsedQuery, exact_and_folded
+from ..suggest import SuggestQuery
+from ..text import ParsedQuery, exact_words, fold_words
 from .db import DatabaseEngine
 
 FTS_TABLE = "search_fts"
@@ -89,8 +90,12 @@ class SqliteEngine(DatabaseEngine):
     extra_tables = (FTS_TABLE,)
 
     def add_full_text(self, entry: SearchEntry, item: Item, title: list[str]) -> list[str]:
-        entry.text_exact, entry.text_folded = exact_and_folded(item.search_text)
-        return entry.text_exact.split()
+        # The text column starts with the title again: a quoted phrase may run from the
+        # title into the lead, as on the other engines, which see one sequence.
+        words = exact_words(item.search_text)
+        exact = title + words
+        entry.text_exact, entry.text_folded = " ".join(exact), fold_words(exact)
+        return words
 
     def insert(self, entries: list[SearchEntry]) -> None:
         super().insert(entries)
@@ -122,3 +127,9 @@ class SqliteEngine(DatabaseEngine):
             )
             conditions.append(f"({found}) >= {int(params.query.min_match)}")
         return source, score, [fts5_expression(params.query)], conditions
+
+    def title_match(self, query: SuggestQuery, in_order: bool) -> tuple[str, str, list]:
+        words = [*(_quote(w) for w in query.words), _quote(query.prefix) + " *"]
+        expression = f"{{title_folded}} : ({(' + ' if in_order else ' AND ').join(words)})"
+        source = f" FROM {FTS_TABLE} JOIN search_searchentry e ON e.page_id = {FTS_TABLE}.rowid"
+        return source, f"{FTS_TABLE} MATCH %s", [expression]

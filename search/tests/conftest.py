@@ -201,6 +201,24 @@ def corpus(django_db_setup, django_db_blocker):
                     elastic.drop()
 
 
+@pytest.fixture(params=ENGINES)
+def live_engine(request, settings):
+    """An engine with an index of its own for this test (a private ES alias)."""
+    from search.backends import elastic
+
+    use_engine(settings, request.param)
+    if request.param == "elasticsearch":
+        settings.SEARCH_ES_INDEX = f"test-indexing-{request.node.name[-40:].lower()}"
+        settings.SEARCH_ES_INDEX = "".join(
+            c if c.isalnum() or c == "-" else "-" for c in settings.SEARCH_ES_INDEX
+        )
+        elastic.drop()
+        yield request.param
+        elastic.drop()
+    else:
+        yield request.param
+
+
 @pytest.fixture
 def es_alias(settings):
     """A private Elasticsearch alias for one test (dropped afterwards)."""

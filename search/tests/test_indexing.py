@@ -6,27 +6,9 @@ from wagtail.models import Page
 
 from news.models import NewsIndexPage
 from search import service
-from search.tests.conftest import ENGINES, publish_article, use_engine
+from search.tests.conftest import publish_article, use_engine
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(params=ENGINES)
-def live_engine(request, settings):
-    """An engine with an index of its own for this test (a private ES alias)."""
-    from search.backends import elastic
-
-    use_engine(settings, request.param)
-    if request.param == "elasticsearch":
-        settings.SEARCH_ES_INDEX = f"test-indexing-{request.node.name[-40:].lower()}"
-        settings.SEARCH_ES_INDEX = "".join(
-            c if c.isalnum() or c == "-" else "-" for c in settings.SEARCH_ES_INDEX
-        )
-        elastic.drop()
-        yield request.param
-        elastic.drop()
-    else:
-        yield request.param
 
 
 def found(client, query, **params):
