@@ -382,12 +382,29 @@ class ArticlePage(LeadMixin, BasePage):
         return None
 
     def get_related_articles(self):
+        """The chosen related articles that belong to this article's portal: another
+        portal's article is featured through an alias, never linked across hosts."""
         ids = [link.related_id for link in self.related_links.all() if link.related_id]
+        if not ids:
+            return ArticlePage.objects.none()
         return (
-            ArticlePage.objects.published().filter(pk__in=ids).newest().for_listing()
-            if ids
-            else ArticlePage.objects.none()
+            ArticlePage.objects.published()
+            .filter(pk__in=ids, path__startswith=self.portal_path)
+            .newest()
+            .for_listing()
         )
+
+    @property
+    def portal_path(self) -> str:
+        """The tree path of the home page (portal) this page belongs to."""
+        return self.path[: 2 * Page.steplen]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if self.alias_of_id:
+            # Another portal's article shown here: it keeps its portal's name.
+            context["source_site"] = self.alias_of.get_site()
+        return context
 
     parent_page_types = ["news.NewsIndexPage"]
     subpage_types = []
