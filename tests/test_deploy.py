@@ -1,6 +1,7 @@
 """The deployment files: checked with the real tools that run them."""
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -54,27 +55,31 @@ def test_deployed_nginx_config_passes_nginx_t(tmp_path):
     site = site.replace("server app:8000", "server 127.0.0.1:8000")
     site = site.replace("/var/cache/nginx/portal", str(tmp_path / "cache"))
     (conf / "portal.conf").write_text(site)
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=portal.test",
-            "-keyout",
-            str(conf / "tls/portal.key"),
-            "-out",
-            str(conf / "tls/portal.crt"),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    # Every portal's certificate the example names (one per host name).
+    names = re.findall(r"ssl_certificate\s+tls/(\S+)\.crt;", site)
+    assert len(names) >= 3 and len(set(names)) == len(names)
+    for name in names:
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                f"/CN={name}",
+                "-keyout",
+                str(conf / f"tls/{name}.key"),
+                "-out",
+                str(conf / f"tls/{name}.crt"),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
     (conf / "nginx.conf").write_text(
         f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
         "events {}\nhttp {\n include /etc/nginx/mime.types;\n"
