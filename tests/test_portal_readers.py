@@ -184,3 +184,15 @@ def test_the_province_features_a_district_article_through_an_alias(client, porta
     original.title = "Tin của Tiên Du đã cập nhật"
     original.save_revision().publish()
     assert "Tin của Tiên Du đã cập nhật" in text(get(client, PROVINCE, alias_path))
+
+
+def test_the_page_api_lists_its_host_portal_or_the_one_asked_for(client, portals):
+    def titles(host, query=""):
+        response = get(client, host, f"/api/v2/articles/{query}")
+        assert response.status_code == 200, response.content
+        return {item["title"] for item in response.json()["items"]}
+
+    assert "Tin của Tiên Du" in titles(DISTRICT) and "Tin của tỉnh" not in titles(DISTRICT)
+    assert "Tin của tỉnh" in titles(PROVINCE) and "Tin của Tiên Du" not in titles(PROVINCE)
+    # ?site= names another portal's host.
+    assert titles(PROVINCE, f"?site={DISTRICT}") == titles(DISTRICT)
