@@ -164,10 +164,12 @@ def bump_generation() -> None:
 def bump_hosts(hosts) -> None:
     """Invalidate the cached pages of the portals served on `hosts` (DEFAULT_HOST for
     the default site)."""
-    for host in sorted(set(hosts)):
+    hosts = sorted(set(hosts))
+    for host in hosts:
         _incr(HOST_KEY.format(host))
+    # Menus, Site lookups and the stats' copies follow every change, on any portal.
     _saw(_incr(GENERATION_KEY))
-    logger.info("page cache invalidated for %s", ", ".join(sorted(set(hosts))))
+    logger.info("page cache invalidated for %s", ", ".join(hosts) or "no portal")
 
 
 # (GENERATION_KEY read, when, {host names of the non-default Sites}); a changed Site
@@ -213,15 +215,7 @@ def page_hosts(page) -> set[str]:
 
 def purge_page_on_commit(sender=None, instance=None, **kwargs) -> None:
     """page_published / page_unpublished: invalidate the portals that show the page."""
-
-    def purge():
-        hosts = page_hosts(instance) if instance is not None else None
-        if hosts is None:
-            bump_generation()
-        elif hosts:
-            bump_hosts(hosts)
-
-    transaction.on_commit(purge)
+    transaction.on_commit(lambda: bump_hosts(page_hosts(instance)))
 
 
 def invalidate_on_commit(**kwargs) -> None:
