@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse
 from django.http.request import split_domain_port
 from django.utils.cache import patch_cache_control
@@ -141,7 +141,8 @@ def cached_until_publish(key: str, build, timeout: int):
 
 def cache_key(request) -> str:
     location = f"{request.get_host()}{request.get_full_path()}"
-    return "pagecache:" + hashlib.sha256(location.encode()).hexdigest()[:32]
+    # "page:": entries name their portal's generation (older entries had another shape).
+    return "pagecache:page:" + hashlib.sha256(location.encode()).hexdigest()[:32]
 
 
 def _incr(key: str) -> int:
@@ -181,12 +182,19 @@ def _named_hosts(generation: int) -> frozenset:
     """The host names of the portals other than the default one."""
     global _site_hosts
     seen, read_at, hosts = _site_hosts
-    if seen != generation or time.monotonic() - read_at > SITES_MEMO_SECONDS:
+    # No generation yet (a flushed cache) proves nothing about the copy: read again.
+    if not generation or seen != generation or time.monotonic() - read_at > SITES_MEMO_SECONDS:
         from wagtail.models import Site  # it loads models: not at import time
 
-        hosts = frozenset(
-            Site.objects.filter(is_default_site=False).values_list("hostname", flat=True)
-        )
+        try:
+            hosts = frozenset(
+                Site.objects.filter(is_default_site=False).values_list("hostname", flat=True)
+            )
+        except DatabaseError:
+            # Only a response that was just rendered asks; it goes by the last copy,
+            # and the list is read again next time.
+            logger.warning("page cache: the portals' host names could not be read")
+            return hosts
         _site_hosts = (generation, time.monotonic(), hosts)
     return hosts
 
@@ -238,23 +246,27 @@ class PageCacheMiddleware:
 
         key = cache_key(request)
         host = host_of(request)
-        keys = [GENERATION_KEY, SHARED_KEY, HOST_KEY.format(host), HOST_KEY.format(DEFAULT_HOST)]
-        values = cache.get_many([*keys, key])
+        # The entry names the portal generation it depends on (the host's own, or the
+        # default site's), so serving it needs no lookup of which hosts are portals.
+        own, default = HOST_KEY.format(host), HOST_KEY.format(DEFAULT_HOST)
+        values = cache.get_many([GENERATION_KEY, SHARED_KEY, own, default, key])
         changes = _saw(values.get(GENERATION_KEY) or 0)
-        if host not in _named_hosts(changes):
-            keys[2] = keys[3]
-        generation = (values.get(SHARED_KEY) or 0, values.get(keys[2]) or 0)
+        shared = values.get(SHARED_KEY) or 0
         entry = values.get(key)
-        if entry is not None and entry[0] == generation:
-            return self.from_entry(entry[1])
+        if entry is not None:
+            (entry_shared, portal_key, portal_generation), content = entry
+            if entry_shared == shared and values.get(portal_key, 0) == portal_generation:
+                return self.from_entry(content)
 
         response = self.get_response(request)
         if response_decision(response).cacheable:
             response["ETag"] = f'"{hashlib.md5(response.content).hexdigest()}"'  # noqa: S324
             response["Last-Modified"] = http_date()
             patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
-            # Stored with the generation read before rendering: if a publish landed
+            # Stored with the generations read before rendering: if a publish landed
             # meanwhile, the entry is already stale and will not be served.
+            portal_key = own if host in _named_hosts(changes) else default
+            generation = (shared, portal_key, values.get(portal_key, 0))
             cache.set(key, (generation, self.to_entry(response)), settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "MISS"
         return response

@@ -205,3 +205,21 @@ def test_a_move_purges_every_portal(client, section, district, django_capture_on
         article.move(district.sections["chinh-tri"], pos="last-child")
     assert "Tin chuyển sang Tiên Du" not in get(client, "localhost").content.decode()
     assert "Tin chuyển sang Tiên Du" in get(client, "tiendu.bacninh.gov.vn").content.decode()
+
+
+def test_a_cached_page_is_served_while_the_database_is_away(client, section, district):
+    from django.db import OperationalError, connection
+
+    from core import pagecache
+
+    for host in ("localhost", "tiendu.bacninh.gov.vn"):
+        get(client, host, "/")
+    pagecache._site_hosts = (-1, 0.0, frozenset())  # as in a process just started
+
+    def database_away(*args, **kwargs):
+        raise OperationalError("the database is away")
+
+    with connection.execute_wrapper(database_away):
+        for host in ("localhost", "tiendu.bacninh.gov.vn"):
+            response = get(client, host, "/")
+            assert response.status_code == 200 and response["X-Page-Cache"] == "HIT"
