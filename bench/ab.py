@@ -37,10 +37,17 @@ URLS_SNIPPET = r"""
 import json
 import django
 django.setup()
+from wagtail.models import Site
 from news.models import ArticlePage, NewsIndexPage
+# The portal holding the fixture report, asked for by its host name (a checkout whose
+# demo has one site answers on 127.0.0.1).
 article = ArticlePage.objects.get(initial_view_count=161)
-section = NewsIndexPage.objects.live().first()
-print(json.dumps({"article": article.url, "home": "/", "section": section.url}))
+site_id, _root, article_path = article.get_url_parts()
+site = Site.objects.get(pk=site_id)
+section = NewsIndexPage.objects.live().child_of(site.root_page).first()
+host = "127.0.0.1" if site.is_default_site else site.hostname
+print(json.dumps({"article": article_path, "home": "/", "section": section.get_url_parts()[2],
+                  "host": host}))
 """
 
 
@@ -61,7 +68,7 @@ class Side:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "portal.settings.production",
             "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,.localhost",
             "SECURE_SSL_REDIRECT": "false",
             "STATS_READER_COOKIE_SECURE": "false",
             "DATABASE_URL": urlunsplit(database._replace(path="/" + self.database)),
@@ -120,7 +127,7 @@ class Side:
     def get(self, path: str) -> tuple[int, float]:
         started = time.perf_counter()
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        connection.request("GET", path, headers={"Host": "127.0.0.1"})
+        connection.request("GET", path, headers={"Host": self.urls.get("host", "127.0.0.1")})
         response = connection.getresponse()
         response.read()
         connection.close()

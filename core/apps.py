@@ -10,10 +10,13 @@ class CoreConfig(AppConfig):
         from wagtail.models import PageViewRestriction, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from .pagecache import invalidate_on_commit
+        from .pagecache import invalidate_on_commit, purge_page_on_commit
 
-        for signal in (page_published, page_unpublished, post_page_move):
-            signal.connect(invalidate_on_commit, dispatch_uid=f"pagecache-{id(signal)}")
+        # Publishing and unpublishing purge the portals that show the page; a move may
+        # take it from one portal to another, so it purges them all.
+        for signal in (page_published, page_unpublished):
+            signal.connect(purge_page_on_commit, dispatch_uid=f"pagecache-{id(signal)}")
+        post_page_move.connect(invalidate_on_commit, dispatch_uid="pagecache-move")
         post_delete.connect(self.page_deleted, dispatch_uid="pagecache-delete")
         # A changed Site changes URLs, and core.routing remembers Site lookups.
         for signal in (post_save, post_delete):

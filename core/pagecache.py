@@ -5,15 +5,27 @@ production, so every app server shares them, and local memory on the embedded
 default. Readers who are logged in, or who carry a session cookie (editors,
 password-protected pages), always get a fresh page.
 
-Invalidation is by generation: every entry records the site-wide generation number
-it was rendered in (read together with the entry, in one round trip), and
-publishing, unpublishing, moving or deleting any page, and adding, changing or
-removing a view restriction (login, password or groups, core.apps), bumps that number
-once the transaction commits. That invalidates the page and everything that lists it (home,
-its section, related articles) in one cheap step; newsrooms publish a few times an
-hour and are read thousands of times a minute, so a re-render of the pages people
-actually open is the whole cost. Entries also expire after
-PAGE_CACHE_SECONDS, which bounds time-based content such as "upcoming events".
+Invalidation is by generation, per portal (core.apps connects the signals):
+
+* every portal (Wagtail Site) has its own generation, keyed by its host name; the
+  default site's also covers every host no Site names (127.0.0.1). Publishing or
+  unpublishing a page bumps the generation of the portal it belongs to, and of each
+  portal showing an alias of it, once the transaction commits. That invalidates the
+  page and everything that lists it there (home, its section, related articles) in one
+  cheap step, and leaves the other portals' cached pages alone;
+* changes that may touch every portal bump a shared generation: a page moved or
+  deleted, a Site added, changed or removed (host names and roots), and a view
+  restriction added, changed or removed (login, password or groups);
+* an entry holds the shared and its portal's generations it was rendered in (read
+  together with the entry, in one round trip) and is served only while both hold.
+
+Newsrooms publish a few times an hour and are read thousands of times a minute, so a
+re-render of the pages people actually open is the whole cost. Entries also expire
+after PAGE_CACHE_SECONDS, which bounds time-based content such as "upcoming events".
+
+Fragments and per-process copies that any change may affect (the section menu, Site
+lookups, the list of private pages, the stats' page lookups) follow GENERATION_KEY,
+which every change of either kind bumps.
 
 View counts and the visitor widget keep counting on cached pages: the stats beacon
 (a static script) reports each view and fills in the fresh numbers.
@@ -23,17 +35,23 @@ import hashlib
 import logging
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "pagecache:generation"
+GENERATION_KEY = "pagecache:generation"  # any change, on any portal
+SHARED_KEY = "pagecache:generation:shared"  # changes that may touch every portal
+HOST_KEY = "pagecache:generation:host:{}"
+DEFAULT_HOST = "*"  # the default site: its host and every host no Site names
+SITES_MEMO_SECONDS = 60
 CACHED_HEADERS = (
     "Content-Type",
     "Content-Language",
@@ -123,22 +141,89 @@ def cached_until_publish(key: str, build, timeout: int):
 
 def cache_key(request) -> str:
     location = f"{request.get_host()}{request.get_full_path()}"
-    return "pagecache:" + hashlib.sha256(location.encode()).hexdigest()[:32]
+    # "page:": entries name their portal's generation (older entries had another shape).
+    return "pagecache:page:" + hashlib.sha256(location.encode()).hexdigest()[:32]
 
 
-def bump_generation() -> None:
-    """Invalidate every cached page (called once the publishing transaction commits)."""
+def _incr(key: str) -> int:
     try:
-        _saw(cache.incr(GENERATION_KEY))
+        return cache.incr(key)
     except ValueError:  # no generation yet (or the cache was flushed)
         # Started from the clock, not from 1: after a flush the numbers never come back
         # to one a process may still hold a copy of data for.
         start = time.time_ns() // 1_000_000
-        if cache.add(GENERATION_KEY, start, timeout=None):
-            _saw(start)
-        else:
-            _saw(cache.incr(GENERATION_KEY))
+        return start if cache.add(key, start, timeout=None) else cache.incr(key)
+
+
+def bump_generation() -> None:
+    """Invalidate every cached page of every portal (once the transaction commits)."""
+    _incr(SHARED_KEY)
+    _saw(_incr(GENERATION_KEY))
     logger.info("page cache invalidated")
+
+
+def bump_hosts(hosts) -> None:
+    """Invalidate the cached pages of the portals served on `hosts` (DEFAULT_HOST for
+    the default site)."""
+    hosts = sorted(set(hosts))
+    for host in hosts:
+        _incr(HOST_KEY.format(host))
+    # Menus, Site lookups and the stats' copies follow every change, on any portal.
+    _saw(_incr(GENERATION_KEY))
+    logger.info("page cache invalidated for %s", ", ".join(hosts) or "no portal")
+
+
+# (GENERATION_KEY read, when, {host names of the non-default Sites}); a changed Site
+# bumps GENERATION_KEY, which renews this copy (as does every publish, or a minute).
+_site_hosts = (-1, 0.0, frozenset())
+
+
+def _named_hosts(generation: int) -> frozenset:
+    """The host names of the portals other than the default one."""
+    global _site_hosts
+    seen, read_at, hosts = _site_hosts
+    # No generation yet (a flushed cache) proves nothing about the copy: read again.
+    if not generation or seen != generation or time.monotonic() - read_at > SITES_MEMO_SECONDS:
+        from wagtail.models import Site  # it loads models: not at import time
+
+        try:
+            hosts = frozenset(
+                Site.objects.filter(is_default_site=False).values_list("hostname", flat=True)
+            )
+        except DatabaseError:
+            # Only a response that was just rendered asks; it goes by the last copy,
+            # and the list is read again next time.
+            logger.warning("page cache: the portals' host names could not be read")
+            return hosts
+        _site_hosts = (generation, time.monotonic(), hosts)
+    return hosts
+
+
+def host_of(request) -> str:
+    """The request's host name, without the port (already checked against ALLOWED_HOSTS)."""
+    return split_domain_port(request.get_host())[0]
+
+
+def page_hosts(page) -> set[str]:
+    """The portals that show `page`: the one whose tree holds it, and those holding an
+    alias of it. Empty when no Site's tree holds it (nothing cached shows it)."""
+    from wagtail.models import Page, Site
+
+    default_ids = set(Site.objects.filter(is_default_site=True).values_list("pk", flat=True))
+    roots = Site.get_site_root_paths()
+    paths = [page.url_path, *Page.objects.filter(alias_of=page).values_list("url_path", flat=True)]
+    hosts = set()
+    for url_path in paths:
+        for root in roots:
+            if url_path.startswith(root.root_path):
+                default = root.site_id in default_ids
+                hosts.add(DEFAULT_HOST if default else urlsplit(root.root_url).hostname)
+    return hosts
+
+
+def purge_page_on_commit(sender=None, instance=None, **kwargs) -> None:
+    """page_published / page_unpublished: invalidate the portals that show the page."""
+    transaction.on_commit(lambda: bump_hosts(page_hosts(instance)))
 
 
 def invalidate_on_commit(**kwargs) -> None:
@@ -160,17 +245,28 @@ class PageCacheMiddleware:
             return response
 
         key = cache_key(request)
-        generation, entry = read_fresh(key)
+        host = host_of(request)
+        # The entry names the portal generation it depends on (the host's own, or the
+        # default site's), so serving it needs no lookup of which hosts are portals.
+        own, default = HOST_KEY.format(host), HOST_KEY.format(DEFAULT_HOST)
+        values = cache.get_many([GENERATION_KEY, SHARED_KEY, own, default, key])
+        changes = _saw(values.get(GENERATION_KEY) or 0)
+        shared = values.get(SHARED_KEY) or 0
+        entry = values.get(key)
         if entry is not None:
-            return self.from_entry(entry)
+            (entry_shared, portal_key, portal_generation), content = entry
+            if entry_shared == shared and values.get(portal_key, 0) == portal_generation:
+                return self.from_entry(content)
 
         response = self.get_response(request)
         if response_decision(response).cacheable:
             response["ETag"] = f'"{hashlib.md5(response.content).hexdigest()}"'  # noqa: S324
             response["Last-Modified"] = http_date()
             patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
-            # Stored with the generation read before rendering: if a publish landed
+            # Stored with the generations read before rendering: if a publish landed
             # meanwhile, the entry is already stale and will not be served.
+            portal_key = own if host in _named_hosts(changes) else default
+            generation = (shared, portal_key, values.get(portal_key, 0))
             cache.set(key, (generation, self.to_entry(response)), settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "MISS"
         return response

@@ -78,6 +78,57 @@ class Category(models.Model):
         return self.name
 
 
+# --- Portals --------------------------------------------------------------------
+
+
+class Portal(models.Model):
+    """A district portal: a Wagtail Site with its own editors, files and workflow.
+
+    The province portal is the default Site and has no row: its editors and moderators
+    are the newsroom groups (settings.NEWSROOM_*), its files the root collection. Rows
+    are made by news.portals.create_portal (`manage.py create_portal`).
+    """
+
+    site = models.OneToOneField(
+        "wagtailcore.Site", verbose_name=_("site"), on_delete=models.CASCADE, related_name="portal"
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    editors = models.ForeignKey(
+        "auth.Group", verbose_name=_("editors"), on_delete=models.PROTECT, related_name="+"
+    )
+    moderators = models.ForeignKey(
+        "auth.Group", verbose_name=_("moderators"), on_delete=models.PROTECT, related_name="+"
+    )
+    collection = models.ForeignKey(
+        "wagtailcore.Collection",
+        verbose_name=_("collection"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    workflow = models.ForeignKey(
+        "wagtailcore.Workflow",
+        verbose_name=_("workflow"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("district portal")
+        verbose_name_plural = _("district portals")
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def for_page(cls, page):
+        """The district portal whose home holds `page`, or None (the province)."""
+        home_path = page.path[: 2 * Page.steplen]
+        return cls.objects.select_related("site").filter(site__root_page__path=home_path).first()
+
+
 # --- Query sets -----------------------------------------------------------------
 
 
@@ -331,12 +382,29 @@ class ArticlePage(LeadMixin, BasePage):
         return None
 
     def get_related_articles(self):
+        """The chosen related articles that belong to this article's portal: another
+        portal's article is featured through an alias, never linked across hosts."""
         ids = [link.related_id for link in self.related_links.all() if link.related_id]
+        if not ids:
+            return ArticlePage.objects.none()
         return (
-            ArticlePage.objects.published().filter(pk__in=ids).newest().for_listing()
-            if ids
-            else ArticlePage.objects.none()
+            ArticlePage.objects.published()
+            .filter(pk__in=ids, path__startswith=self.portal_path)
+            .newest()
+            .for_listing()
         )
+
+    @property
+    def portal_path(self) -> str:
+        """The tree path of the home page (portal) this page belongs to."""
+        return self.path[: 2 * Page.steplen]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if self.alias_of_id:
+            # Another portal's article shown here: it keeps its portal's name.
+            context["source_site"] = self.alias_of.get_site()
+        return context
 
     parent_page_types = ["news.NewsIndexPage"]
     subpage_types = []

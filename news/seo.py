@@ -117,8 +117,15 @@ def page_meta(page: Page, request=None) -> PageMeta:
         getattr(specific, "lead_image_caption", "") or specific.title,
         root,
     )
+    canonical = specific.get_full_url(request)
+    if specific.alias_of_id:
+        # Another portal's page shown here: the original, on its own host, is the one
+        # search engines index, under its portal's name.
+        original = specific.alias_of
+        canonical = original.get_full_url(request)
+        name = (original.get_site().site_name or "") or name
     meta = PageMeta(
-        canonical=specific.get_full_url(request),
+        canonical=canonical,
         title=specific.seo_title or specific.title,
         description=describe(specific),
         og_type="website",

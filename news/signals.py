@@ -1,11 +1,15 @@
-"""New news and event sections get the newsroom's moderation workflow (docs/workflow.md)."""
+"""New news and event sections get their portal's moderation workflow (docs/workflow.md).
+
+A section of a district portal follows the district's workflow, which its home carries
+(news.portals); elsewhere a section gets the newsroom's "Duyệt tin bài".
+"""
 
 from django.conf import settings
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from wagtail.models import Workflow, WorkflowPage
 
-from .models import EventIndexPage, NewsIndexPage
+from .models import EventIndexPage, NewsIndexPage, Portal
 
 
 def newsroom_workflow() -> Workflow | None:
@@ -13,8 +17,10 @@ def newsroom_workflow() -> Workflow | None:
 
 
 def assign_workflow(section) -> bool:
-    """Give a section the newsroom workflow unless it has a workflow of its own."""
-    workflow = newsroom_workflow()
+    """Give a section its portal's workflow unless it has a workflow of its own."""
+    portal = Portal.for_page(section)
+    workflow = portal.workflow if portal is not None and portal.workflow_id else None
+    workflow = workflow or newsroom_workflow()
     if workflow is None or WorkflowPage.objects.filter(page=section).exists():
         return False
     WorkflowPage.objects.create(page=section, workflow=workflow)

@@ -10,7 +10,8 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.contrib.sitemaps import Sitemap
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 
 from .feeds import current_site
 from .models import ArticlePage
@@ -27,6 +28,8 @@ def news_sitemap(request):
     articles = (
         ArticlePage.objects.published()
         .descendant_of(site.root_page)
+        # Another portal's article featured here is listed by its own portal.
+        .filter(alias_of__isnull=True)
         .filter(published_at__gte=since, published_at__lte=timezone.now())
         .newest()
         .defer_streamfields()[:NEWS_SITEMAP_LIMIT]
@@ -39,6 +42,18 @@ def news_sitemap(request):
         "publication": xml_safe(settings.NEWS_PUBLICATION_NAME or site.site_name),
     }
     return render(request, "news/sitemaps/news.xml", context, content_type="application/xml")
+
+
+class PortalSitemap(Sitemap):
+    """Wagtail's sitemap of the request's portal, without the aliases of other portals'
+    pages: their canonical URL is on their own portal, whose sitemap lists them."""
+
+    def items(self):
+        return super().items().filter(alias_of__isnull=True)
+
+
+def sitemap(request):
+    return wagtail_sitemap(request, sitemaps={"wagtail": PortalSitemap})
 
 
 @require_GET

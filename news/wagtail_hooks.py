@@ -1,4 +1,5 @@
-"""Wagtail hooks of the newsroom: documents attached to private or unpublished pages."""
+"""Wagtail hooks of the newsroom: documents attached to private or unpublished pages;
+page choosers confined to the pages an editor may explore (their portal)."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
@@ -7,6 +8,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.documents import get_document_model
 from wagtail.models import Page, ReferenceIndex
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from stats.reports.views import can_view
 
@@ -93,3 +95,16 @@ def sections_menu_item():
 @hooks.register("register_reports_menu_item")
 def authors_menu_item():
     return _report_item(reports.AuthorsReport, "authors", 912)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def choosers_show_explorable_pages(pages, request):
+    """A district's editors browse and search only their own portal in page choosers.
+
+    Wagtail's explorer and admin search already keep to the pages a user may explore;
+    its page chooser lists every page. The same policy confines it: the pages the user
+    has rights on, and their ancestors (to browse down to them).
+    """
+    if request.user.is_superuser:
+        return pages
+    return pages.filter(pk__in=PagePermissionPolicy().explorable_instances(request.user))

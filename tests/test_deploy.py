@@ -1,6 +1,7 @@
 """The deployment files: checked with the real tools that run them."""
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -54,27 +55,31 @@ def test_deployed_nginx_config_passes_nginx_t(tmp_path):
     site = site.replace("server app:8000", "server 127.0.0.1:8000")
     site = site.replace("/var/cache/nginx/portal", str(tmp_path / "cache"))
     (conf / "portal.conf").write_text(site)
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=portal.test",
-            "-keyout",
-            str(conf / "tls/portal.key"),
-            "-out",
-            str(conf / "tls/portal.crt"),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    # Every portal's certificate the example names (one per host name).
+    names = re.findall(r"ssl_certificate\s+tls/(\S+)\.crt;", site)
+    assert len(names) >= 3 and len(set(names)) == len(names)
+    for name in names:
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                f"/CN={name}",
+                "-keyout",
+                str(conf / f"tls/{name}.key"),
+                "-out",
+                str(conf / f"tls/{name}.crt"),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
     (conf / "nginx.conf").write_text(
         f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
         "events {}\nhttp {\n include /etc/nginx/mime.types;\n"
@@ -139,8 +144,11 @@ def nginx_proxy(live_server):
     shutil.rmtree(prefix, ignore_errors=True)
 
 
-def fetch(url, cookie=None):
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
+def fetch(url, cookie=None, host=None):
+    headers = {"Cookie": cookie} if cookie else {}
+    if host:
+        headers["Host"] = host
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310
     with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310 - loopback
         return response.status, response.headers, response.read()
 
@@ -164,3 +172,24 @@ def test_nginx_microcaches_anonymous_pages_only(nginx_proxy, section):
     with pytest.raises(urllib.error.HTTPError) as denied:
         fetch(nginx_proxy + "/media/documents/bien-ban.pdf")
     assert denied.value.code == 404
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_nginx_keeps_each_portal_apart(nginx_proxy, section):
+    from news.portals import create_portal
+    from tests.newsroom import publish_article
+
+    district = create_portal("Tiên Du", "tiendu.bacninh.gov.vn")
+    publish_article(section, "Tin của tỉnh qua nginx")
+    publish_article(district.sections["chinh-tri"], "Tin Tiên Du qua nginx")
+    pages = {}
+    for host in ("localhost", "tiendu.bacninh.gov.vn"):
+        _, first, body = fetch(nginx_proxy + "/", host=host)
+        _, second, cached = fetch(nginx_proxy + "/", host=host)
+        assert first["X-Proxy-Cache"] == "MISS" and second["X-Proxy-Cache"] == "HIT"
+        assert cached == body
+        pages[host] = body.decode()
+    assert "Tin của tỉnh qua nginx" in pages["localhost"]
+    assert "Tin Tiên Du qua nginx" not in pages["localhost"]
+    assert "Tin Tiên Du qua nginx" in pages["tiendu.bacninh.gov.vn"]
+    assert "Tin của tỉnh qua nginx" not in pages["tiendu.bacninh.gov.vn"]

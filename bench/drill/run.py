@@ -173,9 +173,10 @@ class Traffic:
         rng = random.Random(n)  # noqa: S311 - traffic shape, not a secret
         source = loopback(10_000 + n)
         while not self.stop.is_set():
-            url = rng.choice(self.articles)["url"]
+            article = rng.choice(self.articles)
+            url = article["url"]
             bypass = rng.random() < 0.25
-            headers = {"User-Agent": BROWSER_UA}
+            headers = {"User-Agent": BROWSER_UA, "Host": article["host"]}
             if bypass:  # a signed-in reader: nginx's microcache does not answer it
                 headers["Cookie"] = "sessionid=drill-reader"
             try:
@@ -303,7 +304,7 @@ class Stack:
             "REDIS_URL": redis_url._replace(path="/5").geturl(),
             "DJANGO_SETTINGS_MODULE": "portal.settings.production",
             "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,.localhost",
             "SECURE_SSL_REDIRECT": "false",
             "STATS_READER_COOKIE_SECURE": "false",
             "TRUSTED_PROXY_COUNT": "1",

@@ -19,6 +19,7 @@ import random
 import sys
 import time
 from collections import Counter
+from urllib.parse import urlsplit
 
 import django
 
@@ -81,7 +82,9 @@ def prepare() -> dict:
     for page in ArticlePage.objects.live().public().order_by("pk"):
         if pages.find(page.pk) is None:  # creates the counter, as a first beacon would
             raise SystemExit(f"article {page.pk} is not counted")
-        articles.append({"id": page.pk, "url": page.url})
+        # A path and the host of its portal: the demo's articles live on several.
+        _site_id, root_url, path = page.get_url_parts()
+        articles.append({"id": page.pk, "url": path, "host": urlsplit(root_url).hostname})
         words.update(w for w in page.title.lower().split() if len(w) >= 4 and w.isalpha())
     if not articles:
         raise SystemExit("no live articles: run load_demo first")

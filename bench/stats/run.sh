@@ -36,7 +36,7 @@ WORK=$(mktemp -d /tmp/stats-bench.XXXXXX)
 export DJANGO_SETTINGS_MODULE=bench.stats.settings
 SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')
 export SECRET_KEY
-export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=false STATS_READER_COOKIE_SECURE=false
+export ALLOWED_HOSTS=127.0.0.1,.localhost SECURE_SSL_REDIRECT=false STATS_READER_COOKIE_SECURE=false
 export STATIC_ROOT=$WORK/static MEDIA_ROOT=$WORK/media PAGE_CACHE_SECONDS=0 LOG_LEVEL=WARNING
 GUNICORN_PID=""
 cleanup() {
@@ -48,7 +48,7 @@ trap cleanup EXIT
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py collectstatic --noinput -v0
 PREPARED=$("$PY" -m bench.stats.tool prepare "$WORK/cookies.txt" 400000 | tail -n 1)
-read -r PAGE URL <<<"$PREPARED"
+read -r PAGE URL HOST <<<"$PREPARED"
 PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BASE=http://127.0.0.1:$PORT
 
@@ -57,7 +57,7 @@ start_app() {  # start_app [ENV=VALUE...]
     --access-logfile /dev/null --error-logfile "$WORK/gunicorn.log" portal.wsgi:application &
   GUNICORN_PID=$!
   for _ in $(seq 100); do
-    curl -fso /dev/null "$BASE$URL" && return 0
+    curl -fso /dev/null -H "Host: $HOST" "$BASE$URL" && return 0
     sleep 0.2
   done
   echo "gunicorn did not start" >&2; cat "$WORK/gunicorn.log" >&2; exit 1
@@ -69,7 +69,7 @@ run_wrk() {  # run_wrk LABEL PATH [ENV=VALUE...]
   shift 2
   local line cpu0 cpu1
   read -r -a cpu0 < <("$PY" bench/stats/cpu.py "$GUNICORN_PID")
-  line=$(env "$@" wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_EACH}s" --latency -s bench/stats/wrk.lua "$BASE$path" | grep '^RESULT')
+  line=$(env "$@" wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_EACH}s" --latency -H "Host: $HOST" -s bench/stats/wrk.lua "$BASE$path" | grep '^RESULT')
   read -r -a cpu1 < <("$PY" bench/stats/cpu.py "$GUNICORN_PID")
   line="$line app_cpu=$(awk "BEGIN{print ${cpu1[0]}-${cpu0[0]}}") db_cpu=$(awk "BEGIN{print ${cpu1[1]}-${cpu0[1]}}") redis_cpu=$(awk "BEGIN{print ${cpu1[2]}-${cpu0[2]}}")"
   echo "$label $line" >>"$WORK/results"

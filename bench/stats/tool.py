@@ -11,6 +11,7 @@ inprocess PAGE_ID N      CPU per request of the bare view and the beacon (counte
 
 import os
 import sys
+from urllib.parse import urlsplit
 
 import django
 
@@ -37,7 +38,9 @@ def main() -> None:
         with open(cookies_file, "w") as out:
             for _ in range(count):
                 out.write(f"{conf().reader_cookie}={readers.signed(readers.mint_reader())}\n")
-        print(page.pk, page.url)
+        # Its path and its portal's host name (the demo's report is a district's).
+        _site_id, root_url, path = page.get_url_parts()
+        print(page.pk, path, urlsplit(root_url).hostname)
     elif command == "cookie":
         print(f"{conf().reader_cookie}={readers.signed(readers.mint_reader())}")
     elif command == "counts":

@@ -138,3 +138,88 @@ def test_an_entry_rendered_before_a_publish_is_never_served_after_it(client, sec
     assert pagecache.cached_until_publish("probe", lambda: -1, 60) == -1
     assert pagecache.cached_until_publish("probe", lambda: -2, 60) == -1
     assert len(builds) == builds_before
+
+
+# --- one cache, several portals ------------------------------------------------------
+
+
+@pytest.fixture
+def district(home):
+    from news.portals import create_portal
+
+    return create_portal("Tiên Du", "tiendu.bacninh.gov.vn")
+
+
+def get(client, host, url="/"):
+    return client.get(url, HTTP_HOST=host)
+
+
+def test_publishing_on_one_portal_purges_only_that_portal(
+    client, section, district, django_capture_on_commit_callbacks
+):
+    district_section = district.sections["tin-tuc-su-kien"]
+    hosts = ("tiendu.bacninh.gov.vn", "localhost", "127.0.0.1")
+    for host in hosts:
+        get(client, host)
+        assert get(client, host)["X-Page-Cache"] == "HIT"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(district_section, "Tin mới Tiên Du")
+    district_home = get(client, "tiendu.bacninh.gov.vn")
+    assert district_home["X-Page-Cache"] == "MISS"
+    assert "Tin mới Tiên Du" in district_home.content.decode()
+    for host in ("localhost", "127.0.0.1"):  # the province, on its host and the default
+        province = get(client, host)
+        assert province["X-Page-Cache"] == "HIT"
+        assert "Tin mới Tiên Du" not in province.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(section, "Tin mới của tỉnh")
+    for host in ("localhost", "127.0.0.1"):
+        assert "Tin mới của tỉnh" in get(client, host).content.decode()
+    assert get(client, "tiendu.bacninh.gov.vn")["X-Page-Cache"] == "HIT"
+
+
+def test_an_alias_is_purged_with_its_original(
+    client, section, district, django_capture_on_commit_callbacks
+):
+    original = publish(district.sections["tin-tuc-su-kien"], "Tin Tiên Du trên trang tỉnh")
+    original.create_alias(parent=section)
+    assert "Tin Tiên Du trên trang tỉnh" in get(client, "localhost").content.decode()
+    assert get(client, "localhost")["X-Page-Cache"] == "HIT"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        original.title = "Tin Tiên Du đã sửa"
+        original.save_revision().publish()
+    province = get(client, "localhost")
+    assert province["X-Page-Cache"] == "MISS"
+    assert "Tin Tiên Du đã sửa" in province.content.decode()
+
+
+def test_a_move_purges_every_portal(client, section, district, django_capture_on_commit_callbacks):
+    article = publish(section, "Tin chuyển sang Tiên Du")
+    for host in ("localhost", "tiendu.bacninh.gov.vn"):
+        get(client, host)
+        assert get(client, host)["X-Page-Cache"] == "HIT"
+    with django_capture_on_commit_callbacks(execute=True):
+        article.move(district.sections["chinh-tri"], pos="last-child")
+    assert "Tin chuyển sang Tiên Du" not in get(client, "localhost").content.decode()
+    assert "Tin chuyển sang Tiên Du" in get(client, "tiendu.bacninh.gov.vn").content.decode()
+
+
+def test_a_cached_page_is_served_while_the_database_is_away(client, section, district):
+    from django.db import OperationalError, connection
+
+    from core import pagecache
+
+    for host in ("localhost", "tiendu.bacninh.gov.vn"):
+        get(client, host, "/")
+    pagecache._site_hosts = (-1, 0.0, frozenset())  # as in a process just started
+
+    def database_away(*args, **kwargs):
+        raise OperationalError("the database is away")
+
+    with connection.execute_wrapper(database_away):
+        for host in ("localhost", "tiendu.bacninh.gov.vn"):
+            response = get(client, host, "/")
+            assert response.status_code == 200 and response["X-Page-Cache"] == "HIT"

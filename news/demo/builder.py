@@ -1,6 +1,13 @@
-"""Builds the demo site: sections, authors, the fixture article with two photos,
-about twenty more articles and a few events. Every step looks before it creates,
-so running it again changes nothing."""
+"""Builds the demo: three portals on one installation (news.portals).
+
+- the province portal at localhost (the default Site, so 127.0.0.1 serves it too), with
+  two sections, a few articles and events;
+- the district portal of Yên Phong at yenphong.localhost: its sections, authors, the
+  fixture report with two photos, twenty more articles, a few events and a reporters'
+  group per section;
+- the district portal of Từ Sơn at tuson.localhost, with a few articles and events.
+
+Every step looks before it creates, so running it again changes nothing."""
 
 import random
 import tempfile
@@ -8,7 +15,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.utils import timezone
-from PIL import Image, ImageDraw
+from PIL import Image as PILImage
+from PIL import ImageDraw
+from wagtail.images.models import Image
+from wagtail.models import Site
 
 from news.importer.parser import parse_file
 from news.importer.service import import_file
@@ -22,17 +32,62 @@ from news.models import (
     HomePage,
     NewsIndexPage,
 )
+from news.portals import EVENTS_SECTION, PortalResult, create_portal, ensure_child
 from news.roles import ensure_section_reporters
 from news.text import ascii_slug
 
 DEMO_DIR = Path(__file__).resolve().parent
 FIXTURE = DEMO_DIR / "bac-ninh-2020-03-13-ky-ket-giao-uoc-thi-dua.txt"
-SITE_NAME = "Cổng thông tin điện tử huyện Yên Phong"
-
-SECTIONS = [
-    ("tin-tuc-su-kien", "Tin tức - Sự kiện"),
-    ("chinh-tri", "Chính trị"),
-    ("kinh-te-xa-hoi", "Kinh tế - Xã hội"),
+PROVINCE_NAME = "Cổng thông tin điện tử tỉnh Bắc Ninh"
+# (name, host, site name); the first holds the fixture report and most of the content.
+DISTRICTS = [
+    ("Yên Phong", "yenphong.localhost", "Cổng thông tin điện tử huyện Yên Phong"),
+    ("Từ Sơn", "tuson.localhost", "Cổng thông tin điện tử thành phố Từ Sơn"),
+]
+PROVINCE_SECTIONS = [("thoi-su", "Thời sự"), ("kinh-te", "Kinh tế")]
+# (title, section slug, lead) of the province's and Từ Sơn's few articles.
+PROVINCE_ARTICLES = [
+    (
+        "Tỉnh ủy tổng kết công tác năm và triển khai nhiệm vụ năm mới",
+        "thoi-su",
+        "Hội nghị đánh giá kết quả thực hiện nghị quyết và đề ra các nhiệm vụ trọng tâm.",
+    ),
+    (
+        "Thu hút vốn đầu tư nước ngoài tiếp tục dẫn đầu cả nước",
+        "kinh-te",
+        "Các khu công nghiệp của tỉnh thu hút thêm nhiều dự án công nghệ cao.",
+    ),
+    (
+        "Khai mạc Lễ hội Lim mùa xuân",
+        "thoi-su",
+        "Lễ hội thu hút hàng vạn du khách về thưởng thức dân ca quan họ.",
+    ),
+]
+TU_SON_ARTICLES = [
+    (
+        "Từ Sơn ra mắt trung tâm phục vụ hành chính công",
+        "tin-tuc-su-kien",
+        "Người dân được giải quyết thủ tục hành chính tại một đầu mối, nhanh và thuận tiện.",
+    ),
+    (
+        "Làng nghề đồ gỗ Đồng Kỵ tìm hướng xuất khẩu mới",
+        "kinh-te-xa-hoi",
+        "Các doanh nghiệp làng nghề mở rộng thị trường sang châu Âu và Nhật Bản.",
+    ),
+    (
+        "Hội nghị Ban Chấp hành Đảng bộ thành phố lần thứ 8",
+        "chinh-tri",
+        "Hội nghị cho ý kiến về báo cáo tình hình kinh tế - xã hội sáu tháng đầu năm.",
+    ),
+]
+# (title, days from now, location, organiser)
+PROVINCE_EVENTS = [
+    ("Hội nghị xúc tiến đầu tư tỉnh", 12, "Trung tâm Hội nghị tỉnh", "UBND tỉnh"),
+    ("Liên hoan dân ca quan họ", -30, "Nhà hát Quan họ", "Sở Văn hóa, Thể thao và Du lịch"),
+]
+TU_SON_EVENTS = [
+    ("Hội chợ đồ gỗ mỹ nghệ Đồng Kỵ", 15, "Phường Đồng Kỵ", "UBND thành phố Từ Sơn"),
+    ("Giải bóng đá thanh niên thành phố", -10, "Sân vận động Từ Sơn", "Thành đoàn Từ Sơn"),
 ]
 CATEGORIES = [
     ("thi-dua-khen-thuong", "Thi đua - Khen thưởng"),
@@ -242,27 +297,98 @@ EVENTS = [
 
 def build_demo_site() -> list[str]:
     report: list[str] = []
-    home = HomePage.objects.first()
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    build_province(now, report)
+    yen_phong, tu_son = (ensure_district(*district, report) for district in DISTRICTS)
+    build_yen_phong(yen_phong, now, report)
+    build_small_portal(tu_son, TU_SON_ARTICLES, TU_SON_EVENTS, now, report)
+    if not report:
+        report.append("Demo content is already loaded; nothing changed.")
+    return report
+
+
+def ensure_district(name, host, site_name, report) -> PortalResult:
+    result = create_portal(name, host, site_name=site_name)
+    if result.created:
+        # One line per portal: make run prints the demo's progress, not every group.
+        report.append(f"Created portal {site_name} at {host}")
+    return result
+
+
+def build_province(now, report) -> None:
+    home = HomePage.objects.get(pk=Site.objects.get(is_default_site=True).root_page_id)
     if not home.intro:
         home.intro = (
             "<p>Thông tin chính thống về hoạt động của chính quyền và đời sống nhân dân.</p>"
         )
         home.save_revision().publish()
     site = home.get_site()
-    if site and site.site_name != SITE_NAME:
-        site.site_name = SITE_NAME
+    if site.site_name != PROVINCE_NAME:
+        site.site_name = PROVINCE_NAME
         site.save(update_fields=["site_name"])
+    created: list[str] = []
+    sections = {
+        slug: ensure_child(home, NewsIndexPage, slug, title, created)
+        for slug, title in PROVINCE_SECTIONS
+    }
+    events_slug, events_title = EVENTS_SECTION
+    sections[events_slug] = ensure_child(home, EventIndexPage, events_slug, events_title, created)
+    build_small_portal(
+        PortalResult(portal=None, home=home, sections=sections),
+        PROVINCE_ARTICLES,
+        PROVINCE_EVENTS,
+        now,
+        created,
+    )
+    if created:
+        report.append(f"Created the province portal {PROVINCE_NAME}: {len(created)} pages")
 
-    sections = {slug: ensure_section(home, slug, title, report) for slug, title in SECTIONS}
+
+def build_small_portal(result, articles, events, now, report) -> None:
+    """A few articles and events, reported in one line."""
+    created: list[str] = []
+    author = Author.objects.get_or_create(name=AUTHORS[0][0], role=AUTHORS[0][1])[0]
+    rng = random.Random(len(articles))  # noqa: S311 - demo text, not security
+    for number, (title, section, lead) in enumerate(articles):
+        ensure_article(
+            result.sections[section],
+            title=title,
+            lead=lead,
+            category=None,
+            author=author,
+            published_at=(now - timedelta(days=1 + number * 5)).replace(hour=8 + number),
+            views=rng.randint(40, 2000),
+            rng=rng,
+            report=created,
+        )
+    for title, days, location, organiser in events:
+        ensure_event(
+            result.sections[EVENTS_SECTION[0]],
+            title,
+            now,
+            days,
+            0,
+            False,
+            location,
+            organiser,
+            created,
+        )
+    if created and result.portal is not None:
+        report.append(f"Created {len(created)} articles and events on {result.portal.name}")
+    elif created:
+        report.extend(created)
+
+
+def build_yen_phong(result, now, report) -> None:
+    sections = result.sections
     categories = {
         slug: Category.objects.get_or_create(slug=slug, defaults={"name": name})[0]
         for slug, name in CATEGORIES
     }
     authors = [Author.objects.get_or_create(name=n, role=r)[0] for n, r in AUTHORS]
 
-    import_fixture(sections["tin-tuc-su-kien"], report)
+    import_fixture(sections["tin-tuc-su-kien"], result.portal, report)
     # Local office hours, so dates read like a real newsroom's.
-    now = timezone.localtime().replace(second=0, microsecond=0)
     rng = random.Random(2020)  # noqa: S311 - demo text, not security
     for number, (title, section, category, author, lead) in enumerate(ARTICLES):
         ensure_article(
@@ -279,39 +405,25 @@ def build_demo_site() -> list[str]:
             report=report,
         )
 
-    events_index = ensure_event_index(home, report)
     for title, days, length, all_day, location, organiser in EVENTS:
-        ensure_event(events_index, title, now, days, length, all_day, location, organiser, report)
-    for section in (*sections.values(), events_index):
+        ensure_event(
+            sections[EVENTS_SECTION[0]],
+            title,
+            now,
+            days,
+            length,
+            all_day,
+            location,
+            organiser,
+            report,
+        )
+    for section in sections.values():
         group, created = ensure_section_reporters(section)
         if created:
             report.append(f"Created group {group.name}")
-    if not report:
-        report.append("Demo content is already loaded; nothing changed.")
-    return report
 
 
-def ensure_section(home, slug, title, report) -> NewsIndexPage:
-    section = NewsIndexPage.objects.child_of(home).filter(slug=slug).first()
-    if section is None:
-        section = home.add_child(instance=NewsIndexPage(title=title, slug=slug, show_in_menus=True))
-        section.save_revision().publish()
-        report.append(f"Created section {title}")
-    return section
-
-
-def ensure_event_index(home, report) -> EventIndexPage:
-    index = EventIndexPage.objects.child_of(home).first()
-    if index is None:
-        index = home.add_child(
-            instance=EventIndexPage(title="Lịch sự kiện", slug="su-kien", show_in_menus=True)
-        )
-        index.save_revision().publish()
-        report.append("Created section Lịch sự kiện")
-    return index
-
-
-def import_fixture(section, report) -> None:
+def import_fixture(section, portal, report) -> None:
     parsed = parse_file(FIXTURE)
     with tempfile.TemporaryDirectory() as tmp:
         images = Path(tmp)
@@ -321,13 +433,18 @@ def import_fixture(section, report) -> None:
     if result.status == "failed":
         raise RuntimeError(f"The demo fixture did not import: {result.reason}")
     if result.status == "created":
+        # The report's photos belong to its portal's collection.
+        images = [b.value["image"] for b in result.page.body if b.block_type == "captioned_image"]
+        Image.objects.filter(pk__in=[image.pk for image in images if image]).update(
+            collection=portal.collection
+        )
         report.append(f"Imported {result.page.title}")
 
 
 def draw_photo(path: Path, number: int, caption: str) -> None:
     """A stand-in photo: a warm gradient with a podium, different per number."""
     width, height = 1200, 800
-    image = Image.new("RGB", (width, height))
+    image = PILImage.new("RGB", (width, height))
     draw = ImageDraw.Draw(image)
     for y in range(height):
         shade = int(120 + 100 * y / height)

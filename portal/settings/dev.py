@@ -6,7 +6,7 @@ from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 
 DEBUG = True
-ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", ".localhost", "[::1]"]
 
 
 def _dev_secret_key() -> str:
