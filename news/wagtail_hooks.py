@@ -1,8 +1,11 @@
-"""Wagtail hooks of the newsroom: documents attached to private or unpublished pages."""
+"""Wagtail hooks of the newsroom: documents attached to private or unpublished pages,
+the statistics reports, and the editor's ASCII slugs."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
+from django.templatetags.static import static
 from django.urls import include, path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.documents import get_document_model
@@ -42,6 +45,12 @@ def documents_follow_their_pages(document, request):
         if page.live and all(r.accept_request(request) for r in page.get_view_restrictions()):
             return None
     raise Http404
+
+
+@hooks.register("insert_editor_js")
+def vietnamese_slugs():
+    """The editor's slug follows the title in ASCII (đ as d), as on the server."""
+    return format_html('<script src="{}"></script>', static("news/admin/slugs.js"))
 
 
 @hooks.register("register_admin_urls")

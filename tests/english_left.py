@@ -57,7 +57,11 @@ def catalogue_msgids() -> tuple[frozenset[str], dict[str, re.Pattern]]:
                     if not re.search(r"[A-Za-z]{3}", words) or msgid in SAME_IN_VIETNAMESE:
                         continue
                     if _PLACEHOLDER.search(msgid):
-                        parts = [re.escape(p.strip()) for p in _PLACEHOLDER.split(msgid)]
+                        # The msgid's own spaces stay: "%(num)s min" must not match "admin".
+                        parts = [
+                            r"\s+".join(map(re.escape, piece.split(" ")))
+                            for piece in _PLACEHOLDER.split(msgid)
+                        ]
                         # Markup in a msgid splits the text into nodes: each long piece.
                         if "<" in msgid:
                             for piece in _PLACEHOLDER.split(msgid):
@@ -65,7 +69,7 @@ def catalogue_msgids() -> tuple[frozenset[str], dict[str, re.Pattern]]:
                                 if len(piece) > 12:
                                     plain.add(piece)
                             continue
-                        patterns[msgid] = re.compile(r"\s*(.+?)\s*".join(parts))
+                        patterns[msgid] = re.compile("(.+?)".join(parts))
                     else:
                         plain.add(msgid)
     return frozenset(plain), patterns
@@ -93,7 +97,7 @@ def visible_texts(html: str) -> list[str]:
         except ValueError:
             continue
         texts.extend(" ".join(text.split()) for text in _json_texts(data) if text.strip())
-    for tag in soup(["script", "style", "template", "noscript", "svg"]):
+    for tag in soup(["script", "style", "noscript", "svg"]):
         tag.decompose()
     body = soup.body or soup
     for node in body.find_all(string=True):
