@@ -1,5 +1,5 @@
 """Wagtail hooks of the newsroom: documents attached to private or unpublished pages,
-the statistics reports, and the editor's ASCII slugs."""
+the statistics reports, and the editor: ASCII slugs, no autosave before the first save."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
@@ -14,6 +14,8 @@ from wagtail.models import Page, ReferenceIndex
 from stats.reports.views import can_view
 
 from . import reports
+from .editing import NewsroomPageViewSet
+from .models import ArticlePage, EventPage
 
 
 def _referencing_pages(document):
@@ -45,6 +47,16 @@ def documents_follow_their_pages(document, request):
         if page.live and all(r.accept_request(request) for r in page.get_view_restrictions()):
             return None
     raise Http404
+
+
+@hooks.register("register_admin_viewset")
+def article_editor():
+    return NewsroomPageViewSet(model=ArticlePage)
+
+
+@hooks.register("register_admin_viewset")
+def event_editor():
+    return NewsroomPageViewSet(model=EventPage)
 
 
 @hooks.register("insert_editor_js")
