@@ -2,6 +2,10 @@
 
 from wagtail.admin.views.pages.create import CreateView
 from wagtail.admin.viewsets.pages import PageViewSet
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Author
 
 
 class CreateWithoutAutosaveView(CreateView):
@@ -22,3 +26,14 @@ class CreateWithoutAutosaveView(CreateView):
 
 class NewsroomPageViewSet(PageViewSet):
     add_view_class = CreateWithoutAutosaveView
+
+
+class AuthorChooserViewSet(SnippetChooserViewSet):
+    # A reporter filing a story by a new contributor adds them from the article's
+    # author chooser (its "create" tab) instead of leaving the article.
+    form_fields = ["name", "role"]
+
+
+class AuthorViewSet(SnippetViewSet):
+    model = Author
+    chooser_viewset_class = AuthorChooserViewSet

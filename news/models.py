@@ -32,8 +32,8 @@ from .text import ascii_slug
 # --- Snippets -------------------------------------------------------------------
 
 
-@register_snippet
 class Author(index.Indexed, models.Model):
+    # Registered as a snippet in news/wagtail_hooks.py (its chooser can create one).
     name = models.CharField(_("name"), max_length=255)
     role = models.CharField(
         _("role or organisation"),

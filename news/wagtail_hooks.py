@@ -10,11 +10,12 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.documents import get_document_model
 from wagtail.models import Page, ReferenceIndex
+from wagtail.snippets.models import register_snippet
 
 from stats.reports.views import can_view
 
 from . import reports
-from .editing import NewsroomPageViewSet
+from .editing import AuthorViewSet, NewsroomPageViewSet
 from .models import ArticlePage, EventPage
 
 
@@ -47,6 +48,9 @@ def documents_follow_their_pages(document, request):
         if page.live and all(r.accept_request(request) for r in page.get_view_restrictions()):
             return None
     raise Http404
+
+
+register_snippet(AuthorViewSet)
 
 
 @hooks.register("register_admin_viewset")

@@ -15,7 +15,7 @@ from tests.english_left import english_left
 from tests.newsroom import EDITORS, STRONG_PASSWORD, make_user, publish_article
 from tests.test_admin_vietnamese import HARD_CODED_IN_WAGTAIL
 from tests.test_browser import ARTIFACTS
-from tests.test_xss_browser import make_browser
+from tests.test_xss_browser import chromium, make_browser  # noqa: F401 (a fixture)
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,15 +24,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def chromium(monkeypatch):
-    from tests.test_browser import playwright_session
-
-    with playwright_session(monkeypatch) as playwright:
-        yield playwright
-
-
-@pytest.fixture
-def editor_page(live_server, chromium, django_user_model, section):
+def editor_page(live_server, chromium, django_user_model, section):  # noqa: F811
     make_user(django_user_model, "phongvien", EDITORS)
     browser, context = make_browser(chromium, bypass_csp=False)
     page = context.new_page()

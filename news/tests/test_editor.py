@@ -1,0 +1,56 @@
+"""The page editor as a reporter meets it: an author is created from the article's
+author chooser; a new article is not saved before the reporter saves it."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from news.models import Author
+from tests.english_left import english_left
+from tests.newsroom import EDITORS, make_user
+
+pytestmark = pytest.mark.embedded
+
+
+@pytest.fixture
+def reporter_client(db, django_user_model):
+    client = Client()
+    client.force_login(make_user(django_user_model, "phongvien", EDITORS))
+    return client
+
+
+def test_a_reporter_creates_an_author_from_the_chooser(reporter_client):
+    chooser = reporter_client.get(reverse("wagtailsnippetchoosers_news_author:choose"))
+    html = chooser.json()["html"]
+    assert 'name="name"' in html and 'name="role"' in html
+    assert english_left(html) == {}
+
+    response = reporter_client.post(
+        reverse("wagtailsnippetchoosers_news_author:create"),
+        {"name": "Lê Thị Mai", "role": "Cộng tác viên"},
+    )
+    data = response.json()
+    assert data["step"] == "chosen"
+    author = Author.objects.get(name="Lê Thị Mai")
+    assert author.role == "Cộng tác viên"
+    assert str(data["result"]["id"]) == str(author.pk)
+
+
+def test_an_author_without_a_name_is_refused_and_nothing_is_lost(reporter_client):
+    response = reporter_client.post(
+        reverse("wagtailsnippetchoosers_news_author:create"), {"name": "", "role": "Phóng viên"}
+    )
+    data = response.json()
+    assert data["step"] == "reshow_creation_form"
+    assert "Phóng viên" in data["htmlFragment"]
+    assert "Trường này là bắt buộc." in data["htmlFragment"]
+    assert not Author.objects.exists()
+
+
+def test_the_add_article_form_does_not_autosave(reporter_client, section):
+    response = reporter_client.get(
+        reverse("wagtailadmin_pages:add", args=("news", "articlepage", section.pk))
+    )
+    assert response.context["autosave_enabled"] is False
+    edit = reporter_client.get(reverse("wagtailadmin_pages:edit", args=(section.pk,)))
+    assert edit.context["autosave_enabled"] is True  # other views keep Wagtail's autosave
