@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PageChooserPanel,
+    TitleFieldPanel,
+)
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
@@ -28,6 +34,7 @@ from .blocks import BodyBlock
 from .ical import calendar_response
 from .permissions import NewsroomPagePermissionTester
 from .text import ascii_slug
+from .widgets import TitleTextarea
 
 # --- Snippets -------------------------------------------------------------------
 
@@ -161,6 +168,8 @@ class IntroMixin(models.Model):
 
 class BasePage(RoutedPageMixin, Page):
     """Every page of the portal. Shared behaviour lives in small mixins."""
+
+    content_panels = [TitleFieldPanel("title", widget=TitleTextarea)]
 
     class Meta:
         abstract = True

@@ -95,6 +95,15 @@ def test_a_new_article_gets_an_ascii_slug_and_no_draft_before_saving(
     page.locator("#id_title").blur()
     page.wait_for_load_state("networkidle")
     assert page.locator("#id_slug").input_value() == "huyen-yen-phong-don-doan-cong-tac"
+    # The title is a textarea that grows: a long headline shows in full.
+    title = page.locator("#id_title")
+    title.fill(
+        "Huyện Yên Phong đón Đoàn công tác của Bộ Nội vụ về kiểm tra công tác cải cách "
+        "hành chính, chuyển đổi số và thực hiện dân chủ ở cơ sở năm 2026"
+    )
+    assert title.evaluate("e => e.tagName") == "TEXTAREA"
+    assert title.evaluate("e => e.scrollHeight <= e.clientHeight + 2")
+    title.fill("Huyện Yên Phong đón Đoàn công tác")
     # Typing created nothing: the page is only there once the reporter saves.
     assert Page.objects.count() == pages_before
     assert "/add/" in page.url

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from news.models import Author
+from news.models import ArticlePage, Author
 from tests.english_left import english_left
 from tests.newsroom import EDITORS, make_user
 
@@ -54,3 +54,24 @@ def test_the_add_article_form_does_not_autosave(reporter_client, section):
     assert response.context["autosave_enabled"] is False
     edit = reporter_client.get(reverse("wagtailadmin_pages:edit", args=(section.pk,)))
     assert edit.context["autosave_enabled"] is True  # other views keep Wagtail's autosave
+
+
+def test_the_title_is_a_textarea_that_keeps_one_line(reporter_client, section):
+    from bs4 import BeautifulSoup
+    from wagtail.test.utils.form_data import querydict_from_html
+
+    add = reverse("wagtailadmin_pages:add", args=("news", "articlepage", section.pk))
+    html = reporter_client.get(add).content.decode()
+    title = BeautifulSoup(html, "html.parser").find(id="id_title")
+    assert title.name == "textarea"
+    assert "w-sync" in title["data-controller"]  # the slug still follows it
+
+    form = querydict_from_html(html, form_id="page-edit-form")
+    form["title"] = "Huyện Yên Phong tổ chức Hội nghị tổng kết\r\ncông tác thi đua  năm 2026"
+    form["slug"] = "hoi-nghi-tong-ket"
+    form["body-count"] = "0"
+    response = reporter_client.post(add, form)
+    assert response.status_code == 302, response.context["form"].errors
+    page = ArticlePage.objects.get(title__startswith="Huyện Yên Phong tổ chức")
+    assert response["Location"] == reverse("wagtailadmin_pages:edit", args=(page.pk,))
+    assert page.title == "Huyện Yên Phong tổ chức Hội nghị tổng kết công tác thi đua năm 2026"
