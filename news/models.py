@@ -31,6 +31,7 @@ from core.routing import RoutedPageMixin
 
 from . import api_fields as api_serializers
 from .blocks import BodyBlock
+from .forms import NewsroomPageForm
 from .ical import calendar_response
 from .permissions import NewsroomPagePermissionTester
 from .text import ascii_slug
@@ -170,6 +171,7 @@ class BasePage(RoutedPageMixin, Page):
     """Every page of the portal. Shared behaviour lives in small mixins."""
 
     content_panels = [TitleFieldPanel("title", widget=TitleTextarea)]
+    base_form_class = NewsroomPageForm
 
     class Meta:
         abstract = True

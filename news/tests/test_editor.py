@@ -75,3 +75,37 @@ def test_the_title_is_a_textarea_that_keeps_one_line(reporter_client, section):
     page = ArticlePage.objects.get(title__startswith="Huyện Yên Phong tổ chức")
     assert response["Location"] == reverse("wagtailadmin_pages:edit", args=(page.pk,))
     assert page.title == "Huyện Yên Phong tổ chức Hội nghị tổng kết công tác thi đua năm 2026"
+
+
+def test_saving_unchanged_keeps_the_publish_date_and_compare_shows_no_change(
+    reporter_client, section
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from wagtail.test.utils.form_data import querydict_from_html
+
+    from tests.newsroom import publish_article
+
+    article = publish_article(section, "Tin có giờ đăng lẻ giây")
+    stamped = timezone.now().replace(microsecond=123000) - timedelta(seconds=17)
+    ArticlePage.objects.filter(pk=article.pk).update(published_at=stamped)
+    article.refresh_from_db()
+    article.save_revision()
+    edit = reverse("wagtailadmin_pages:edit", args=(article.pk,))
+    form = querydict_from_html(reporter_client.get(edit).content.decode(), form_id="page-edit-form")
+    form["body-count"] = "0"
+    assert reporter_client.post(edit, form).status_code == 302
+
+    last, first = article.revisions.order_by("-pk")[:2]  # before and after the save
+    assert last.as_object().published_at == stamped
+    compare = reporter_client.get(
+        reverse("wagtailadmin_pages:revisions_compare", args=(article.pk, first.pk, last.pk))
+    )
+    from bs4 import BeautifulSoup
+
+    changed = [
+        " ".join(row.get_text(" ").split())[:200]
+        for row in BeautifulSoup(compare.content, "html.parser").select("main tbody tr")
+    ]
+    assert "Hai phiên bản này không khác nhau" in compare.content.decode(), changed
