@@ -109,3 +109,34 @@ def test_saving_unchanged_keeps_the_publish_date_and_compare_shows_no_change(
         for row in BeautifulSoup(compare.content, "html.parser").select("main tbody tr")
     ]
     assert "Hai phiên bản này không khác nhau" in compare.content.decode(), changed
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "says"),
+    [
+        ("approve", {"comment": ""}, "Đã duyệt và xuất bản: 'Tin chờ duyệt'."),
+        ("reject", {"comment": "Thiếu nguồn"}, "Đã yêu cầu sửa bài 'Tin chờ duyệt'."),
+    ],
+)
+def test_the_moderator_is_told_what_the_review_did(django_user_model, section, action, data, says):
+    from tests.newsroom import MODERATORS, publish_article
+
+    reporter = make_user(django_user_model, "tacgia", EDITORS)
+    moderator = Client()
+    moderator.force_login(make_user(django_user_model, "thuky", MODERATORS))
+    draft = publish_article(section, "Tin chờ duyệt", live=False)
+    draft.save_revision(user=reporter)
+    draft.get_workflow().start(draft, reporter)
+    url = reverse(
+        "wagtailadmin_pages:workflow_action",
+        args=(draft.pk, action, draft.current_workflow_task_state.pk),
+    )
+    response = moderator.post(url, data, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.json()["step"] == "success"
+    from bs4 import BeautifulSoup
+
+    page = moderator.get(response.json()["redirect"])
+    messages = BeautifulSoup(page.content, "html.parser").select_one(".messages")
+    assert says in " ".join(messages.get_text(" ").split())
+    draft.refresh_from_db()
+    assert draft.live is (action == "approve")
