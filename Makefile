@@ -51,8 +51,9 @@ format: $(VENV)/.installed-dev ## Apply ruff fixes and formatting, reformat the 
 	$(VENV)/bin/djlint --reformat --quiet .
 
 messages: $(VENV)/.installed-dev ## Extract and compile the Vietnamese translations (needs gettext)
-	$(MANAGE) makemessages -l vi --ignore=.venv --ignore=.services
+	$(MANAGE) makemessages -l vi --ignore=.venv --ignore=.services --ignore=locale --ignore=tests --ignore=*/tests
 	$(PY) locale/translate_vi.py
+	$(PY) locale/build_admin_vi.py
 
 clean: ## Remove the virtualenv, the local database, media and service data
 	rm -rf $(VENV) db.sqlite3 media .test-media .services test-artifacts

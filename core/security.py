@@ -13,12 +13,14 @@ import functools
 
 from axes.backends import AxesStandaloneBackend
 from axes.handlers.proxy import AxesProxyHandler
-from csp.constants import UNSAFE_INLINE
+from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 from wagtail.documents.views import serve as document_views
 
@@ -44,6 +46,14 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         elif _is_editor(request):
             # Wagtail's userbar for signed-in editors injects its own styles.
             parts.update = {**(parts.update or {}), "style-src": [UNSAFE_INLINE]}
+        if getattr(request, "is_preview", False):
+            # Wagtail renders a preview through the whole middleware chain with a
+            # simulated request for the page's public path, so the page's own policy
+            # applies (and the outer admin response keeps that header). Its
+            # "frame-ancestors 'none'" would stop the admin's preview panel, which frames
+            # the preview from this same origin: only previews may be framed, and only
+            # by this site (Wagtail's view also answers X-Frame-Options: SAMEORIGIN).
+            parts.replace = {**(parts.replace or {}), "frame-ancestors": [SELF]}
         return parts
 
     def process_response(self, request, response):
@@ -138,6 +148,26 @@ page_password = _counted_like_a_login(
 document_password = _counted_like_a_login(
     document_views.authenticate_with_password, "collection", "restriction_id"
 )
+
+
+# --- Login form ---------------------------------------------------------------------
+
+
+class LoginForm(WagtailLoginForm):
+    """Wagtail's login form with a translatable label on the password field, and the
+    user name's placeholder in lower case inside its sentence.
+
+    Wagtail 8 declares the password field without a label, so Django derives the
+    English "Password" from its name on an otherwise Vietnamese page.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = _("Password")
+        name = str(self.username_field.verbose_name).lower()
+        self.fields["username"].widget.attrs["placeholder"] = _(
+            "Enter your %(username_field_name)s"
+        ) % {"username_field_name": name}
 
 
 # --- Logout -------------------------------------------------------------------------

@@ -1,18 +1,24 @@
-"""Wagtail hooks of the newsroom: documents attached to private or unpublished pages;
-page choosers confined to the pages an editor may explore (their portal)."""
+"""Wagtail hooks of the newsroom: documents attached to private or unpublished pages,
+page choosers confined to the pages an editor may explore (their portal), the statistics
+reports, and the editor: ASCII slugs, no autosave before the first save."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
+from django.templatetags.static import static
 from django.urls import include, path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.documents import get_document_model
 from wagtail.models import Page, ReferenceIndex
 from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.snippets.models import register_snippet
 
 from stats.reports.views import can_view
 
 from . import reports
+from .editing import AuthorViewSet, NewsroomPageViewSet
+from .models import ArticlePage, EventPage
 
 
 def _referencing_pages(document):
@@ -44,6 +50,25 @@ def documents_follow_their_pages(document, request):
         if page.live and all(r.accept_request(request) for r in page.get_view_restrictions()):
             return None
     raise Http404
+
+
+register_snippet(AuthorViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def article_editor():
+    return NewsroomPageViewSet(model=ArticlePage)
+
+
+@hooks.register("register_admin_viewset")
+def event_editor():
+    return NewsroomPageViewSet(model=EventPage)
+
+
+@hooks.register("insert_editor_js")
+def vietnamese_slugs():
+    """The editor's slug follows the title in ASCII (đ as d), as on the server."""
+    return format_html('<script src="{}"></script>', static("news/admin/slugs.js"))
 
 
 @hooks.register("register_admin_urls")

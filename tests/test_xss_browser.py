@@ -189,7 +189,7 @@ def test_admin_works_under_its_policy(live_server, chromium, section, django_use
         page.goto(live_server.url + f"/admin/pages/{article.pk}/edit/")
         page.wait_for_load_state("load")
         # The editor's JavaScript has drawn the body field and the page's title.
-        assert page.locator("input[name=title]").input_value() == "Bài để sửa"
+        assert page.locator("textarea[name=title]").input_value() == "Bài để sửa"
         page.locator("[data-contentpath=body]").first.wait_for()
         # The page itself, with Wagtail's userbar for the signed-in editor.
         page.goto(live_server.url + article.url)

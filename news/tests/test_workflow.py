@@ -175,7 +175,9 @@ def test_revisions_can_be_compared_and_reverted(client, section, moderator):
 
     revert = reverse("wagtailadmin_pages:revisions_revert", args=(page.pk, first.pk))
     data = form_data(client.get(revert))
-    assert data["title"] == "Tiêu đề ban đầu"
+    # The title is a textarea: the scraped text keeps the line break after the opening
+    # tag that a browser drops.
+    assert data["title"].strip() == "Tiêu đề ban đầu"
     data["action-publish"] = "1"
     client.post(reverse("wagtailadmin_pages:edit", args=(page.pk,)), data)
     page.refresh_from_db()

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.cache import never_cache
 from hitcount.models import HitCount
 from wagtail import hooks
@@ -186,7 +186,8 @@ def page_history(request, page_id: int):
                 [("views", _("Views"), charts.VIEWS_COLOUR)],
                 _("Daily views of “%(title)s”") % {"title": page.title},
             ),
-            "header_title": _("View history"),
+            # Wagtail's "View history" (a link to a page's history) is another message.
+            "header_title": pgettext("statistics", "View history"),
         },
     )
 
