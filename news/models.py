@@ -4,8 +4,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber, Substr
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -169,29 +170,88 @@ class BasePage(RoutedPageMixin, Page):
         return NewsroomPagePermissionTester(user, self)
 
     def paginate(self, request, queryset):
+        """The requested page of a listing; a page number that is not one of its pages
+        is a 404 (a silent page 1 would show readers and crawlers the wrong articles)."""
         paginator = Paginator(queryset, settings.NEWS_PAGE_SIZE)
         try:
             return paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            return paginator.page(1)
-        except EmptyPage:
-            return paginator.page(paginator.num_pages)
+        except (PageNotAnInteger, EmptyPage) as exc:
+            raise Http404(_("There is no such page in this list.")) from exc
 
 
 # --- Pages ----------------------------------------------------------------------
 
 
 class HomePage(IntroMixin, BasePage):
-    content_panels = [*BasePage.content_panels, FieldPanel("intro")]
+    featured_article = models.ForeignKey(
+        "news.ArticlePage",
+        verbose_name=_("featured article"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown large at the top of the home page. Leave blank for the newest."),
+    )
+
+    content_panels = [
+        *BasePage.content_panels,
+        FieldPanel("intro"),
+        PageChooserPanel("featured_article", "news.ArticlePage"),
+    ]
 
     class Meta:
         verbose_name = _("home page")
 
+    def get_featured(self, latest):
+        """The editors' choice while it is published, else the newest article."""
+        if self.featured_article_id:
+            chosen = (
+                ArticlePage.objects.published().for_listing().filter(pk=self.featured_article_id)
+            ).first()
+            if chosen is not None:
+                return chosen
+        return latest[0] if latest else None
+
+    def get_section_blocks(self, per_section=4):
+        """Each top-level news section with its newest articles: two queries in all,
+        whatever the number of sections (a window function ranks within each)."""
+        sections = list(NewsIndexPage.objects.published().child_of(self).order_by("path"))
+        if not sections:
+            return []
+        prefix = Substr("path", 1, (self.depth + 1) * Page.steplen)
+        ranked = (
+            ArticlePage.objects.published()
+            .descendant_of(self)
+            .for_listing()
+            .annotate(
+                section_path=prefix,
+                rank=Window(
+                    RowNumber(),
+                    partition_by=prefix,
+                    order_by=[F("published_at").desc(nulls_last=True), F("pk").desc()],
+                ),
+            )
+            .filter(rank__lte=per_section)
+            .order_by("section_path", "rank")
+        )
+        by_section = {}
+        for article in ranked:
+            by_section.setdefault(article.section_path, []).append(article)
+        return [
+            {"section": section, "articles": by_section[section.path]}
+            for section in sections
+            if by_section.get(section.path)
+        ]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["latest_articles"] = (
-            ArticlePage.objects.published().descendant_of(self).newest().for_listing()[:9]
+        latest = list(
+            ArticlePage.objects.published().descendant_of(self).newest().for_listing()[:7]
         )
+        featured = self.get_featured(latest)
+        context["featured_article"] = featured
+        context["latest_articles"] = [a for a in latest if a != featured][:6]
+        context["section_blocks"] = self.get_section_blocks()
         context["upcoming_events"] = (
             EventPage.objects.published().descendant_of(self).upcoming()[:5]
         )
@@ -201,8 +261,15 @@ class HomePage(IntroMixin, BasePage):
     subpage_types = ["news.NewsIndexPage", "news.EventIndexPage"]
 
 
+class NewsIndexPageQuerySet(PageQuerySet):
+    def published(self):
+        return self.live().public()
+
+
 class NewsIndexPage(IntroMixin, BasePage):
     """A section such as "Tin tức - Sự kiện": newest first, paginated."""
+
+    objects = PageManager.from_queryset(NewsIndexPageQuerySet)()
 
     content_panels = [*BasePage.content_panels, FieldPanel("intro")]
 
@@ -330,13 +397,21 @@ class ArticlePage(LeadMixin, BasePage):
                 return block.value["image"]
         return None
 
-    def get_related_articles(self):
+    def get_related_articles(self, limit=4):
+        """The articles the editor chose, else the newest that share this one's section
+        or one of its tags."""
         ids = [link.related_id for link in self.related_links.all() if link.related_id]
-        return (
-            ArticlePage.objects.published().filter(pk__in=ids).newest().for_listing()
-            if ids
-            else ArticlePage.objects.none()
+        articles = ArticlePage.objects.published().exclude(pk=self.pk).for_listing()
+        if ids:
+            return articles.filter(pk__in=ids).newest()
+        parent_path = self.path[: -self.steplen]
+        same_section = Q(path__startswith=parent_path, depth=self.depth)
+        shared_tag = Q(
+            pk__in=ArticleTag.objects.filter(
+                tag__in=ArticleTag.objects.filter(content_object=self).values("tag")
+            ).values("content_object")
         )
+        return articles.filter(same_section | shared_tag).newest()[:limit]
 
     parent_page_types = ["news.NewsIndexPage"]
     subpage_types = []

@@ -8,6 +8,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.paging import page_links
+
 from . import service
 from .forms import SearchForm
 from .query import RELEVANCE, TOTAL_CAP
@@ -79,8 +81,9 @@ def search_view(request):
             "page_number": params.page,
             "first_rank": params.offset + 1,
             "num_pages": results.num_pages,
-            "previous_url": page_url(previous_page),
-            "next_url": page_url(next_page),
+            "page_links": page_links(params.page, min(results.num_pages, max_page), page_url)
+            if results.total
+            else None,
             "sections": form.fields["section"].queryset,
             "authors": form.fields["author"].queryset,
         },

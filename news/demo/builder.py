@@ -10,6 +10,7 @@ from pathlib import Path
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from core.models import PortalSettings
 from news.importer.parser import parse_file
 from news.importer.service import import_file
 from news.models import (
@@ -28,6 +29,21 @@ from news.text import ascii_slug
 DEMO_DIR = Path(__file__).resolve().parent
 FIXTURE = DEMO_DIR / "bac-ninh-2020-03-13-ky-ket-giao-uoc-thi-dua.txt"
 SITE_NAME = "Cổng thông tin điện tử huyện Yên Phong"
+
+# The frame of the demo portal (Settings > Khung cổng thông tin in the admin).
+PORTAL_FRAME = {
+    "portal_name": SITE_NAME,
+    "tagline": "Ủy ban nhân dân huyện Yên Phong - tỉnh Bắc Ninh",
+    "owner_agency": "Ủy ban nhân dân huyện Yên Phong",
+    "responsible_person": "Trưởng Ban biên tập: Nguyễn Văn An",
+    "address": "Số 1 đường Lý Thái Tổ, thị trấn Chờ, huyện Yên Phong, tỉnh Bắc Ninh",
+    "phone": "0222 3860 000",
+    "email": "banbientap@yenphong.bacninh.gov.vn",
+    "licence": "Giấy phép số 05/GP-TTĐT do Sở Thông tin và Truyền thông tỉnh Bắc Ninh cấp "
+    "ngày 15/01/2024.",
+    "source_notice": "Ghi rõ nguồn “Cổng thông tin điện tử huyện Yên Phong” khi phát hành "
+    "lại thông tin từ cổng thông tin này.",
+}
 
 SECTIONS = [
     ("tin-tuc-su-kien", "Tin tức - Sự kiện"),
@@ -253,6 +269,9 @@ def build_demo_site() -> list[str]:
         site.site_name = SITE_NAME
         site.save(update_fields=["site_name"])
 
+    if site:
+        ensure_portal_frame(site, report)
+
     sections = {slug: ensure_section(home, slug, title, report) for slug, title in SECTIONS}
     categories = {
         slug: Category.objects.get_or_create(slug=slug, defaults={"name": name})[0]
@@ -289,6 +308,17 @@ def build_demo_site() -> list[str]:
     if not report:
         report.append("Demo content is already loaded; nothing changed.")
     return report
+
+
+def ensure_portal_frame(site, report) -> None:
+    """Fill the frame's empty fields; what an administrator wrote stays."""
+    frame = PortalSettings.for_site(site)
+    empty = {name: value for name, value in PORTAL_FRAME.items() if not getattr(frame, name)}
+    if empty:
+        for name, value in empty.items():
+            setattr(frame, name, value)
+        frame.save()
+        report.append("Filled in the portal frame")
 
 
 def ensure_section(home, slug, title, report) -> NewsIndexPage:
