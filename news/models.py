@@ -22,6 +22,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from core import privacy
 from core.routing import RoutedPageMixin
 
 from . import api_fields as api_serializers
@@ -82,11 +83,18 @@ class Category(models.Model):
 # --- Query sets -----------------------------------------------------------------
 
 
-class ArticlePageQuerySet(PageQuerySet):
+class ReadableQuerySetMixin:
     def published(self):
         """What a citizen may read: live and not behind a view restriction."""
         return self.live().public()
 
+    def readable(self):
+        """published(), with the restricted pages taken from core.privacy's cached list
+        rather than a query per listing (for the blocks that every page repeats)."""
+        return privacy.exclude_private(self.live())
+
+
+class ArticlePageQuerySet(ReadableQuerySetMixin, PageQuerySet):
     def newest(self):
         return self.order_by("-published_at", "-pk")
 
@@ -102,10 +110,7 @@ class ArticlePageQuerySet(PageQuerySet):
         )
 
 
-class EventPageQuerySet(PageQuerySet):
-    def published(self):
-        return self.live().public()
-
+class EventPageQuerySet(ReadableQuerySetMixin, PageQuerySet):
     def upcoming(self):
         now = timezone.now()
         return self.filter(
@@ -206,7 +211,7 @@ class HomePage(IntroMixin, BasePage):
         """The editors' choice while it is published, else the newest article."""
         if self.featured_article_id:
             chosen = (
-                ArticlePage.objects.published().for_listing().filter(pk=self.featured_article_id)
+                ArticlePage.objects.readable().for_listing().filter(pk=self.featured_article_id)
             ).first()
             if chosen is not None:
                 return chosen
@@ -215,12 +220,12 @@ class HomePage(IntroMixin, BasePage):
     def get_section_blocks(self, per_section=4):
         """Each top-level news section with its newest articles: two queries in all,
         whatever the number of sections (a window function ranks within each)."""
-        sections = list(NewsIndexPage.objects.published().child_of(self).order_by("path"))
+        sections = list(NewsIndexPage.objects.readable().child_of(self).order_by("path"))
         if not sections:
             return []
         prefix = Substr("path", 1, (self.depth + 1) * Page.steplen)
         ranked = (
-            ArticlePage.objects.published()
+            ArticlePage.objects.readable()
             .descendant_of(self)
             .for_listing()
             .annotate(
@@ -245,25 +250,20 @@ class HomePage(IntroMixin, BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        latest = list(
-            ArticlePage.objects.published().descendant_of(self).newest().for_listing()[:7]
-        )
+        latest = list(ArticlePage.objects.readable().descendant_of(self).newest().for_listing()[:7])
         featured = self.get_featured(latest)
         context["featured_article"] = featured
         context["latest_articles"] = [a for a in latest if a != featured][:6]
         context["section_blocks"] = self.get_section_blocks()
-        context["upcoming_events"] = (
-            EventPage.objects.published().descendant_of(self).upcoming()[:5]
-        )
+        context["upcoming_events"] = EventPage.objects.readable().descendant_of(self).upcoming()[:5]
         return context
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["news.NewsIndexPage", "news.EventIndexPage"]
 
 
-class NewsIndexPageQuerySet(PageQuerySet):
-    def published(self):
-        return self.live().public()
+class NewsIndexPageQuerySet(ReadableQuerySetMixin, PageQuerySet):
+    pass
 
 
 class NewsIndexPage(IntroMixin, BasePage):
@@ -401,7 +401,7 @@ class ArticlePage(LeadMixin, BasePage):
         """The articles the editor chose, else the newest that share this one's section
         or one of its tags."""
         ids = [link.related_id for link in self.related_links.all() if link.related_id]
-        articles = ArticlePage.objects.published().exclude(pk=self.pk).for_listing()
+        articles = ArticlePage.objects.readable().exclude(pk=self.pk).for_listing()
         if ids:
             return articles.filter(pk__in=ids).newest()
         parent_path = self.path[: -self.steplen]
