@@ -1,4 +1,4 @@
-""""Đọc nhiều nhất" on a portal that imported its archive: never empty, and the first
+"""The "Đọc nhiều nhất" list on a portal that imported its archive: never empty, and the first
 live view does not leave one article alone in today's, this week's and this month's
 lists while other articles have views."""
 
