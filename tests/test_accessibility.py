@@ -64,6 +64,42 @@ def audit(page, source) -> list[dict]:
     ]
 
 
+def font_size(page) -> float:
+    return page.locator(".article__body p").first.evaluate(
+        "p => parseFloat(getComputedStyle(p).fontSize)"
+    )
+
+
+def check_reader_tools(page, base, pages, width_name) -> None:
+    """What the static script and the CSS do in a real browser: the font-size switch
+    (remembered across pages), tabs without script, print, folded search filters."""
+    page.goto(base + pages["article"])
+    normal = font_size(page)
+    page.get_by_role("button", name="Chữ lớn hơn").click()
+    larger = font_size(page)
+    assert larger > normal
+    page.reload()
+    assert font_size(page) == larger  # remembered
+    page.get_by_role("button", name="Cỡ chữ mặc định").click()
+    assert font_size(page) == normal
+
+    today = page.locator(".most-read__period--today")
+    week = page.locator(".most-read__period--week")
+    assert today.is_visible() and not week.is_visible()
+    page.locator("label[for=most-read-tab-week]").click()
+    assert week.is_visible() and not today.is_visible()
+
+    page.emulate_media(media="print")
+    assert page.locator("article.article").is_visible()
+    for chrome in (".site-header", ".sidebar", ".site-footer", ".article-tools", ".related"):
+        assert not page.locator(chrome).first.is_visible(), chrome
+    page.emulate_media(media="screen")
+
+    page.goto(base + pages["search-results"])
+    filters_open = page.locator("details.search-form__filters").evaluate("d => d.open")
+    assert filters_open is (width_name == "desktop")
+
+
 def test_every_page_type_passes_axe_at_phone_and_desktop_widths(
     live_server, demo_pages, axe_source, monkeypatch
 ):
@@ -87,6 +123,7 @@ def test_every_page_type_passes_axe_at_phone_and_desktop_widths(
                     if violations:
                         failures[f"{name} ({width_name})"] = violations
                 assert errors == [], errors
+                check_reader_tools(page, live_server.url, demo_pages, width_name)
                 context.close()
         finally:
             browser.close()
