@@ -94,6 +94,13 @@ def test_a_change_of_settings_shows_on_the_next_page_view(
     )
 
 
+def test_the_home_page_has_a_description_for_search_engines(client, frame, home):
+    home.intro = "<p>Thông tin <b>chính thống</b> của tỉnh.</p>"
+    home.save_revision().publish()
+    description = soup_of(client, "/").select_one("meta[name=description]")
+    assert description["content"] == "Thông tin chính thống của tỉnh."
+
+
 def test_without_settings_the_banner_falls_back_to_the_site_name(client, section):
     site = Site.objects.get(is_default_site=True)
     site.site_name = "Cổng TTĐT huyện Dự Phòng"
