@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
         from wagtail.models import PageViewRestriction, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
+        from .models import PortalSettings
         from .pagecache import invalidate_on_commit, purge_page_on_commit
 
         # Publishing and unpublishing purge the portals that show the page; a move may
@@ -29,6 +30,13 @@ class CoreConfig(AppConfig):
                 invalidate_on_commit,
                 sender=PageViewRestriction,
                 dispatch_uid=f"privacy-{id(signal)}",
+            )
+        # The frame (banner, footer) is part of every cached page.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                invalidate_on_commit,
+                sender=PortalSettings,
+                dispatch_uid=f"portal-settings-{id(signal)}",
             )
         m2m_changed.connect(
             invalidate_on_commit,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 
+from django.db.models import Q
 from wagtail.models import PageViewRestriction
 
 from .pagecache import cached_until_publish
@@ -43,3 +44,16 @@ def is_private(path: str, restricted: tuple[str, ...] | None = None) -> bool:
     if restricted is None:
         restricted = restricted_paths()
     return path.startswith(restricted)
+
+
+def exclude_private(queryset):
+    """`queryset.public()` without its query for the restrictions: the restricted paths
+    come from the cache above, so listings every page repeats (the home page's blocks,
+    an article's related articles) cost no extra round trip."""
+    restricted = restricted_paths()
+    if not restricted:
+        return queryset
+    condition = Q()
+    for path in restricted:
+        condition |= Q(path__startswith=path)
+    return queryset.exclude(condition)

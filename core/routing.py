@@ -47,6 +47,7 @@ CHECKED_WITH = {"wagtail": "8.0.1", "django-treebeard": "5.3.1"}
 ROUTE_ATTRIBUTE = "_wagtail_route_for_request"  # where Page.route_for_request keeps its answer
 PARENT_ATTRIBUTE = "_cached_parent_obj"  # what treebeard's get_parent returns when set
 CHAIN_ATTRIBUTE = "_route_chain_ids"
+ANCESTORS_ATTRIBUTE = "_route_ancestors"  # the ancestors loaded here, for breadcrumbs
 SITE_ATTRIBUTE = "_wagtail_site"  # where Site.find_for_request keeps its answer
 SITE_CACHE_SECONDS = 3600
 NOT_FOUND = object()  # the page exists but is not served (not live): Wagtail's 404
@@ -109,6 +110,7 @@ def fast_route(request, path: str):
     page = target.specific
     setattr(page, PARENT_ATTRIBUTE, ancestors[-1])
     setattr(page, CHAIN_ATTRIBUTE, [ancestor.pk for ancestor in chain])
+    setattr(page, ANCESTORS_ATTRIBUTE, ancestors)
     try:
         return page.route(request, [])
     except Http404:

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber, Substr
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from core import privacy
 from core.routing import RoutedPageMixin
 
 from . import api_fields as api_serializers
@@ -141,11 +143,18 @@ class Portal(models.Model):
 # --- Query sets -----------------------------------------------------------------
 
 
-class ArticlePageQuerySet(PageQuerySet):
+class ReadableQuerySetMixin:
     def published(self):
         """What a citizen may read: live and not behind a view restriction."""
         return self.live().public()
 
+    def readable(self):
+        """published(), with the restricted pages taken from core.privacy's cached list
+        rather than a query per listing (for the blocks that every page repeats)."""
+        return privacy.exclude_private(self.live())
+
+
+class ArticlePageQuerySet(ReadableQuerySetMixin, PageQuerySet):
     def newest(self):
         return self.order_by("-published_at", "-pk")
 
@@ -161,10 +170,7 @@ class ArticlePageQuerySet(PageQuerySet):
         )
 
 
-class EventPageQuerySet(PageQuerySet):
-    def published(self):
-        return self.live().public()
-
+class EventPageQuerySet(ReadableQuerySetMixin, PageQuerySet):
     def upcoming(self):
         now = timezone.now()
         return self.filter(
@@ -241,40 +247,101 @@ class BasePage(RoutedPageMixin, Page):
         return NewsroomPagePermissionTester(user, self)
 
     def paginate(self, request, queryset):
+        """The requested page of a listing; a page number that is not one of its pages
+        is a 404 (a silent page 1 would show readers and crawlers the wrong articles)."""
         paginator = Paginator(queryset, settings.NEWS_PAGE_SIZE)
         try:
             return paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            return paginator.page(1)
-        except EmptyPage:
-            return paginator.page(paginator.num_pages)
+        except (PageNotAnInteger, EmptyPage) as exc:
+            raise Http404(_("There is no such page in this list.")) from exc
 
 
 # --- Pages ----------------------------------------------------------------------
 
 
 class HomePage(IntroMixin, BasePage):
-    content_panels = [*BasePage.content_panels, FieldPanel("intro")]
+    featured_article = models.ForeignKey(
+        "news.ArticlePage",
+        verbose_name=_("featured article"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown large at the top of the home page. Leave blank for the newest."),
+    )
+
+    content_panels = [
+        *BasePage.content_panels,
+        FieldPanel("intro"),
+        PageChooserPanel("featured_article", "news.ArticlePage"),
+    ]
 
     class Meta:
         verbose_name = _("home page")
 
+    def get_featured(self, latest):
+        """The editors' choice while it is published, else the newest article."""
+        if self.featured_article_id:
+            chosen = (
+                ArticlePage.objects.readable().for_listing().filter(pk=self.featured_article_id)
+            ).first()
+            if chosen is not None:
+                return chosen
+        return latest[0] if latest else None
+
+    def get_section_blocks(self, per_section=4):
+        """Each top-level news section with its newest articles: two queries in all,
+        whatever the number of sections (a window function ranks within each)."""
+        sections = list(NewsIndexPage.objects.readable().child_of(self).order_by("path"))
+        if not sections:
+            return []
+        prefix = Substr("path", 1, (self.depth + 1) * Page.steplen)
+        ranked = (
+            ArticlePage.objects.readable()
+            .descendant_of(self)
+            .for_listing()
+            .annotate(
+                section_path=prefix,
+                rank=Window(
+                    RowNumber(),
+                    partition_by=prefix,
+                    order_by=[F("published_at").desc(nulls_last=True), F("pk").desc()],
+                ),
+            )
+            .filter(rank__lte=per_section)
+            .order_by("section_path", "rank")
+        )
+        by_section = {}
+        for article in ranked:
+            by_section.setdefault(article.section_path, []).append(article)
+        return [
+            {"section": section, "articles": by_section[section.path]}
+            for section in sections
+            if by_section.get(section.path)
+        ]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["latest_articles"] = (
-            ArticlePage.objects.published().descendant_of(self).newest().for_listing()[:9]
-        )
-        context["upcoming_events"] = (
-            EventPage.objects.published().descendant_of(self).upcoming()[:5]
-        )
+        latest = list(ArticlePage.objects.readable().descendant_of(self).newest().for_listing()[:7])
+        featured = self.get_featured(latest)
+        context["featured_article"] = featured
+        context["latest_articles"] = [a for a in latest if a != featured][:6]
+        context["section_blocks"] = self.get_section_blocks()
+        context["upcoming_events"] = EventPage.objects.readable().descendant_of(self).upcoming()[:5]
         return context
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["news.NewsIndexPage", "news.EventIndexPage"]
 
 
+class NewsIndexPageQuerySet(ReadableQuerySetMixin, PageQuerySet):
+    pass
+
+
 class NewsIndexPage(IntroMixin, BasePage):
     """A section such as "Tin tức - Sự kiện": newest first, paginated."""
+
+    objects = PageManager.from_queryset(NewsIndexPageQuerySet)()
 
     content_panels = [*BasePage.content_panels, FieldPanel("intro")]
 
@@ -402,18 +469,27 @@ class ArticlePage(LeadMixin, BasePage):
                 return block.value["image"]
         return None
 
-    def get_related_articles(self):
-        """The chosen related articles that belong to this article's portal: another
-        portal's article is featured through an alias, never linked across hosts."""
+    def get_related_articles(self, limit=4):
+        """The articles the editor chose, else the newest that share this one's section
+        or one of its tags; only this article's portal's: another portal's article is
+        featured through an alias, never linked across hosts."""
         ids = [link.related_id for link in self.related_links.all() if link.related_id]
-        if not ids:
-            return ArticlePage.objects.none()
-        return (
-            ArticlePage.objects.published()
-            .filter(pk__in=ids, path__startswith=self.portal_path)
-            .newest()
+        articles = (
+            ArticlePage.objects.readable()
+            .filter(path__startswith=self.portal_path)
+            .exclude(pk=self.pk)
             .for_listing()
         )
+        if ids:
+            return articles.filter(pk__in=ids).newest()
+        parent_path = self.path[: -self.steplen]
+        same_section = Q(path__startswith=parent_path, depth=self.depth)
+        shared_tag = Q(
+            pk__in=ArticleTag.objects.filter(
+                tag__in=ArticleTag.objects.filter(content_object=self).values("tag")
+            ).values("content_object")
+        )
+        return articles.filter(same_section | shared_tag).newest()[:limit]
 
     @property
     def portal_path(self) -> str:

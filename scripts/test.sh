@@ -43,6 +43,7 @@ ensure_packages() {
   [ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core)
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
   command -v openssl >/dev/null || missing+=(openssl)
+  command -v npm >/dev/null || missing+=(nodejs npm)
   [ ${#missing[@]} -eq 0 ] && return 0
   stage "installing Debian packages: ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then
@@ -53,8 +54,17 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+ensure_test_tooling() {
+  # axe-core from npm (pinned in tests/tooling/package-lock.json) for the accessibility
+  # audit in tests/test_accessibility.py; never from a CDN.
+  [ -f tests/tooling/node_modules/axe-core/axe.min.js ] && return 0
+  stage "installing the browser-test tooling from npm (tests/tooling)"
+  npm ci --prefix tests/tooling --no-audit --no-fund --ignore-scripts
+}
+
 suite() {
   ensure_packages
+  ensure_test_tooling
   mkdir -p test-artifacts
   stage "pytest: the whole suite on PostgreSQL, Redis and Elasticsearch (2 nodes)"
   # Two Elasticsearch nodes: tests/test_drill.py kills one under load.

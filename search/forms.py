@@ -169,8 +169,9 @@ class SearchForm(forms.Form):
         )
         values = {
             "q": raw_q[:MAX_QUERY_CHARS],
-            "from": start.isoformat() if start else "",
-            "to": end.isoformat() if end else "",
+            # Shown and carried as readers write dates: dd/mm/yyyy.
+            "from": start.strftime("%d/%m/%Y") if start else "",
+            "to": end.strftime("%d/%m/%Y") if end else "",
             "section": params.section_id,
             "author": params.author_id,
             "type": params.kind or "",

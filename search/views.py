@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.paging import page_links
 from news.models import Author
 
 from . import promotions, service
@@ -100,8 +101,9 @@ def search_view(request):
             "page_number": params.page,
             "first_rank": params.offset + 1,
             "num_pages": results.num_pages,
-            "previous_url": page_url(previous_page),
-            "next_url": page_url(next_page),
+            "page_links": page_links(params.page, min(results.num_pages, max_page), page_url)
+            if results.total
+            else None,
             "sections": form.fields["section"].queryset,
             "authors": form.fields["author"].queryset,
         },

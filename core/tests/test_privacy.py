@@ -160,6 +160,9 @@ def test_restricted_paths_agree_with_wagtails_public(home, section, article, gro
         for page in Page.objects.all():
             public = Page.objects.filter(pk=page.pk).public().exists()
             assert privacy.is_private(page.path, restricted) is not public, page
+        # The queryset filter gives the same pages as public(), from a fresh cache.
+        cache.delete(privacy.CACHE_KEY)
+        assert set(privacy.exclude_private(Page.objects.all())) == set(Page.objects.public())
 
     agree()
     PageViewRestriction.objects.create(page=article, restriction_type="login")

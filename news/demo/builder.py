@@ -20,6 +20,7 @@ from PIL import ImageDraw
 from wagtail.images.models import Image
 from wagtail.models import Site
 
+from core.models import PortalSettings
 from news.importer.parser import parse_file
 from news.importer.service import import_file
 from news.models import (
@@ -89,6 +90,50 @@ TU_SON_EVENTS = [
     ("Hội chợ đồ gỗ mỹ nghệ Đồng Kỵ", 15, "Phường Đồng Kỵ", "UBND thành phố Từ Sơn"),
     ("Giải bóng đá thanh niên thành phố", -10, "Sân vận động Từ Sơn", "Thành đoàn Từ Sơn"),
 ]
+# The frame of each demo portal (Cài đặt > Khung cổng thông tin in the admin), by site name:
+# owning agency, address, phone, e-mail, licence number.
+FRAMES = {
+    PROVINCE_NAME: (
+        "Ủy ban nhân dân tỉnh Bắc Ninh",
+        "Số 10 đường Phù Đổng Thiên Vương, thành phố Bắc Ninh, tỉnh Bắc Ninh",
+        "0222 3822 000",
+        "banbientap@bacninh.gov.vn",
+        "01/GP-TTĐT",
+    ),
+    DISTRICTS[0][2]: (
+        "Ủy ban nhân dân huyện Yên Phong",
+        "Số 1 đường Lý Thái Tổ, thị trấn Chờ, huyện Yên Phong, tỉnh Bắc Ninh",
+        "0222 3860 000",
+        "banbientap@yenphong.bacninh.gov.vn",
+        "05/GP-TTĐT",
+    ),
+    DISTRICTS[1][2]: (
+        "Ủy ban nhân dân thành phố Từ Sơn",
+        "Số 2 đường Lý Thái Tổ, phường Đông Ngàn, thành phố Từ Sơn, tỉnh Bắc Ninh",
+        "0222 3831 000",
+        "banbientap@tuson.bacninh.gov.vn",
+        "06/GP-TTĐT",
+    ),
+}
+
+
+def portal_frame(site_name: str) -> dict:
+    agency, address, phone, email, licence = FRAMES[site_name]
+    return {
+        "portal_name": site_name,
+        "tagline": agency + " - tỉnh Bắc Ninh" if "tỉnh Bắc Ninh" not in agency else agency,
+        "owner_agency": agency,
+        "responsible_person": "Trưởng Ban biên tập: Nguyễn Văn An",
+        "address": address,
+        "phone": phone,
+        "email": email,
+        "licence": f"Giấy phép số {licence} do Sở Thông tin và Truyền thông tỉnh Bắc Ninh cấp "
+        "ngày 15/01/2024.",
+        "source_notice": f"Ghi rõ nguồn “{site_name}” khi phát hành lại thông tin từ cổng "
+        "thông tin này.",
+    }
+
+
 CATEGORIES = [
     ("thi-dua-khen-thuong", "Thi đua - Khen thưởng"),
     ("nong-nghiep", "Nông nghiệp - Nông thôn"),
@@ -302,6 +347,8 @@ def build_demo_site() -> list[str]:
     yen_phong, tu_son = (ensure_district(*district, report) for district in DISTRICTS)
     build_yen_phong(yen_phong, now, report)
     build_small_portal(tu_son, TU_SON_ARTICLES, TU_SON_EVENTS, now, report)
+    for site in Site.objects.filter(site_name__in=FRAMES):
+        ensure_portal_frame(site, report)
     if not report:
         report.append("Demo content is already loaded; nothing changed.")
     return report
@@ -421,6 +468,18 @@ def build_yen_phong(result, now, report) -> None:
         group, created = ensure_section_reporters(section)
         if created:
             report.append(f"Created group {group.name}")
+
+
+def ensure_portal_frame(site, report) -> None:
+    """Fill the frame's empty fields; what an administrator wrote stays."""
+    frame = PortalSettings.for_site(site)
+    wanted = portal_frame(site.site_name)
+    empty = {name: value for name, value in wanted.items() if not getattr(frame, name)}
+    if empty:
+        for name, value in empty.items():
+            setattr(frame, name, value)
+        frame.save()
+        report.append(f"Filled in the frame of {site.site_name}")
 
 
 def import_fixture(section, portal, report) -> None:

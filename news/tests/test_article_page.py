@@ -82,7 +82,7 @@ def test_editor_written_article_shows_every_part(client, section, django_user_mo
     assert soup.find(class_="byline").get_text(" ", strip=True) == "Nguyễn Thị Hoa - Phòng Nội vụ"
     assert soup.select_one(".tags li").get_text() == "Giao thông"
     assert page.published_at is not None
-    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", soup.find("time").get_text())
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", soup.select_one("article time").get_text())
 
 
 def test_user_text_is_escaped(client, section):

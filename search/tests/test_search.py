@@ -2,8 +2,10 @@
 paging and bad input. Every test goes through /search/ like a reader or an integration."""
 
 import logging
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 
 from search.tests.conftest import ELASTIC_ENGINE, use_engine
 from search.text import exact, exact_and_folded, fold, folded_of_normalized, normalize
@@ -108,6 +110,30 @@ def test_many_results_are_counted_and_paged(client, corpus, engine):
     assert second["page"] == 2
     assert not set(ids(first)) & set(ids(second))
     assert len(ids(first)) == first["page_size"]
+
+
+def test_the_html_page_numbers_its_pages_and_keeps_the_filters(client, corpus, engine):
+    """Page numbers, not only previous and next; each link keeps the query and the dates
+    as readers write them (dd/mm/yyyy)."""
+    params = {"q": "hội nghị", "from": "2000-01-01", "to": "31/12/2030", "page": 2}
+    data = get_json(client, **params)
+    soup = BeautifulSoup(client.get("/search/", params).content, "html.parser")
+    nav = soup.select_one("nav.pagination")
+    numbered = [a for a in nav.select("a") if "pagination__step" not in a.get("class", [])]
+    assert [a.get_text(strip=True) for a in numbered][:3] == ["1", "2", "3"]
+    assert numbered[-1].get_text(strip=True) == str(data["num_pages"])
+    current = nav.select_one("a[aria-current=page]")
+    assert current.get_text(strip=True) == "2"
+    query = parse_qs(urlsplit(numbered[2]["href"]).query)
+    assert query == {"q": ["hội nghị"], "from": ["01/01/2000"], "to": ["31/12/2030"], "page": ["3"]}
+    assert soup.select_one('input[name="from"]')["value"] == "01/01/2000"
+    # The filters fold away (open here, since a filter is set).
+    assert soup.select_one("details.search-form__filters").has_attr("open")
+    assert (
+        not BeautifulSoup(client.get("/search/", {"q": "hội nghị"}).content, "html.parser")
+        .select_one("details.search-form__filters")
+        .has_attr("open")
+    )
 
 
 # --- Filters and sorting --------------------------------------------------------

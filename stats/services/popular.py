@@ -1,5 +1,11 @@
 """Most read ("Đọc nhiều nhất"): today, this week and this month, from daily totals, cached.
 
+A list shorter than its limit is topped up from the all-time counts (the counters, which
+start from each page's carried-over count, and the carried-over counts of pages not yet
+viewed here): a portal that imported its archive shows its most read articles from the
+first day, and the first live view does not leave one article alone in all three lists.
+Those entries are marked `seeded` and come after every page viewed in the period.
+
 Only public pages are listed (live, counted, behind no view restriction: core.privacy).
 The lists are cached under the page cache's generation (core.pagecache), so publishing,
 unpublishing or a privacy change takes a page off them at once, on every app server.
@@ -9,15 +15,18 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.apps import apps
 from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.db.models import Sum
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from hitcount.models import HitCount
 
 from core import pagecache, privacy
 from stats.conf import changed, conf
@@ -40,6 +49,7 @@ class Entry:
     title: str
     url: str | None
     views: int
+    seeded: bool = False
 
 
 def period_start(period: str, today: date) -> date:
@@ -72,6 +82,65 @@ def compute(period: str, limit: int, today: date) -> list[Entry]:
         if page is not None and not privacy.is_private(page.path, restricted):
             entries.append(Entry(page.pk, page.title, page.url, row["total"]))
     return entries[:limit]
+
+
+def all_time_totals(limit: int) -> dict[int, int]:
+    """page id -> its all-time count, for the `limit` largest of the counters and of the
+    carried-over counts (STATS_INITIAL_COUNT_ATTRIBUTE on the counted page models)."""
+    counters = HitCount.objects.all()
+    types = counted_content_type_ids()
+    if types is not None:
+        counters = counters.filter(content_type_id__in=types)
+    totals: dict[int, int] = {}
+    for object_pk, hits in counters.order_by("-hits", "object_pk").values_list("object_pk", "hits")[
+        :limit
+    ]:
+        with suppress(TypeError, ValueError):
+            totals[int(object_pk)] = hits
+    attribute = conf().initial_count_attribute
+    for label in conf().counted_page_models:
+        model = apps.get_model(label)
+        if attribute not in {field.name for field in model._meta.get_fields()}:
+            continue
+        carried = (
+            model.objects.live()
+            .filter(**{f"{attribute}__gt": 0})
+            .order_by(f"-{attribute}", "pk")
+            .values_list("pk", attribute)[:limit]
+        )
+        for page_id, count in carried:
+            # A counter already includes the carried-over count it started from.
+            totals.setdefault(page_id, count)
+    return totals
+
+
+def seed(limit: int, taken: set[int]) -> list[Entry]:
+    """The most read of all time, public pages only, leaving out `taken`."""
+    totals = all_time_totals(limit * 3 + len(taken))
+    wanted = [page_id for page_id in totals if page_id not in taken]
+    pages = counted_pages().in_bulk(wanted)
+    restricted = privacy.restricted_paths()
+    entries = [
+        Entry(page.pk, page.title, page.url, totals[page.pk], seeded=True)
+        for page in pages.values()
+        if not privacy.is_private(page.path, restricted)
+    ]
+    entries.sort(key=lambda entry: (-entry.views, entry.page_id))
+    return entries[:limit]
+
+
+def compute_all(limit: int, today: date) -> dict[str, list[Entry]]:
+    """The three lists, each topped up from the all-time counts when short."""
+    lists = {period: compute(period, limit, today) for period, _label in PERIODS}
+    short = [entries for entries in lists.values() if len(entries) < limit]
+    if short:
+        seeds = seed(2 * limit, set())
+        for entries in short:
+            listed = {entry.page_id for entry in entries}
+            entries.extend(
+                [entry for entry in seeds if entry.page_id not in listed][: limit - len(entries)]
+            )
+    return lists
 
 
 class _Local:
@@ -136,7 +205,7 @@ def most_read(limit: int | None = None) -> dict[str, list[Entry]]:
         logger.warning("stats: most-read cache unavailable (%s)", exc)
         generation, lists = pagecache.seen_generation(), None
     if lists is None:
-        lists = {period: compute(period, limit, today) for period, _label in PERIODS}
+        lists = compute_all(limit, today)
         _shared("set", key, (generation, lists), conf().most_read_cache_seconds)
     local.put(key, generation, lists)
     return lists
