@@ -1,6 +1,6 @@
 """Wagtail hooks of the newsroom: documents attached to private or unpublished pages,
 page choosers confined to the pages an editor may explore (their portal), the statistics
-reports, and the editor: ASCII slugs, no autosave before the first save."""
+reports, and the editor: ASCII slugs, tags as typed, no autosave before the first save."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
@@ -69,6 +69,12 @@ def event_editor():
 def vietnamese_slugs():
     """The editor's slug follows the title in ASCII (đ as d), as on the server."""
     return format_html('<script src="{}"></script>', static("news/admin/slugs.js"))
+
+
+@hooks.register("insert_editor_js")
+def tags_as_typed():
+    """Multi-word tags without quotes; Enter takes a suggestion or the typed tag."""
+    return format_html('<script src="{}"></script>', static("news/admin/tags.js"))
 
 
 @hooks.register("register_admin_urls")

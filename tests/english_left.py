@@ -128,6 +128,11 @@ def english_left(html: str) -> dict[str, str]:
         if text in plain or bare in plain:
             found[text] = text if text in plain else bare
             continue
+        # Templates capitalise a msgid ("just now" shows as "Just now", capfirst).
+        lowered = bare[:1].lower() + bare[1:]
+        if lowered in plain:
+            found[text] = lowered
+            continue
         for msgid, pattern in patterns.items():
             if pattern.fullmatch(text):
                 found[text] = msgid

@@ -8,6 +8,7 @@ after saving, submitting and publishing, history, compare, workflow history and 
 reports an editor opens.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import polib
@@ -16,7 +17,9 @@ import wagtail
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, override
+from wagtail.models import PageLogEntry
 from wagtail.test.utils.form_data import querydict_from_html
 
 from news.models import Author
@@ -216,6 +219,7 @@ def test_the_english_detector_finds_what_it_must():
     html = """<body>
       <h1>Sign in to Wagtail</h1>
       <p>Page 2 of 7</p>
+      <time>Just now</time>
       <input placeholder="Search all pages…">
       <script type="application/json">{"items": [{"label": "Snippets"}]}</script>
       <p>Đăng nhập trang quản trị</p><p>Wagtail</p><p>2026</p><p>Trần Quốc Toản</p>
@@ -223,6 +227,31 @@ def test_the_english_detector_finds_what_it_must():
     assert english_left(html) == {
         "Sign in to Wagtail": "Sign in to Wagtail",
         "Page 2 of 7": "Page %(page_num)s of %(total_pages)s",
+        "Just now": "just now",
         "Search all pages…": "Search all pages…",
         "Snippets": "Snippets",
     }
+
+
+def test_history_says_when_in_vietnamese(section, reporter):
+    """History's relative dates: "Just now" (Wagtail's "just now", capitalised by its
+    template) and the minutes, hours and days Django's `timesince` writes, which
+    Django's own `vi` catalogue leaves in English."""
+    article = publish_article(section, "Tin vừa sửa", live=False)
+    article.save_revision(user=reporter, log_action=True)
+    client = client_for(reporter)
+    history = reverse("wagtailadmin_pages:history", args=(article.pk,))
+    response = client.get(history)
+    assert_vietnamese(response, "history just after saving")
+    assert "Vừa xong" in response.content.decode()
+
+    entry = PageLogEntry.objects.filter(page=article).latest("timestamp")
+    for age, shown in [
+        (timedelta(minutes=5), "5\xa0phút trước"),
+        (timedelta(hours=2, minutes=5), "2\xa0giờ trước"),
+        (timedelta(days=3, hours=1), "3\xa0ngày trước"),
+    ]:
+        PageLogEntry.objects.filter(pk=entry.pk).update(timestamp=timezone.now() - age)
+        response = client.get(history)
+        assert_vietnamese(response, f"history {age} after saving")
+        assert shown in response.content.decode(), age

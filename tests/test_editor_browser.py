@@ -180,3 +180,52 @@ def test_autosave_keeps_one_history_entry_and_says_when_it_pauses(
     assert indicator.get_by_text("Đã tạm dừng tự động lưu").is_visible()
     page.screenshot(path=str(ARTIFACTS / "editor-autosave-paused.png"))
     assert not errors
+
+
+def test_tags_take_the_suggestion_or_the_typed_text_and_show_without_quotes(
+    live_server, editor_page, section
+):
+    page, errors = editor_page
+    earlier = publish_article(section, "Tin có từ khóa")
+    earlier.tags.add("nông thôn mới")
+    earlier.save_revision().publish()
+    article = publish_article(section, "Tin cần gắn từ khóa", live=False)
+    page.goto(f"{live_server.url}/admin/pages/{article.pk}/edit/")
+    field = page.locator("ul.tagit")
+    tag_input = field.locator(".tagit-new input")
+    suggestions = page.locator("ul.ui-autocomplete:visible li.ui-menu-item")
+    labels = field.locator(".tagit-choice .tagit-label")
+
+    # A suggestion highlighted with the arrow key: Enter takes it.
+    tag_input.press_sequentially("nông th", delay=30)
+    suggestions.first.wait_for()
+    assert suggestions.all_inner_texts() == ["nông thôn mới"]
+    tag_input.press("ArrowDown")
+    tag_input.press("Enter")
+    assert labels.all_inner_texts() == ["nông thôn mới"]
+
+    # Suggestions open, none highlighted: Enter takes the typed text, and the next tag
+    # starts afresh instead of being glued onto it.
+    tag_input.press_sequentially("nông", delay=30)
+    suggestions.first.wait_for()
+    tag_input.press("Enter")
+    tag_input.press_sequentially("Yên Phong", delay=30)
+    tag_input.press("Enter")
+    tag_input.press_sequentially("chuyển đổi số", delay=30)
+    tag_input.press(",")
+    assert labels.all_inner_texts() == ["nông thôn mới", "nông", "Yên Phong", "chuyển đổi số"]
+    assert tag_input.input_value() == ""
+    page.screenshot(path=str(ARTIFACTS / "editor-tags.png"))
+
+    page.get_by_role("button", name="Lưu bản nháp").first.click()
+    page.locator(".messages").get_by_text("Đã cập nhật trang").wait_for()
+    saved = ArticlePage.objects.get(pk=article.pk).get_latest_revision_as_object()
+    assert sorted(tag.name for tag in saved.tags.all()) == sorted(
+        ["nông thôn mới", "nông", "Yên Phong", "chuyển đổi số"]
+    )
+    # Opened again, the saved tags show as typed, without quotes.
+    page.goto(f"{live_server.url}/admin/pages/{article.pk}/edit/")
+    assert sorted(labels.all_inner_texts()) == sorted(
+        ["nông thôn mới", "nông", "Yên Phong", "chuyển đổi số"]
+    )
+    assert not errors

@@ -172,6 +172,9 @@ TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0)
 
 WAGTAIL_SITE_NAME = "Cổng thông tin điện tử"
 WAGTAILADMIN_BASE_URL = env.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Tags may have several words and show as typed (no quotes): core/tags.py.
+WAGTAIL_TAG_SPACES_ALLOWED = True
+TAGGIT_TAGS_FROM_STRING = "core.tags.parse_tags"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
