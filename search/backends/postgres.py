@@ -56,6 +56,7 @@ COPY_COLUMNS = (
     "head_exact_vector",
     "head_folded_vector",
     "stamp",
+    "site_id",
 )
 COPY = f"COPY {SearchEntry._meta.db_table} ({', '.join(COPY_COLUMNS)}) FROM STDIN"  # noqa: S608
 _copy_row = operator.attrgetter(*COPY_COLUMNS)
