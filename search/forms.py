@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from news.models import Author, EventIndexPage, NewsIndexPage
 
@@ -23,13 +23,32 @@ from .text import MAX_QUERY_CHARS, parse_query
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
 MIN_YEAR, MAX_YEAR = 1900, 2100
 # The order the readers' messages come in.
-FIELD_ORDER = ("q", "from", "to", "section", "author", "type", "sort", "page")
+FIELD_ORDER = ("q", "site", "from", "to", "section", "author", "type", "sort", "page")
+# The "site" choice of the province portal that searches every portal ("Toàn tỉnh").
+ALL_SITES = "all"
 
 
-def sections():
+def sections(site: Site | None = None):
     """The sections a reader may filter by: live and public (no view restriction on the
-    section or above it), like the pages the index holds."""
-    return Page.objects.live().public().type(NewsIndexPage, EventIndexPage).order_by("path")
+    section or above it), like the pages the index holds; those of ``site`` when given."""
+    found = Page.objects.live().public().type(NewsIndexPage, EventIndexPage)
+    if site is not None:
+        found = found.descendant_of(site.root_page)
+    return found.order_by("path")
+
+
+def site_choices(site: Site | None) -> list[tuple[str, str]]:
+    """What the portal selector offers: a district searches itself only; the province
+    (the default site) also every portal at once and each district by its id."""
+    choices = [("", _("This portal"))]
+    if site is not None and site.is_default_site:
+        choices.append((ALL_SITES, _("Whole province")))
+        choices += [
+            (str(other.pk), other.site_name or other.hostname)
+            for other in Site.objects.order_by("-is_default_site", "site_name", "hostname")
+            if other.pk != site.pk
+        ]
+    return choices
 
 
 def authors():
@@ -112,19 +131,39 @@ class SearchForm(forms.Form):
         },
     )
     sort = forms.ChoiceField(required=False, choices=[(RELEVANCE, RELEVANCE), (NEWEST, NEWEST)])
+    site = forms.ChoiceField(
+        required=False,
+        choices=[],  # per request: site_choices()
+        error_messages={
+            "invalid_choice": gettext_lazy("Unknown portal; searching this portal only.")
+        },
+    )
     page = PageField(required=False, min_value=1)
     # Unknown sort orders are not worth a message: the default order is used.
     silent = ("sort",)
 
-    def __init__(self, data, **kwargs):
+    def __init__(self, data, site: Site | None = None, **kwargs):
         super().__init__(data, **kwargs)
+        self.site = site
+        self.fields["site"].choices = site_choices(site)
         # Wagtail's public() reads the view restrictions when it is called: per request.
-        self.fields["section"].queryset = sections()
+        # The sections offered are those of the portal searched.
+        self.fields["section"].queryset = sections(self.searched_site(self.data.get("site")))
         # "from" and "to" are Python keywords, so not class attributes.
         self.fields["from"] = DayField(required=False)
         self.fields["to"] = DayField(required=False)
         self.order_fields(FIELD_ORDER)
         self.notes: list[str] = []
+
+    def searched_site(self, choice) -> Site | None:
+        """The one portal a choice of the selector searches; None for every portal."""
+        valid = {value for value, _label in self.fields["site"].choices}
+        choice = choice if isinstance(choice, str) and choice in valid else ""
+        if choice == ALL_SITES:
+            return None
+        if choice:
+            return Site.objects.select_related("root_page").get(pk=int(choice))
+        return self.site
 
     def clean(self):
         data = super().clean()
@@ -156,8 +195,10 @@ class SearchForm(forms.Form):
         messages.extend(self.notes)
         start, end = data.get("from"), data.get("to")
         section, author = data.get("section"), data.get("author")
+        searched = self.searched_site(data.get("site") or "")
         params = SearchParams(
             query=query,
+            site_id=searched.pk if searched is not None else None,
             date_from=start,
             date_to=end,
             section_id=section.pk if section else None,
@@ -176,5 +217,6 @@ class SearchForm(forms.Form):
             "author": params.author_id,
             "type": params.kind or "",
             "sort": params.sort,
+            "site": data.get("site") or "",
         }
         return Parsed(params, values, messages)

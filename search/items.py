@@ -57,6 +57,8 @@ class Item:
     extra: str = ""  # event location and organiser
     view_count: int = 0
     stamp: str = ""
+    # The portal (Wagtail Site) whose tree holds the page: searches keep to one portal.
+    site_id: int | None = None
 
     @property
     def text(self) -> str:
@@ -123,6 +125,14 @@ class Context:
                 return "/" + url_path[len(root.root_path) :]
         return ""
 
+    def site_id(self, url_path: str) -> int | None:
+        """The site whose root is the longest prefix of the page's path (as Wagtail's
+        own URL lookup picks it)."""
+        for root in self.roots:
+            if url_path.startswith(root.root_path):
+                return root.site_id
+        return None
+
     def section(self, path: str) -> tuple[int | None, str]:
         return self.sections.get(path[: -Page.steplen], (None, ""))
 
@@ -153,6 +163,7 @@ def article_item(
         extra=row["kicker"],
         view_count=row["initial_view_count"],
         stamp=f"{published.isoformat() if published else ''}|{row['url_path']}",
+        site_id=context.site_id(row["url_path"]),
     )
 
 
@@ -173,6 +184,7 @@ def event_item(page: EventPage, context: Context) -> Item:
         captions=captions,
         extra=" ".join(filter(None, [page.location, page.organiser])),
         stamp=stamp_for(page),
+        site_id=context.site_id(page.url_path),
     )
 
 

@@ -37,6 +37,7 @@ class SearchEntry(models.Model):
     head_exact_vector = SearchVectorField(null=True)
     head_folded_vector = SearchVectorField(null=True)
     stamp = models.CharField(max_length=300, blank=True)  # detects stale rows
+    site_id = models.IntegerField(null=True, db_index=True)  # the portal the page is on
 
     def __str__(self):
         return self.title

@@ -23,6 +23,9 @@ class SearchParams:
     sort: str = RELEVANCE
     page: int = 1
     page_size: int = 10
+    # The portal searched (a Site id); None searches every portal ("Toàn tỉnh"). Not a
+    # filter the reader sets: a search with nothing else to look for stays empty.
+    site_id: int | None = None
 
     @property
     def has_filters(self) -> bool:
@@ -67,9 +70,13 @@ class Hit:
     title_html: str = ""  # the title, escaped, matched words in <mark>
     # Pinned to the query by an editor (``search.promotions``): shown first, marked.
     promoted: bool = False
+    site_id: int | None = None
+    # Shown when a search spans several portals: the portal the page belongs to.
+    site_name: str = ""
 
     def as_json(self) -> dict:
         return {
+            "site": self.site_name or None,
             "id": self.page_id,
             "type": self.kind,
             "title": self.title,

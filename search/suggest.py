@@ -33,6 +33,7 @@ class SuggestQuery:
 
     words: tuple[str, ...]
     prefix: str
+    site_id: int | None = None  # the portal whose pages are suggested; None: every one
 
     @property
     def syllables(self) -> tuple[str, ...]:

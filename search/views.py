@@ -9,6 +9,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from wagtail.models import Site
 
 from core.paging import page_links
 from news.models import Author
@@ -24,9 +25,26 @@ MAX_RESULTS = TOTAL_CAP  # deepest result anyone can page to, on every engine
 SUGGEST_MAX_AGE = 60
 
 
+def name_portals(hits, site: Site | None) -> None:
+    """A search beyond the answering portal names each result's portal, and links the
+    other portals' pages on their own hosts (the index keeps paths within a portal)."""
+    portals = {
+        portal.pk: portal
+        for portal in Site.objects.filter(pk__in={hit.site_id for hit in hits if hit.site_id})
+    }
+    for hit in hits:
+        portal = portals.get(hit.site_id)
+        if portal is None:
+            continue
+        hit.site_name = portal.site_name or portal.hostname
+        if (site is None or portal.pk != site.pk) and hit.url.startswith("/"):
+            hit.url = portal.root_url + hit.url
+
+
 @require_GET
 def search_view(request):
-    form = SearchForm(request.GET)
+    site = Site.find_for_request(request)
+    form = SearchForm(request.GET, site=site)
     parsed = form.parsed()
     params = parsed.params
     max_page = max(1, MAX_RESULTS // params.page_size)
@@ -48,6 +66,8 @@ def search_view(request):
     if params.query and params.page == 1:
         picks = promotions.promoted_hits(parsed.values["q"], params.query)
         results.hits = promotions.first_page(results.hits, picks)
+    if params.site_id != (site.pk if site else None):
+        name_portals(results.hits, site)
     if not params.runnable and not parsed.messages and "q" in request.GET:
         parsed.messages.append(_("Type a word or phrase to search for."))
 
@@ -106,6 +126,7 @@ def search_view(request):
             else None,
             "sections": form.fields["section"].queryset,
             "authors": form.fields["author"].queryset,
+            "site_choices": form.fields["site"].choices,
         },
     )
 
@@ -116,6 +137,9 @@ def suggest_view(request):
     (``static/search/suggest.js`` shows them)."""
     raw = request.GET.get("q", "")
     query = parse_suggest(raw)
+    site = Site.find_for_request(request)
+    if query and site is not None:
+        query = replace(query, site_id=site.pk)
     suggestions = service.suggest(query) if query else []
     search_url = reverse("search:search")
     authors = [s for s in suggestions if s.kind == AUTHOR]

@@ -27,7 +27,17 @@ from .base import Progress, SearchEngine
 
 # Syllables kept in the vocabulary ("Có phải bạn muốn tìm: …"): words, not numbers or codes.
 VOCABULARY_MAX_CHARS = 20
-HIT_FIELDS = ("page_id", "kind", "title", "url", "date", "section_title", "author_names", "text")
+HIT_FIELDS = (
+    "page_id",
+    "kind",
+    "title",
+    "url",
+    "date",
+    "section_title",
+    "author_names",
+    "text",
+    "site_id",
+)
 
 
 @dataclass
@@ -47,6 +57,13 @@ class Statement:
     source: str  # " FROM …" the matches are read from
     select: str  # "SELECT e.page_id, <score> AS score"
     order: str
+
+
+def site_condition(condition: str, args: list, query: SuggestQuery) -> tuple[str, list]:
+    """A suggestion's title condition, kept to the query's portal when it has one."""
+    if query.site_id is None:
+        return condition, args
+    return f"{condition} AND e.site_id = %s", [*args, query.site_id]
 
 
 def with_progress(items: Iterable[Item], progress: Progress):
@@ -87,6 +104,7 @@ class DatabaseEngine(SearchEngine):
             view_count=item.view_count,
             text=item.text,
             stamp=item.stamp[:300],
+            site_id=item.site_id,
         )
         title = exact_words(item.title)
         entry.title_exact = " ".join(title)
@@ -225,6 +243,7 @@ class DatabaseEngine(SearchEngine):
             ("date", ">=", params.start),
             ("date", "<", params.end),
             ("section_id", "=", params.section_id),
+            ("site_id", "=", params.site_id),
         ):
             if value is not None and value != "":
                 where.append(template.format(f"e.{column} {op} %s"))
@@ -333,6 +352,7 @@ class DatabaseEngine(SearchEngine):
                     snippet=snippet(entry.text, params.query),
                     score=round(float(score), 4) if score is not None else None,
                     title_html=highlight(entry.title, params.query),
+                    site_id=entry.site_id,
                 )
             )
         return results
@@ -363,6 +383,7 @@ class DatabaseEngine(SearchEngine):
     def suggest_rows(self, cursor, query: SuggestQuery, in_order: bool, limit: int) -> list:
         """(page id, title, url) of the newest ``limit`` entries whose title matches."""
         source, condition, args = self.title_match(query, in_order)
+        condition, args = site_condition(condition, args, query)
         cursor.execute(
             f"SELECT e.page_id, e.title, e.url{source} WHERE {condition} "  # noqa: S608
             f"ORDER BY {self.newest_order} LIMIT %s",
@@ -373,5 +394,7 @@ class DatabaseEngine(SearchEngine):
     def suggest_authors(self, query: SuggestQuery) -> list[Suggestion]:
         """Among the authors of indexed pages (a few hundred at most: matched in Python)."""
         indexed = SearchEntry.authors.through.objects.filter(author_id=OuterRef("pk"))
+        if query.site_id is not None:
+            indexed = indexed.filter(searchentry__site_id=query.site_id)
         names = Author.objects.filter(Exists(indexed)).order_by().values_list("pk", "name")
         return authors_for(list(names), query)

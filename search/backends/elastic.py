@@ -87,6 +87,7 @@ class ArchiveDocument(Document):
     title_suggest = Text(index_prefixes={"min_chars": 1, "max_chars": SUGGEST_PREFIX_CHARS})
     section = Keyword()
     section_id = Integer()
+    site_id = Integer()
     date = Date()
     view_count = Integer()
     stamp = Keyword(index=False)
@@ -144,6 +145,7 @@ def source_for(item: Item) -> dict:
         author_ids=item.author_ids,
         section=item.section_title,
         section_id=item.section_id,
+        site_id=item.site_id,
         date=item.date,
         view_count=item.view_count,
         stamp=item.stamp,
@@ -503,6 +505,8 @@ def build_search(params: SearchParams):
         filters.append(Q("term", section_id=params.section_id))
     if params.author_id is not None:
         filters.append(Q("term", author_ids=params.author_id))
+    if params.site_id is not None:
+        filters.append(Q("term", site_id=params.site_id))
     if filters:
         search = search.filter(Q("bool", filter=filters))
     if params.sort == NEWEST or not query:
@@ -513,7 +517,7 @@ def build_search(params: SearchParams):
     # else: by score only (what rescoring allows); ties in index order.
     # Counted exactly up to TOTAL_CAP (then "more than"), as on the database engine.
     search = search.extra(track_total_hits=TOTAL_CAP)
-    return search.source(["display", "date", "kind"])
+    return search.source(["display", "date", "kind", "site_id"])
 
 
 def search(params: SearchParams) -> Results:
@@ -545,6 +549,7 @@ def search(params: SearchParams) -> Results:
                 snippet=snippet(display.get("text", ""), params.query),
                 score=round(hit["_score"], 4) if hit.get("_score") is not None else None,
                 title_html=highlight(display.get("title", ""), params.query),
+                site_id=source.get("site_id"),
             )
         )
     return results
@@ -557,11 +562,14 @@ def suggest_body(query: SuggestQuery) -> dict:
     titles = Q("match_bool_prefix", **{SUGGEST_FIELD: {"query": typed, "operator": "and"}})
     in_order = Q("match_phrase_prefix", **{SUGGEST_FIELD: {"query": typed}})
     authors = Q("match_bool_prefix", authors_folded={"query": typed, "operator": "and"})
+    portal = [Q("term", site_id=query.site_id)] if query.site_id is not None else []
+    if portal:
+        authors = Q("bool", filter=[authors, *portal])
     return {
         "size": TITLE_LIMIT,
         "query": Q(
             "bool",
-            filter=[titles],
+            filter=[titles, *portal],
             should=[Q("constant_score", filter=in_order)] if query.words else [],
         ).to_dict(),
         "sort": [{"_score": "desc"}, {"date": {"order": "desc", "missing": "_last"}}],

@@ -21,7 +21,7 @@ from ..suggest import SuggestQuery
 from ..text import ParsedQuery, exact_words, fold_syllable
 from . import tsvector
 from .base import Progress
-from .db import DatabaseEngine, Statement, with_progress
+from .db import DatabaseEngine, Statement, site_condition, with_progress
 
 # Ranking tiers over ts_rank (each below 1): the whole query as a phrase (folded, and
 # again exact), each adjacent syllable pair of the query, a page by the author the query
@@ -56,6 +56,7 @@ COPY_COLUMNS = (
     "head_exact_vector",
     "head_folded_vector",
     "stamp",
+    "site_id",
 )
 COPY = f"COPY {SearchEntry._meta.db_table} ({', '.join(COPY_COLUMNS)}) FROM STDIN"  # noqa: S608
 _copy_row = operator.attrgetter(*COPY_COLUMNS)
@@ -371,9 +372,11 @@ class PostgresEngine(DatabaseEngine):
            lead), then they are tested and ordered like the first step's.
         """
         _, condition, args = self.title_match(query, in_order)
+        condition, args = site_condition(condition, args, query)
         cursor.execute(
             "SELECT page_id, title, url FROM (SELECT e.page_id, e.title, e.url, e.date, "  # noqa: S608
-            "e.head_folded_vector FROM search_searchentry e WHERE e.date IS NOT NULL "
+            "e.head_folded_vector, e.site_id FROM search_searchentry e "
+            "WHERE e.date IS NOT NULL "
             "ORDER BY e.date DESC LIMIT %s) e "
             f"WHERE {condition} ORDER BY e.date DESC, e.page_id DESC LIMIT %s",
             [SUGGEST_RECENT, *args, limit],
