@@ -108,8 +108,13 @@ def _group_sql(kind: str, limit: int | None) -> str:
         inner = f"""SELECT SUBSTR(p.{path}, 1, LENGTH(p.{path}) - 4) AS k,
        SUM(t.views) AS views, COUNT(*) AS articles
 FROM t JOIN {_table(page)} p ON p.{_col(page, "id")} = t.page GROUP BY 1"""  # noqa: S608
-        named = f"{_table(page)} n ON n.{path} = x.k"
-        key, name = _col(page, "id"), _col(page, "title")
+        # The few sections are named by their path's unique index, one lookup each: a
+        # join would be planned from the grouping's estimate (thousands of groups) and
+        # scan the whole page table a second time.
+        pk, title = _col(page, "id"), _col(page, "title")
+        lookup = f"FROM {_table(page)} n WHERE n.{path} = x.k"  # noqa: S608
+        return f"""SELECT (SELECT n.{pk} {lookup}), (SELECT n.{title} {lookup}), x.views,
+x.articles FROM ({inner}) x ORDER BY x.views DESC, 2 {"LIMIT %s" if limit else ""}"""  # noqa: S608
     else:
         author_id = f"l.{_col(link, 'author')}"
         inner = f"""SELECT {author_id} AS k, SUM(t.views) AS views, COUNT(*) AS articles
