@@ -42,15 +42,24 @@ def _top_articles(period: Period, limit: int) -> list[dict]:
 
 
 def _article_rows(ranked: list[dict]) -> list[dict]:
-    """The report's rows of ranked {"page", "views"}: title, section, authors, date."""
+    """The report's rows of ranked {"page", "views"}: title, section, authors, date.
+    Read as plain values (up to a thousand articles): no page or author instances."""
+    ids = [row["page"] for row in ranked]
     pages = {
-        page.pk: page
-        for page in ArticlePage.objects.filter(pk__in=[row["page"] for row in ranked])
-        .only("id", "title", "path", "published_at", "first_published_at")
-        .with_authors()
+        values["id"]: values
+        for values in ArticlePage.objects.filter(pk__in=ids).values(
+            "id", "title", "path", "published_at", "first_published_at"
+        )
     }
+    names = {}
+    for page_id, name in (
+        ArticleAuthor.objects.filter(page_id__in=ids)
+        .order_by("page_id", "sort_order", "pk")
+        .values_list("page_id", "author__name")
+    ):
+        names.setdefault(page_id, []).append(name)
     parents = dict(
-        Page.objects.filter(path__in={page.path[:-4] for page in pages.values()}).values_list(
+        Page.objects.filter(path__in={page["path"][:-4] for page in pages.values()}).values_list(
             "path", "title"
         )
     )
@@ -59,13 +68,13 @@ def _article_rows(ranked: list[dict]) -> list[dict]:
         page = pages.get(row["page"])
         if page is None:  # deleted since: its views stay in the site's totals
             continue
-        published = page.published_at or page.first_published_at
+        published = page["published_at"] or page["first_published_at"]
         rows.append(
             {
-                "id": page.pk,
-                "title": page.title,
-                "section": parents.get(page.path[:-4], ""),
-                "authors": ", ".join(author.name for author in page.authors),
+                "id": page["id"],
+                "title": page["title"],
+                "section": parents.get(page["path"][:-4], ""),
+                "authors": ", ".join(names.get(page["id"], ())),
                 "published": timezone.localdate(published) if published else None,
                 "published_text": f"{timezone.localtime(published):%d/%m/%Y}" if published else "",
                 "views": row["views"],
@@ -99,8 +108,13 @@ def _group_sql(kind: str, limit: int | None) -> str:
         inner = f"""SELECT SUBSTR(p.{path}, 1, LENGTH(p.{path}) - 4) AS k,
        SUM(t.views) AS views, COUNT(*) AS articles
 FROM t JOIN {_table(page)} p ON p.{_col(page, "id")} = t.page GROUP BY 1"""  # noqa: S608
-        named = f"{_table(page)} n ON n.{path} = x.k"
-        key, name = _col(page, "id"), _col(page, "title")
+        # The few sections are named by their path's unique index, one lookup each: a
+        # join would be planned from the grouping's estimate (thousands of groups) and
+        # scan the whole page table a second time.
+        pk, title = _col(page, "id"), _col(page, "title")
+        lookup = f"FROM {_table(page)} n WHERE n.{path} = x.k"  # noqa: S608
+        return f"""SELECT (SELECT n.{pk} {lookup}), (SELECT n.{title} {lookup}), x.views,
+x.articles FROM ({inner}) x ORDER BY x.views DESC, 2 {"LIMIT %s" if limit else ""}"""  # noqa: S608
     else:
         author_id = f"l.{_col(link, 'author')}"
         inner = f"""SELECT {author_id} AS k, SUM(t.views) AS views, COUNT(*) AS articles

@@ -76,6 +76,10 @@ DEFAULTS = {
     "STATS_MAX_BODY_BYTES": 512,
     # Extra user-agent substrings treated as bots (case-insensitive), besides the built-ins.
     "STATS_BOT_USER_AGENTS": (),
+    # PostgreSQL's work_mem for the statement of a report's breakdowns (top pages,
+    # sections, authors): a year's grouping of every page read spills to disk at the
+    # server's default 4 MB. Set for that transaction only (SET LOCAL); "" = the default.
+    "STATS_REPORT_WORK_MEM": "64MB",
 }
 
 
@@ -107,6 +111,7 @@ class StatsConf:
     blacklist_cache_seconds: int
     max_body_bytes: int
     bot_user_agents: tuple[str, ...]
+    report_work_mem: str
 
 
 def _read() -> StatsConf:

@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Sum
 from hitcount.models import HitCount
 
+from stats.conf import conf
 from stats.models import DailyPageViews, DailySiteStats
 
 from . import blocks
@@ -131,6 +133,20 @@ def cached_breakdown(name: str, period: Period, limit: int | None, compute):
     key = f"stats:reports:{name}:{period.start:%Y%m%d}:{period.end:%Y%m%d}:{limit or 0}"
     value = cache.get(key)
     if value is None:
-        value = compute()
+        with report_memory():
+            value = compute()
         cache.set(key, value, BREAKDOWN_CACHE_SECONDS)
     return value
+
+
+@contextmanager
+def report_memory():
+    """A transaction whose statements may use STATS_REPORT_WORK_MEM per sort or hash on
+    PostgreSQL (SET LOCAL: it ends with the transaction, so the connection's other
+    requests keep the server's default)."""
+    with transaction.atomic():
+        work_mem = conf().report_work_mem
+        if work_mem and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
+        yield

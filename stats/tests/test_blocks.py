@@ -5,6 +5,7 @@ the same figures as summing the day rows."""
 import io
 import random
 import threading
+import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
@@ -180,3 +181,21 @@ def test_backfill_rebuilds_the_blocks_and_deleting_a_page_drops_them(pages):
     gone.delete()
     assert not PageViewsBlock.objects.filter(hitcount_id=gone.pk).exists()
     assert stored_blocks() == expected_blocks()
+
+
+def _work_mem() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_breakdown_gets_the_report_memory_for_its_own_transaction_only(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("work_mem is PostgreSQL's")
+    settings.STATS_REPORT_WORK_MEM = "48MB"
+    period = Period(date(2026, 1, 1), date(2026, 1, 7))
+    before = _work_mem()
+    inside = data.cached_breakdown(f"probe-{uuid.uuid4()}", period, None, _work_mem)
+    assert (before, inside, _work_mem()) == (before, "48MB", before)
+    assert before != "48MB"
