@@ -1,4 +1,7 @@
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from wagtail.models import Site
 
 from core.pagecache import cached_until_publish
@@ -30,3 +33,29 @@ def site_menu(context):
     return {
         "menu_items": [{**item, "current": current_path.startswith(item["path"])} for item in items]
     }
+
+
+RELATED_CACHE_SECONDS = 3600
+
+
+@register.simple_tag(takes_context=True)
+def related_articles(context, page):
+    """An article's related-articles block, rendered once and kept in the cache until the
+    next publish or privacy change: its query and its cards are the same for every
+    reader. Previews render it afresh (the draft's chosen links may differ)."""
+    request = context.get("request")
+
+    def render():
+        return render_to_string(
+            "news/includes/related_articles.html",
+            {"related": page.get_related_articles()},
+            request=request,
+        )
+
+    if request is None or getattr(request, "is_preview", False):
+        return render()
+    return mark_safe(  # noqa: S308 - the template's own output, escaped when rendered
+        cached_until_publish(
+            f"news:related:{page.pk}:{get_language()}", render, RELATED_CACHE_SECONDS
+        )
+    )

@@ -7,6 +7,8 @@ import logging
 
 from django import template
 from django.db import DatabaseError
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from redis.exceptions import RedisError
 
 from stats import services
@@ -72,14 +74,27 @@ def view_count(context, page):
     return {"page": page, "views": views, "beacon": not _is_preview(context)}
 
 
-@register.inclusion_tag("stats/most_read.html")
+# language -> (the lists, their HTML). The lists are this process's copy while it is
+# fresh (services.most_read returns the same object), so the same HTML serves every
+# page until they change: 45 entries need not be rendered on each page.
+_most_read_html: dict[str, tuple[dict, str]] = {}
+
+
+@register.simple_tag
 def most_read(limit=None):
     try:
         lists = services.most_read(limit)
     except UNAVAILABLE:
         logger.exception("stats: most read unavailable")
-        return {"periods": []}
-    return {"periods": [(key, label, lists[key]) for key, label in services.PERIODS]}
+        return render_to_string("stats/most_read.html", {"periods": []})
+    language = get_language()
+    memo = _most_read_html.get(language)
+    if memo is not None and memo[0] is lists:
+        return memo[1]
+    periods = [(key, label, lists[key]) for key, label in services.PERIODS]
+    html = render_to_string("stats/most_read.html", {"periods": periods})
+    _most_read_html[language] = (lists, html)
+    return html
 
 
 @register.filter
