@@ -519,15 +519,18 @@ def cmdline(pid: int) -> str:
 
 
 class Health:
-    """The cluster's health, sampled from node 1 while the drill runs."""
+    """The health of the portal's index, sampled from node 1 while the drill runs. The
+    index's own health, not the whole cluster's: other indexes on the same cluster (a test
+    session's, kept without replicas) say nothing about whether the portal's search
+    lost a shard."""
 
-    def __init__(self, url: str, traffic: Traffic):
-        self.url, self.traffic = url, traffic
+    def __init__(self, url: str, traffic: Traffic, index: str):
+        self.url, self.traffic, self.index = url, traffic, index
         self.samples: list[tuple[float, str, int]] = []  # (at, status, nodes)
         self.stop = threading.Event()
 
     def sample(self) -> tuple[str, int]:
-        status, body = http_get(self.url + "/_cluster/health", timeout=10)
+        status, body = http_get(f"{self.url}/_cluster/health/{self.index}", timeout=10)
         health = json.loads(body)
         return health["status"], health["number_of_nodes"]
 
@@ -578,7 +581,9 @@ def run(plan: Plan, work: Path, log=print) -> dict:
         # Both copies of the index must be in place before a node may die.
         wait_until(
             lambda: (
-                json.loads(http_get(f"{es_url}/_cluster/health", timeout=10)[1])["status"]
+                json.loads(http_get(f"{es_url}/_cluster/health/drill-archive", timeout=10)[1])[
+                    "status"
+                ]
                 == "green"
             ),
             "Elasticsearch cluster green (index and its replica allocated)",
@@ -586,7 +591,7 @@ def run(plan: Plan, work: Path, log=print) -> dict:
         )
 
         traffic = Traffic(port, prepared["articles"], prepared["words"], plan)
-        health = Health(es_url, traffic)
+        health = Health(es_url, traffic, "drill-archive")
         stack.start_editor(plan.seconds)
         threads = traffic.run_threads()
         monitor = threading.Thread(target=health.loop, daemon=True)
