@@ -1,6 +1,9 @@
-"""Turns parsed exports into published ArticlePages, one transaction per file."""
+"""Turns export files into published ArticlePages, a batch per transaction
+(news/importer/bulk.py); a file that cannot be imported is reported and writes nothing."""
 
 import hashlib
+import multiprocessing
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -9,20 +12,20 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.core.validators import MaxValueValidator
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
 from wagtail.images import get_image_model
 
-from news.models import ArticleAuthor, ArticlePage, Author, NewsIndexPage
+from news.models import ArticlePage, NewsIndexPage
 from news.text import ascii_slug
 
+from .bulk import ArticleWriter, Pending
 from .parser import VIETNAM_TZ, ExportParseError, ParsedExport, parse_file
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
-SOURCE_ROLE = "Nguồn tin"
 # The oldest article a provincial portal can have exported; anything earlier is a misread.
 EARLIEST_DATE = datetime(1945, 1, 1, tzinfo=VIETNAM_TZ)
 # A source clock or time zone slip of hours is tolerated; a date further ahead would
@@ -51,24 +54,119 @@ def import_key(parsed: ParsedExport) -> str:
 def import_file(path: Path, parent: NewsIndexPage, images_dir: Path | None = None) -> ImportResult:
     """Import one file; whatever goes wrong is this file's failure, with its reason, and
     leaves the database as it was."""
+    return next(Importer(parent, images_dir).run([Path(path)]))
+
+
+def read_export(path: Path, images_dir: Path | None = None) -> Pending | ImportResult:
+    """Parse and check one file without touching the database (runs in a worker
+    process during a bulk import): the pending article, or the file's failure."""
     path = Path(path)
     try:
         parsed = parse_file(path)
         check_limits(parsed)
-        key = import_key(parsed)
-        existing = ArticlePage.objects.filter(import_key=key).first()
-        if existing is not None:
-            return ImportResult(path, "skipped", "already imported", existing)
         photos = find_photos(path, images_dir, len(parsed.captions)) if images_dir else []
-        with transaction.atomic():
-            page = create_article(parsed, key, parent, photos)
     except (ExportParseError, ImportFailed) as exc:
         return ImportResult(path, "failed", str(exc))
-    except ValidationError as exc:
-        return ImportResult(path, "failed", f"not valid for the database: {describe(exc)}")
-    except DatabaseError as exc:
-        return ImportResult(path, "failed", f"refused by the database: {exc}")
-    return ImportResult(path, "created", page=page)
+    return Pending(path, parsed, import_key(parsed), photos)
+
+
+def _read_task(args: tuple[Path, Path | None]) -> Pending | ImportResult:
+    return read_export(*args)
+
+
+class Importer:
+    """Imports files under one section in batches, in the files' order.
+
+    ``run`` yields one ImportResult per file. Files are read by ``workers`` processes
+    while this one writes; each batch is one transaction (news/importer/bulk.py). A
+    batch the database refuses is written again one file at a time, so that the
+    failure is the one file's, with its reason, and the others still import.
+    """
+
+    def __init__(
+        self,
+        parent: NewsIndexPage,
+        images_dir: Path | None = None,
+        batch_size: int = 200,
+        workers: int = 0,
+    ):
+        self.images_dir = images_dir
+        self.batch_size = max(1, batch_size)
+        self.workers = workers
+        self.writer = ArticleWriter(parent, build_page)
+
+    def run(self, paths: list[Path]) -> Iterator[ImportResult]:
+        batch: list[Pending | ImportResult] = []
+        for read in self._read_all(paths):
+            batch.append(read)
+            if len(batch) >= self.batch_size:
+                yield from self._import_batch(batch)
+                batch = []
+        if batch:
+            yield from self._import_batch(batch)
+
+    def _read_all(self, paths: list[Path]) -> Iterator[Pending | ImportResult]:
+        tasks = [(path, self.images_dir) for path in paths]
+        if self.workers < 1 or len(tasks) < self.batch_size:
+            yield from map(_read_task, tasks)
+            return
+        # Forked readers import nothing new and touch no database connection.
+        context = multiprocessing.get_context("fork")
+        with context.Pool(self.workers) as pool:
+            yield from pool.imap(_read_task, tasks, chunksize=16)
+
+    def _import_batch(self, batch: list[Pending | ImportResult]) -> Iterator[ImportResult]:
+        pending = [item for item in batch if isinstance(item, Pending)]
+        existing = {
+            page.import_key: page
+            for page in ArticlePage.objects.filter(
+                import_key__in=[item.key for item in pending]
+            ).only("pk", "url_path", "import_key")
+        }
+        # The first file of an article is written; later copies (same title and date)
+        # are skipped, like the ones an earlier run imported.
+        to_write: dict[str, Pending] = {}
+        for item in pending:
+            if item.key not in existing:
+                to_write.setdefault(item.key, item)
+        written = self._write(list(to_write.values()))
+
+        for item in batch:
+            if isinstance(item, ImportResult):
+                yield item
+            elif item.key in existing:
+                yield ImportResult(item.path, "skipped", "already imported", existing[item.key])
+            elif to_write[item.key] is not item:
+                yield ImportResult(item.path, "skipped", "already imported", written.get(item.key))
+            elif item.key in written:
+                yield ImportResult(item.path, "created", page=written[item.key])
+            else:
+                yield ImportResult(item.path, "failed", self.failures[item.key])
+
+    def _write(self, items: list[Pending]) -> dict[str, ArticlePage]:
+        self.failures: dict[str, str] = {}
+        if len(items) > 1:
+            try:
+                return {done.page.import_key: done.page for done in self.writer.write(items)}
+            except (ImportFailed, ValidationError, DatabaseError):
+                pass  # one file spoils the batch: find it by writing the files one by one
+        written: dict[str, ArticlePage] = {}
+        for item in items:
+            written.update(self._write_one(item))
+        return written
+
+    def _write_one(self, item: Pending) -> dict[str, ArticlePage]:
+        try:
+            (done,) = self.writer.write([item])
+        except ImportFailed as exc:
+            self.failures[item.key] = str(exc)
+        except ValidationError as exc:
+            self.failures[item.key] = f"not valid for the database: {describe(exc)}"
+        except DatabaseError as exc:
+            self.failures[item.key] = f"refused by the database: {exc}"
+        else:
+            return {item.key: done.page}
+        return {}
 
 
 def describe(error: ValidationError) -> str:
@@ -125,25 +223,19 @@ def find_photos(path: Path, images_dir: Path, count: int) -> list[Path | None]:
     return photos
 
 
-def create_article(
-    parsed: ParsedExport, key: str, parent: NewsIndexPage, photos: list[Path | None]
-) -> ArticlePage:
-    page = ArticlePage(
+def build_page(item: Pending) -> ArticlePage:
+    """The unsaved article of one export (the bulk writer places and publishes it)."""
+    parsed = item.parsed
+    return ArticlePage(
         title=parsed.title,
-        slug=unique_slug(parent, ascii_slug(parsed.title)),
+        slug=ascii_slug(parsed.title),
         lead=parsed.lead,
-        body=build_body(parsed, photos),
+        body=build_body(parsed, item.photos),
         published_at=parsed.published_at,
         first_published_at=parsed.published_at,
         initial_view_count=parsed.view_count or 0,
-        import_key=key,
+        import_key=item.key,
     )
-    parent.add_child(instance=page)
-    for order, author in enumerate(find_authors(parsed)):
-        ArticleAuthor.objects.create(page=page, author=author, sort_order=order)
-    page.save_revision().publish()
-    page.refresh_from_db()
-    return page
 
 
 def build_body(parsed: ParsedExport, photos: list[Path | None]) -> list[dict]:
@@ -175,21 +267,3 @@ def store_photo(path: Path, caption: str):
         image = image_model(title=caption[:255], file=ImageFile(handle, name=path.name))
         image.save()
     return image
-
-
-def find_authors(parsed: ParsedExport) -> list[Author]:
-    authors = [
-        Author.objects.get_or_create(name=byline.name, role=byline.organisation)[0]
-        for byline in parsed.bylines
-    ]
-    if parsed.source and not authors:
-        authors.append(Author.objects.get_or_create(name=parsed.source, role=SOURCE_ROLE)[0])
-    return authors
-
-
-def unique_slug(parent: NewsIndexPage, slug: str) -> str:
-    taken = set(parent.get_children().filter(slug__startswith=slug).values_list("slug", flat=True))
-    candidate, number = slug, 2
-    while candidate in taken:
-        candidate, number = f"{slug}-{number}", number + 1
-    return candidate
