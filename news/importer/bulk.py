@@ -36,6 +36,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from modelcluster.models import get_all_child_relations
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 from wagtail.search.backends import get_search_backends
 
@@ -99,23 +100,44 @@ class Slugs:
 
 
 class Authors:
-    """Author snippets by (name, role), looked up or created once per run."""
+    """Author snippets by (name, role): looked up, and the missing ones created, a batch
+    at a time (a new author is one row and its search entry, written in bulk)."""
 
     def __init__(self):
         self.known: dict[tuple[str, str], Author] = {}
 
-    def for_export(self, parsed: ParsedExport) -> list[Author]:
+    @staticmethod
+    def wanted(parsed: ParsedExport) -> list[tuple[str, str]]:
         wanted = [(b.name, b.organisation) for b in parsed.bylines]
         if parsed.source and not wanted:
             wanted = [(parsed.source, SOURCE_ROLE)]
-        return [self.get(name, role) for name, role in dict.fromkeys(wanted)]
+        return list(dict.fromkeys(wanted))
 
-    def get(self, name: str, role: str) -> Author:
-        author = self.known.get((name, role))
-        if author is None or author.pk is None:
-            author = Author.objects.get_or_create(name=name, role=role)[0]
-            self.known[(name, role)] = author
-        return author
+    def ensure(self, keys) -> None:
+        missing = {key for key in keys if key not in self.known}
+        if not missing:
+            return
+        self._load(missing)
+        new = [
+            Author(name=name, role=role) for name, role in missing if (name, role) not in self.known
+        ]
+        if new:
+            Author.objects.bulk_create(new, ignore_conflicts=True)
+            created = self._load({(a.name, a.role) for a in new})
+            for backend in get_search_backends(with_auto_update=True):
+                backend.add_bulk(Author, created)
+
+    def _load(self, keys) -> list[Author]:
+        found = [
+            author
+            for author in Author.objects.filter(name__in={name for name, _ in keys})
+            if (author.name, author.role) in keys
+        ]
+        self.known.update({(a.name, a.role): a for a in found})
+        return found
+
+    def for_export(self, parsed: ParsedExport) -> list[Author]:
+        return [self.known[key] for key in self.wanted(parsed)]
 
     def forget(self) -> None:
         """After a rolled-back batch: authors it created no longer exist."""
@@ -132,6 +154,11 @@ class ArticleWriter:
         self.authors = Authors()
         self.page_type = ContentType.objects.get_for_model(ArticlePage)
         self.base_type = ContentType.objects.get_for_model(Page)
+        self.empty_relations = [
+            relation.get_accessor_name()
+            for relation in get_all_child_relations(ArticlePage)
+            if relation.get_accessor_name() != "article_authors"
+        ]
 
     def write(self, items: list[Pending]) -> list[ImportedArticle]:
         """Create the batch's pages in one transaction; raises and writes nothing if any
@@ -187,8 +214,14 @@ class ArticleWriter:
         self._insert(pages)
         Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(pages))
 
+        self.authors.ensure(key for item in items for key in self.authors.wanted(item.parsed))
         links = []
         for item, page in zip(items, pages, strict=True):
+            # A new page's other child relations (tags, related links, comments) are
+            # empty: said in memory, so that serialising and reference extraction read
+            # them without a query each.
+            for relation in self.empty_relations:
+                setattr(page, relation, [])
             page.article_authors = [
                 ArticleAuthor(page=page, author=author, sort_order=order)
                 for order, author in enumerate(self.authors.for_export(item.parsed))
