@@ -43,6 +43,7 @@ class ImportResult:
     status: str  # "created", "skipped" or "failed"
     reason: str = ""
     page: ArticlePage | None = None
+    parsed: ParsedExport | None = None  # what was read, for steps after the write
 
 
 def import_key(parsed: ParsedExport) -> str:
@@ -57,7 +58,7 @@ def import_file(path: Path, parent: NewsIndexPage, images_dir: Path | None = Non
     return next(Importer(parent, images_dir).run([Path(path)]))
 
 
-def read_export(path: Path, images_dir: Path | None = None) -> Pending | ImportResult:
+def prepare_export(path: Path, images_dir: Path | None = None) -> Pending | ImportResult:
     """Parse and check one file without touching the database (runs in a worker
     process during a bulk import): the pending article, or the file's failure."""
     path = Path(path)
@@ -71,7 +72,7 @@ def read_export(path: Path, images_dir: Path | None = None) -> Pending | ImportR
 
 
 def _read_task(args: tuple[Path, Path | None]) -> Pending | ImportResult:
-    return read_export(*args)
+    return prepare_export(*args)
 
 
 class Importer:
@@ -135,13 +136,15 @@ class Importer:
             if isinstance(item, ImportResult):
                 yield item
             elif item.key in existing:
-                yield ImportResult(item.path, "skipped", "already imported", existing[item.key])
+                page = existing[item.key]
+                yield ImportResult(item.path, "skipped", "already imported", page, item.parsed)
             elif to_write[item.key] is not item:
-                yield ImportResult(item.path, "skipped", "already imported", written.get(item.key))
+                page = written.get(item.key)
+                yield ImportResult(item.path, "skipped", "already imported", page, item.parsed)
             elif item.key in written:
-                yield ImportResult(item.path, "created", page=written[item.key])
+                yield ImportResult(item.path, "created", "", written[item.key], item.parsed)
             else:
-                yield ImportResult(item.path, "failed", self.failures[item.key])
+                yield ImportResult(item.path, "failed", self.failures[item.key], None, item.parsed)
 
     def _write(self, items: list[Pending]) -> dict[str, ArticlePage]:
         self.failures: dict[str, str] = {}
