@@ -22,12 +22,13 @@ from news.importer.bulk import Pending
 from news.importer.parser import parse_file
 from news.importer.service import Importer, build_page, find_photos, import_key
 from news.models import ArticleAuthor, ArticlePage, Author, NewsIndexPage
+from news.tests.import_fixtures import private_alias  # noqa: F401 - a fixture
 from news.tests.test_import_command import GOOD_EXPORT
 from search import service
 from search.query import SearchParams
 from search.text import parse_query
 
-pytestmark = pytest.mark.embedded
+pytestmark = [pytest.mark.embedded, pytest.mark.usefixtures("private_alias")]
 
 # Fields that differ between any two pages: identity, place, and the moment of writing.
 PER_PAGE = {

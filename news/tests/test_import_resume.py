@@ -10,16 +10,21 @@ import sys
 import time
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 
 from conftest import REPO
 from news.importer.lock import import_lock
 from news.models import ArticleAuthor, ArticlePage
+from news.tests.import_fixtures import private_alias  # noqa: F401 - a fixture
 from news.tests.test_import_command import GOOD_EXPORT
 from search import service
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("private_alias"),
+]
 
 FILES = 400
 BATCH = 20
@@ -35,7 +40,12 @@ def write_archive(folder):
 def command(section, folder, tmp_path):
     assert connection.vendor == "postgresql", "this test needs PostgreSQL"
     url = "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**connection.settings_dict)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "DATABASE_URL": url}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "news.tests.settings_import",
+        "DATABASE_URL": url,
+        "SEARCH_ES_INDEX": settings.SEARCH_ES_INDEX,
+    }
     args = [sys.executable, "manage.py", "import_articles", str(folder)]
     args += ["--parent", str(section.pk), "--batch-size", str(BATCH), "--workers", "1"]
     args += ["--failures", str(tmp_path / "failures.csv")]
