@@ -13,6 +13,7 @@ of a few generated ones). Prints the counts as JSON.
 """
 
 import argparse
+import bisect
 import json
 import os
 import random
@@ -63,8 +64,6 @@ def byline(rng: random.Random, writer: Writer) -> str:
 
 
 def export_text(rng: random.Random, seen: set) -> tuple[str, int]:
-    import bisect
-
     topic = TOPICS[bisect.bisect(TOPIC_PICK, rng.random() * TOPIC_PICK[-1])]
     writer = Writer(rng, topic, NAMES)
     while True:
@@ -79,8 +78,14 @@ def export_text(rng: random.Random, seen: set) -> tuple[str, int]:
         blocks.insert(rng.randrange(1, len(blocks) + 1), f"Ảnh: {caption}")
     chrome = rng.choice(["", "In bài viết\n\nThống kê truy cập", "Xem với cỡ chữ"])
     text = "\n\n".join(
-        [title, meta_line(rng, when, rng.randint(0, 50000)), writer.lead(), *blocks,
-         byline(rng, writer), chrome]
+        [
+            title,
+            meta_line(rng, when, rng.randint(0, 50000)),
+            writer.lead(),
+            *blocks,
+            byline(rng, writer),
+            chrome,
+        ]
     )
     return text.strip() + "\n", len(captions)
 
