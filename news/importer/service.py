@@ -3,6 +3,7 @@
 
 import hashlib
 import multiprocessing
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -75,6 +76,9 @@ def _read_task(args: tuple[Path, Path | None]) -> Pending | ImportResult:
     return prepare_export(*args)
 
 
+READ_AHEAD = 2  # batches read ahead of the one being written
+
+
 class Importer:
     """Imports files under one section in batches, in the files' order.
 
@@ -111,10 +115,24 @@ class Importer:
         if self.workers < 1 or len(tasks) < self.batch_size:
             yield from map(_read_task, tasks)
             return
-        # Forked readers import nothing new and touch no database connection.
+        # Forked readers import nothing new and touch no database connection. They read
+        # at most READ_AHEAD batches ahead of the writer: an archive's parsed text never
+        # sits in memory whole, however much faster reading is than writing.
+        windows = [tasks[i : i + self.batch_size] for i in range(0, len(tasks), self.batch_size)]
         context = multiprocessing.get_context("fork")
         with context.Pool(self.workers) as pool:
-            yield from pool.imap(_read_task, tasks, chunksize=16)
+            queued = iter(windows)
+            ahead = deque()
+            for window in queued:
+                ahead.append(pool.map_async(_read_task, window, chunksize=8))
+                if len(ahead) == READ_AHEAD:
+                    break
+            while ahead:
+                results = ahead.popleft().get()
+                window = next(queued, None)
+                if window is not None:
+                    ahead.append(pool.map_async(_read_task, window, chunksize=8))
+                yield from results
 
     def _import_batch(self, batch: list[Pending | ImportResult]) -> Iterator[ImportResult]:
         pending = [item for item in batch if isinstance(item, Pending)]
