@@ -1,4 +1,5 @@
-"""New news and event sections get their portal's moderation workflow (docs/workflow.md).
+"""New news and event sections get their portal's moderation workflow (docs/workflow.md);
+and the importer's signals, which other apps (search) subscribe to.
 
 A section of a district portal follows the district's workflow, which its home carries
 (news.portals); elsewhere a section gets the newsroom's "Duyệt tin bài".
@@ -6,10 +7,18 @@ A section of a district portal follows the district's workflow, which its home c
 
 from django.conf import settings
 from django.db.models.signals import post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from wagtail.models import Workflow, WorkflowPage
 
 from .models import EventIndexPage, NewsIndexPage, Portal
+
+# Sent by the importer's bulk writer inside each batch's transaction, instead of one
+# page_published per page: ``articles`` is a list of news.importer.bulk.ImportedArticle
+# (path, parsed export, the new live page).
+articles_imported = Signal()
+# Sent at the end of an import run with the ids of pages found already imported: a run
+# killed after a batch committed may have left them out of the search index.
+articles_reimported = Signal()
 
 
 def newsroom_workflow() -> Workflow | None:

@@ -6,7 +6,9 @@ name) beside the files. Each address becomes a Wagtail redirect (wagtail.contrib
 so editors see and edit them under Settings > Redirects, and the old path, with its query
 string where the old portal used one (`?ArticleID=123`), answers 301 with the new page.
 
-The writer hands over (parsed article, page) pairs in bulk: `create_redirects(pairs)`.
+The importer hands over (parsed article, page) pairs a batch at a time:
+`create_redirects(pairs)`, inside the transaction that created the batch's pages, and for
+files found already imported (a rerun after a killed run makes what it had not reached).
 """
 
 from __future__ import annotations
@@ -39,6 +41,11 @@ class RedirectReport:
     created: int = 0
     existing: int = 0  # already in place from an earlier run, pointing at the same page
     problems: list[str] = field(default_factory=list)
+
+    def add(self, other: RedirectReport) -> None:
+        self.created += other.created
+        self.existing += other.existing
+        self.problems.extend(other.problems)
 
 
 def old_path(url: str) -> str:

@@ -1,6 +1,10 @@
-"""Turns parsed exports into published ArticlePages, one transaction per file."""
+"""Turns export files into published ArticlePages, a batch per transaction
+(news/importer/bulk.py); a file that cannot be imported is reported and writes nothing."""
 
 import hashlib
+import multiprocessing
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -10,21 +14,22 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.core.validators import MaxValueValidator
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
 from wagtail.images import get_image_model
 
-from news.models import ArticleAuthor, ArticlePage, Author, NewsIndexPage
+from news.models import ArticlePage, NewsIndexPage
 from news.text import ascii_slug
 
+from .bulk import ArticleWriter, ImportedArticle, Pending
 from .parser import CAPTION, VIETNAM_TZ, ExportParseError, ParsedExport, parse_file
+from .redirects import RedirectReport, RedirectSheets, create_redirects
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 HTML_SUFFIXES = (".html", ".htm")
-SOURCE_ROLE = "Nguồn tin"
 # The oldest article a provincial portal can have exported; anything earlier is a misread.
 EARLIEST_DATE = datetime(1945, 1, 1, tzinfo=VIETNAM_TZ)
 # A source clock or time zone slip of hours is tolerated; a date further ahead would
@@ -42,7 +47,7 @@ class ImportResult:
     status: str  # "created", "skipped" or "failed"
     reason: str = ""
     page: ArticlePage | None = None
-    parsed: ParsedExport | None = None  # for the redirects from its old addresses
+    parsed: ParsedExport | None = None  # what was read, for steps after the write
 
 
 def import_key(parsed: ParsedExport) -> str:
@@ -63,24 +68,171 @@ def read_export(path: Path) -> ParsedExport:
 def import_file(path: Path, parent: NewsIndexPage, images_dir: Path | None = None) -> ImportResult:
     """Import one file; whatever goes wrong is this file's failure, with its reason, and
     leaves the database as it was."""
+    return next(Importer(parent, images_dir).run([Path(path)]))
+
+
+def prepare_export(path: Path, images_dir: Path | None = None) -> Pending | ImportResult:
+    """Parse and check one file without touching the database (runs in a worker
+    process during a bulk import): the pending article, or the file's failure."""
     path = Path(path)
     try:
         parsed = read_export(path)
         check_limits(parsed)
-        key = import_key(parsed)
-        existing = ArticlePage.objects.filter(import_key=key).first()
-        if existing is not None:
-            return ImportResult(path, "skipped", "already imported", existing, parsed)
         photos = find_photos(path, images_dir, parsed)
-        with transaction.atomic():
-            page = create_article(parsed, key, parent, photos)
     except (ExportParseError, ImportFailed) as exc:
         return ImportResult(path, "failed", str(exc))
-    except ValidationError as exc:
-        return ImportResult(path, "failed", f"not valid for the database: {describe(exc)}")
-    except DatabaseError as exc:
-        return ImportResult(path, "failed", f"refused by the database: {exc}")
-    return ImportResult(path, "created", page=page, parsed=parsed)
+    return Pending(path, parsed, import_key(parsed), photos)
+
+
+def _read_task(args: tuple[Path, Path | None]) -> Pending | ImportResult:
+    return prepare_export(*args)
+
+
+READ_AHEAD = 2  # batches read ahead of the one being written
+
+
+class Importer:
+    """Imports files under one section in batches, in the files' order.
+
+    ``run`` yields one ImportResult per file. Files are read by ``workers`` processes
+    while this one writes; each batch is one transaction (news/importer/bulk.py). A
+    batch the database refuses is written again one file at a time, so that the
+    failure is the one file's, with its reason, and the others still import.
+
+    Redirects from an article's old addresses (its own, and those a ``redirects.csv``
+    beside it lists) are made in the transaction that creates its page, so that a run
+    killed at any moment leaves both or neither; a file found already imported gets its
+    redirects checked again, so a rerun makes any a killed run had not reached.
+    ``redirects`` adds up what was made; ``sheets.problems`` lists the sheets' bad rows.
+    """
+
+    def __init__(
+        self,
+        parent: NewsIndexPage,
+        images_dir: Path | None = None,
+        batch_size: int = 200,
+        workers: int = 0,
+    ):
+        self.images_dir = images_dir
+        self.batch_size = max(1, batch_size)
+        self.workers = workers
+        self.sheets = RedirectSheets()
+        self.redirects = RedirectReport()
+        self._batch_redirects = RedirectReport()
+        self.writer = ArticleWriter(parent, build_page, after_write=self._redirect_written)
+
+    def run(self, paths: list[Path]) -> Iterator[ImportResult]:
+        batch: list[Pending | ImportResult] = []
+        for read in self._read_all(paths):
+            batch.append(read)
+            if len(batch) >= self.batch_size:
+                yield from self._import_batch(batch)
+                batch = []
+        if batch:
+            yield from self._import_batch(batch)
+
+    def _read_all(self, paths: list[Path]) -> Iterator[Pending | ImportResult]:
+        tasks = [(path, self.images_dir) for path in paths]
+        if self.workers < 1 or len(tasks) < self.batch_size:
+            yield from map(_read_task, tasks)
+            return
+        # Forked readers import nothing new and touch no database connection. They read
+        # at most READ_AHEAD batches ahead of the writer: an archive's parsed text never
+        # sits in memory whole, however much faster reading is than writing.
+        windows = [tasks[i : i + self.batch_size] for i in range(0, len(tasks), self.batch_size)]
+        context = multiprocessing.get_context("fork")
+        with context.Pool(self.workers) as pool:
+            queued = iter(windows)
+            ahead = deque()
+            for window in queued:
+                ahead.append(pool.map_async(_read_task, window, chunksize=8))
+                if len(ahead) == READ_AHEAD:
+                    break
+            while ahead:
+                results = ahead.popleft().get()
+                window = next(queued, None)
+                if window is not None:
+                    ahead.append(pool.map_async(_read_task, window, chunksize=8))
+                yield from results
+
+    def _import_batch(self, batch: list[Pending | ImportResult]) -> Iterator[ImportResult]:
+        pending = [item for item in batch if isinstance(item, Pending)]
+        for item in pending:
+            item.parsed = self.sheets.with_sheet_urls(item.parsed, item.path)
+        existing = {
+            page.import_key: page
+            for page in ArticlePage.objects.filter(
+                import_key__in=[item.key for item in pending]
+            ).only("pk", "title", "url_path", "import_key")
+        }
+        # The first file of an article is written; later copies (same title and date)
+        # are skipped, like the ones an earlier run imported.
+        to_write: dict[str, Pending] = {}
+        for item in pending:
+            if item.key not in existing:
+                to_write.setdefault(item.key, item)
+        written = self._write(list(to_write.values()))
+        self._redirect_skipped(
+            (item.parsed, existing.get(item.key) or written.get(item.key))
+            for item in pending
+            if to_write.get(item.key) is not item
+        )
+
+        for item in batch:
+            if isinstance(item, ImportResult):
+                yield item
+            elif item.key in existing:
+                page = existing[item.key]
+                yield ImportResult(item.path, "skipped", "already imported", page, item.parsed)
+            elif to_write[item.key] is not item:
+                page = written.get(item.key)
+                yield ImportResult(item.path, "skipped", "already imported", page, item.parsed)
+            elif item.key in written:
+                yield ImportResult(item.path, "created", "", written[item.key], item.parsed)
+            else:
+                yield ImportResult(item.path, "failed", self.failures[item.key], None, item.parsed)
+
+    def _write(self, items: list[Pending]) -> dict[str, ArticlePage]:
+        self.failures: dict[str, str] = {}
+        if len(items) > 1:
+            try:
+                return {done.page.import_key: done.page for done in self._write_batch(items)}
+            except (ImportFailed, ValidationError, DatabaseError):
+                pass  # one file spoils the batch: find it by writing the files one by one
+        written: dict[str, ArticlePage] = {}
+        for item in items:
+            written.update(self._write_one(item))
+        return written
+
+    def _write_one(self, item: Pending) -> dict[str, ArticlePage]:
+        try:
+            (done,) = self._write_batch([item])
+        except ImportFailed as exc:
+            self.failures[item.key] = str(exc)
+        except ValidationError as exc:
+            self.failures[item.key] = f"not valid for the database: {describe(exc)}"
+        except DatabaseError as exc:
+            self.failures[item.key] = f"refused by the database: {exc}"
+        else:
+            return {item.key: done.page}
+        return {}
+
+    def _write_batch(self, items: list[Pending]) -> list[ImportedArticle]:
+        self._batch_redirects = RedirectReport()
+        done = self.writer.write(items)
+        # Counted once the batch has committed: a rolled-back batch made no redirect.
+        self.redirects.add(self._batch_redirects)
+        return done
+
+    def _redirect_written(self, articles: list[ImportedArticle]) -> None:
+        """Inside the batch's transaction, once its pages exist."""
+        self._batch_redirects = create_redirects((a.parsed, a.page) for a in articles)
+
+    def _redirect_skipped(self, pairs) -> None:
+        """Files whose article is already there: their redirects are made if missing."""
+        pairs = [(parsed, page) for parsed, page in pairs if page is not None]
+        if pairs:
+            self.redirects.add(create_redirects(pairs))
 
 
 def describe(error: ValidationError) -> str:
@@ -154,25 +306,19 @@ def saved_photo(page: Path, src: str) -> Path | None:
     return photo
 
 
-def create_article(
-    parsed: ParsedExport, key: str, parent: NewsIndexPage, photos: list[Path | None]
-) -> ArticlePage:
-    page = ArticlePage(
+def build_page(item: Pending) -> ArticlePage:
+    """The unsaved article of one export (the bulk writer places and publishes it)."""
+    parsed = item.parsed
+    return ArticlePage(
         title=parsed.title,
-        slug=unique_slug(parent, ascii_slug(parsed.title)),
+        slug=ascii_slug(parsed.title),
         lead=parsed.lead,
-        body=build_body(parsed, photos),
+        body=build_body(parsed, item.photos),
         published_at=parsed.published_at,
         first_published_at=parsed.published_at,
         initial_view_count=parsed.view_count or 0,
-        import_key=key,
+        import_key=item.key,
     )
-    parent.add_child(instance=page)
-    for order, author in enumerate(find_authors(parsed)):
-        ArticleAuthor.objects.create(page=page, author=author, sort_order=order)
-    page.save_revision().publish()
-    page.refresh_from_db()
-    return page
 
 
 def build_body(parsed: ParsedExport, photos: list[Path | None]) -> list[dict]:
@@ -204,21 +350,3 @@ def store_photo(path: Path, caption: str):
         image = image_model(title=caption[:255], file=ImageFile(handle, name=path.name))
         image.save()
     return image
-
-
-def find_authors(parsed: ParsedExport) -> list[Author]:
-    authors = [
-        Author.objects.get_or_create(name=byline.name, role=byline.organisation)[0]
-        for byline in parsed.bylines
-    ]
-    if parsed.source and not authors:
-        authors.append(Author.objects.get_or_create(name=parsed.source, role=SOURCE_ROLE)[0])
-    return authors
-
-
-def unique_slug(parent: NewsIndexPage, slug: str) -> str:
-    taken = set(parent.get_children().filter(slug__startswith=slug).values_list("slug", flat=True))
-    candidate, number = slug, 2
-    while candidate in taken:
-        candidate, number = f"{slug}-{number}", number + 1
-    return candidate

@@ -82,6 +82,27 @@ def test_second_import_creates_no_second_redirect(section, tmp_path, client):
     assert client.get("/tin/123.html")["Location"] == page_titled("Hội nghị dân vận").url
 
 
+def test_rerun_makes_the_redirects_an_earlier_run_did_not(section, tmp_path, client):
+    """Redirects are made a batch at a time; a file found already imported still gets
+    the ones missing (a run stopped between a batch's pages and a later step, or a
+    redirects.csv added afterwards)."""
+    write(tmp_path, "a.txt", export("Hội nghị dân vận", f"URL: {OLD_HOST}/tin/123.html"))
+    write(tmp_path, "b.txt", export("Lễ hội làng Đông", f"URL: {OLD_HOST}/tin/124.html", day=14))
+    run_import(tmp_path, "--batch-size", "1")
+    Redirect.objects.filter(old_path="/tin/124.html").delete()
+    write(tmp_path, "redirects.csv", f"{OLD_HOST}/Pages/ChiTiet.aspx?ArticleID=123,a.txt\n")
+
+    out, err, error = run_import(tmp_path, "--batch-size", "1")
+
+    assert error is None, err
+    assert "Imported 0, skipped 2" in out
+    assert "Redirects from old addresses: 2 created, 1 already in place." in out
+    assert client.get("/tin/124.html")["Location"] == page_titled("Lễ hội làng Đông").url
+    response = client.get("/Pages/ChiTiet.aspx?ArticleID=123")
+    assert response.status_code == 301
+    assert response["Location"] == page_titled("Hội nghị dân vận").url
+
+
 def test_source_agency_makes_no_redirect(section, tmp_path):
     write(tmp_path, "a.txt", export("Hội nghị dân vận", "Nguồn: Báo Bắc Ninh"))
     out, err, error = run_import(tmp_path)

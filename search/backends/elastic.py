@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, NotFoundError
-from elasticsearch.helpers import BulkIndexError, parallel_bulk, scan
+from elasticsearch.helpers import BulkIndexError, bulk, parallel_bulk, scan
 from elasticsearch_dsl import Date, Document, Integer, Keyword, Object, Q, Text
 
 from ..items import Item
@@ -213,9 +213,14 @@ def write(items: Iterable[Item]) -> int:
     items = list(items)
     if not items:
         return 0
-    for index in ensure_index():
-        for item in items:
-            ArchiveDocument.from_item(item).save(using=es, index=index, refresh=False)
+    # One bulk request per BULK_CHUNK documents, not one request each: an import sends
+    # its batches through here (the same documents the rebuild sends).
+    actions = [
+        {"_index": index, "_id": item.page_id, "_source": source_for(item)}
+        for index in ensure_index()
+        for item in items
+    ]
+    bulk(es, actions, chunk_size=BULK_CHUNK, refresh=False)
     es.indices.refresh(index=alias())
     return len(items)
 
