@@ -190,7 +190,9 @@ class Traffic:
         rng = random.Random(100 + n)  # noqa: S311
         source = loopback(20_000 + n)
         while not self.stop.is_set():
-            query = urllib.parse.urlencode({"q": rng.choice(self.words)})
+            # The words come from every portal's titles: asked on the province (the default
+            # site, 127.0.0.1) across the whole province ("Toàn tỉnh").
+            query = urllib.parse.urlencode({"q": rng.choice(self.words), "site": "all"})
             # A fresh query string each time: the microcache must not answer for search.
             path = f"/search/?{query}&r={rng.randrange(10**9)}"
             try:

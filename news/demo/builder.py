@@ -479,7 +479,7 @@ def ensure_portal_frame(site, report) -> None:
         for name, value in empty.items():
             setattr(frame, name, value)
         frame.save()
-        report.append(f"Filled in the frame of {site.site_name}")
+        report.append(f"Created the frame (banner and footer) of {site.site_name}")
 
 
 def import_fixture(section, portal, report) -> None:

@@ -27,6 +27,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from hitcount.models import HitCount
+from wagtail.models import Site
 
 from core import pagecache, privacy
 from stats.conf import changed, conf
@@ -63,7 +64,13 @@ def period_start(period: str, today: date) -> date:
     raise ValueError(period)
 
 
-def compute(period: str, limit: int, today: date) -> list[Entry]:
+def in_portal(page, root: str) -> bool:
+    """Whether ``page`` belongs to the portal whose home has the url_path ``root`` ("" for
+    every portal): each portal's lists hold its own pages."""
+    return page.url_path.startswith(root)
+
+
+def compute(period: str, limit: int, today: date, root: str = "") -> list[Entry]:
     """Sum the daily rows since the period's start (no scan of the hits table)."""
     rows = DailyPageViews.objects.filter(day__gte=period_start(period, today))
     types = counted_content_type_ids()
@@ -72,14 +79,18 @@ def compute(period: str, limit: int, today: date) -> list[Entry]:
     totals = list(
         rows.values("hitcount__object_pk")
         .annotate(total=Sum("views"))
-        .order_by("-total", "hitcount__object_pk")[: limit * 3]
+        .order_by("-total", "hitcount__object_pk")[: limit * (3 if not root else 10)]
     )
     pages = counted_pages().in_bulk([row["hitcount__object_pk"] for row in totals])
     restricted = privacy.restricted_paths()
     entries = []
     for row in totals:
         page = pages.get(row["hitcount__object_pk"])
-        if page is not None and not privacy.is_private(page.path, restricted):
+        if (
+            page is not None
+            and in_portal(page, root)
+            and not privacy.is_private(page.path, restricted)
+        ):
             entries.append(Entry(page.pk, page.title, page.url, row["total"]))
     return entries[:limit]
 
@@ -114,27 +125,27 @@ def all_time_totals(limit: int) -> dict[int, int]:
     return totals
 
 
-def seed(limit: int, taken: set[int]) -> list[Entry]:
+def seed(limit: int, taken: set[int], root: str = "") -> list[Entry]:
     """The most read of all time, public pages only, leaving out `taken`."""
-    totals = all_time_totals(limit * 3 + len(taken))
+    totals = all_time_totals(limit * (3 if not root else 10) + len(taken))
     wanted = [page_id for page_id in totals if page_id not in taken]
     pages = counted_pages().in_bulk(wanted)
     restricted = privacy.restricted_paths()
     entries = [
         Entry(page.pk, page.title, page.url, totals[page.pk], seeded=True)
         for page in pages.values()
-        if not privacy.is_private(page.path, restricted)
+        if in_portal(page, root) and not privacy.is_private(page.path, restricted)
     ]
     entries.sort(key=lambda entry: (-entry.views, entry.page_id))
     return entries[:limit]
 
 
-def compute_all(limit: int, today: date) -> dict[str, list[Entry]]:
+def compute_all(limit: int, today: date, root: str = "") -> dict[str, list[Entry]]:
     """The three lists, each topped up from the all-time counts when short."""
-    lists = {period: compute(period, limit, today) for period, _label in PERIODS}
+    lists = {period: compute(period, limit, today, root) for period, _label in PERIODS}
     short = [entries for entries in lists.values() if len(entries) < limit]
     if short:
-        seeds = seed(2 * limit, set())
+        seeds = seed(2 * limit, set(), root)
         for entries in short:
             listed = {entry.page_id for entry in entries}
             entries.extend(
@@ -162,8 +173,10 @@ class _Local:
     def put(self, key: str, generation: int, lists: dict) -> None:
         seconds = min(conf().most_read_local_seconds, conf().most_read_cache_seconds)
         if seconds > 0:
-            # One day, one limit.
-            self._entries = {key: (time.monotonic() + seconds, generation, lists)}
+            # One day and one limit, for each portal.
+            if len(self._entries) >= 64:
+                self._entries = {}
+            self._entries[key] = (time.monotonic() + seconds, generation, lists)
 
     def clear(self) -> None:
         self._entries = {}
@@ -188,12 +201,13 @@ def _shared(method: str, *args):
         return None
 
 
-def most_read(limit: int | None = None) -> dict[str, list[Entry]]:
-    """All three lists: this process's copy, else the shared cache (one read), else
-    computed (a few queries) and cached."""
+def most_read(limit: int | None = None, root: str = "") -> dict[str, list[Entry]]:
+    """All three lists of the portal whose home has the url_path ``root`` ("" for every
+    portal): this process's copy, else the shared cache (one read), else computed (a few
+    queries) and cached."""
     limit = limit or conf().most_read_limit
     today = timezone.localdate()
-    key = f"stats:most-read:{today.isoformat()}:{limit}"
+    key = f"stats:most-read:{today.isoformat()}:{limit}:{root}"
     lists = local.get(key)
     if lists is not None:
         return lists
@@ -205,7 +219,7 @@ def most_read(limit: int | None = None) -> dict[str, list[Entry]]:
         logger.warning("stats: most-read cache unavailable (%s)", exc)
         generation, lists = pagecache.seen_generation(), None
     if lists is None:
-        lists = compute_all(limit, today)
+        lists = compute_all(limit, today, root)
         _shared("set", key, (generation, lists), conf().most_read_cache_seconds)
     local.put(key, generation, lists)
     return lists
@@ -214,4 +228,7 @@ def most_read(limit: int | None = None) -> dict[str, list[Entry]]:
 def clear_cache(limit: int | None = None) -> None:
     limit = limit or conf().most_read_limit
     local.clear()
-    _shared("delete", f"stats:most-read:{timezone.localdate().isoformat()}:{limit}")
+    day = timezone.localdate().isoformat()
+    roots = ["", *(root.root_path for root in Site.get_site_root_paths())]
+    for root in roots:
+        _shared("delete", f"stats:most-read:{day}:{limit}:{root}")

@@ -10,6 +10,7 @@ from django.db import DatabaseError
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from redis.exceptions import RedisError
+from wagtail.models import Site
 
 from stats import services
 from stats.services import pages, widget
@@ -77,24 +78,38 @@ def view_count(context, page):
 # language -> (the lists, their HTML). The lists are this process's copy while it is
 # fresh (services.most_read returns the same object), so the same HTML serves every
 # page until they change: 45 entries need not be rendered on each page.
-_most_read_html: dict[str, tuple[dict, str]] = {}
+_most_read_html: dict[tuple[str, str], tuple[dict, str]] = {}
 
 
-@register.simple_tag
-def most_read(limit=None):
+@register.simple_tag(takes_context=True)
+def most_read(context, limit=None):
+    """The most read of the portal the page is served on."""
+    root = portal_root(context.get("request"))
     try:
-        lists = services.most_read(limit)
+        lists = services.most_read(limit, root)
     except UNAVAILABLE:
         logger.exception("stats: most read unavailable")
         return render_to_string("stats/most_read.html", {"periods": []})
-    language = get_language()
-    memo = _most_read_html.get(language)
+    memo_key = (get_language(), root)
+    memo = _most_read_html.get(memo_key)
     if memo is not None and memo[0] is lists:
         return memo[1]
     periods = [(key, label, lists[key]) for key, label in services.PERIODS]
     html = render_to_string("stats/most_read.html", {"periods": periods})
-    _most_read_html[language] = (lists, html)
+    _most_read_html[memo_key] = (lists, html)
     return html
+
+
+def portal_root(request) -> str:
+    """The url_path of the home page of the request's Site, from Wagtail's cached site
+    root paths (no query); "" (every portal) without a request or a matching site."""
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        return ""
+    for root in Site.get_site_root_paths():
+        if root.site_id == site.pk:
+            return root.root_path
+    return ""
 
 
 @register.filter

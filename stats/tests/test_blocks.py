@@ -189,7 +189,7 @@ def _work_mem() -> str:
         return cursor.fetchone()[0]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_breakdown_gets_the_report_memory_for_its_own_transaction_only(settings):
     if connection.vendor != "postgresql":
         pytest.skip("work_mem is PostgreSQL's")
