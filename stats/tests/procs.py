@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import suppress
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -55,15 +56,20 @@ class Process:
             try:
                 self.process.wait(20)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                # The whole group: a worker left behind would write its queue into a
+                # later test's database when it notices its master gone.
+                with suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         self.process = None
 
     def kill(self):
         """SIGKILL the whole process group (a gunicorn master and its workers): no exit
         handler runs, as with an OOM kill or a power cut."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
+        if self.process:
+            # Even when the master is gone already, its workers may not be.
+            with suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
         self.process = None
 
