@@ -91,8 +91,9 @@ QUERIES = [
     ("miss", {"q": "qwxyzzy"}),
     ("miss", {"q": "robot hút bụi"}),
     ("miss", {"q": '"Nguyễn Trọng Bình"'}),
-    # the kinds of issue 15, as staff type them (what each should find is the query set's
-    # job, search/tests; here: what they cost with every feature on)
+    # the query kinds staff type: words, diacritics, acronyms, typos, questions, authors
+    # (what each should find is the query set's job, search/tests; here: what they cost
+    # with every feature on)
     # two-syllable words side by side
     ("pair", {"q": "thi đua khen thưởng"}),
     ("pair", {"q": "kinh tế xã hội"}),
