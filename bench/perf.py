@@ -438,6 +438,9 @@ def report(bench: Bench) -> str:
         f"at the start: {n['load_start']}; at the end: {n['load_end']} (other work on the "
         "machine inflates latencies).",
         "",
+        "The benchmark writes this file whole; comparisons between runs and same-moment A/B "
+        "measurements are kept in [performance-history.md](performance-history.md).",
+        "",
         "| what | req/s | p50 ms | p99 ms | non-2xx | ratio to static |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]

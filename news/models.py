@@ -320,13 +320,22 @@ class HomePage(IntroMixin, BasePage):
             if by_section.get(section.path)
         ]
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
+    def get_stories(self):
+        """The featured story, the latest headlines, the intro and the section blocks:
+        the same for every reader until the next publish (news_tags.home_stories caches
+        them)."""
         latest = list(ArticlePage.objects.readable().descendant_of(self).newest().for_listing()[:7])
         featured = self.get_featured(latest)
-        context["featured_article"] = featured
-        context["latest_articles"] = [a for a in latest if a != featured][:6]
-        context["section_blocks"] = self.get_section_blocks()
+        return {
+            "page": self,
+            "featured_article": featured,
+            "latest_articles": [a for a in latest if a != featured][:6],
+            "section_blocks": self.get_section_blocks(),
+        }
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Events leave "upcoming" with the clock, not with a publish: read them live.
         context["upcoming_events"] = EventPage.objects.readable().descendant_of(self).upcoming()[:5]
         return context
 

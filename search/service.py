@@ -88,36 +88,31 @@ def search(params: SearchParams) -> Results:
     return results
 
 
-def answer(params: SearchParams) -> Results:
-    """One search of the analysed ``params`` by the engine that answers."""
+def _from_active(action: str, argument, failure: str):
+    """``action`` of the active engine, or of the database's when that engine fails."""
     chosen, database = engine(), database_engine()
     if chosen is not database:
         try:
-            return chosen.search(params)
+            return getattr(chosen, action)(argument)
         except chosen.errors as exc:
             logger.error(
-                "%s failed (%s: %s); answering from the database",
+                "%s failed%s (%s: %s); answering from the database",
                 chosen.name,
+                failure,
                 type(exc).__name__,
                 exc,
             )
-    return database.search(params)
+    return getattr(database, action)(argument)
+
+
+def answer(params: SearchParams) -> Results:
+    """One search of the analysed ``params`` by the engine that answers."""
+    return _from_active("search", params, "")
 
 
 def suggest(query: SuggestQuery) -> list[Suggestion]:
     """Suggestions from the active engine (the database's when it fails), as ``search``."""
-    chosen, database = engine(), database_engine()
-    if chosen is not database:
-        try:
-            return chosen.suggest(query)
-        except chosen.errors as exc:
-            logger.error(
-                "%s failed to suggest (%s: %s); answering from the database",
-                chosen.name,
-                type(exc).__name__,
-                exc,
-            )
-    return database.suggest(query)
+    return _from_active("suggest", query, " to suggest")
 
 
 def sync_pages(page_ids: Iterable[int]) -> None:

@@ -35,27 +35,40 @@ def site_menu(context):
     }
 
 
-RELATED_CACHE_SECONDS = 3600
+FRAGMENT_CACHE_SECONDS = 3600
 
 
-@register.simple_tag(takes_context=True)
-def related_articles(context, page):
-    """An article's related-articles block, rendered once and kept in the cache until the
-    next publish or privacy change: its query and its cards are the same for every
-    reader. Previews render it afresh (the draft's chosen links may differ)."""
+def _fragment(context, name: str, page, template_name: str, build_context):
+    """`template_name` rendered once with `build_context()` and kept in the cache until
+    the next publish or privacy change: its queries and its cards are the same for every
+    reader. Previews render it afresh (a draft's choices may differ)."""
     request = context.get("request")
 
     def render():
-        return render_to_string(
-            "news/includes/related_articles.html",
-            {"related": page.get_related_articles()},
-            request=request,
-        )
+        return render_to_string(template_name, build_context(), request=request)
 
     if request is None or getattr(request, "is_preview", False):
         return render()
     return mark_safe(  # noqa: S308 - the template's own output, escaped when rendered
         cached_until_publish(
-            f"news:related:{page.pk}:{get_language()}", render, RELATED_CACHE_SECONDS
+            f"news:{name}:{page.pk}:{get_language()}", render, FRAGMENT_CACHE_SECONDS
         )
     )
+
+
+@register.simple_tag(takes_context=True)
+def related_articles(context, page):
+    """An article's related-articles block."""
+    return _fragment(
+        context,
+        "related",
+        page,
+        "news/includes/related_articles.html",
+        lambda: {"related": page.get_related_articles()},
+    )
+
+
+@register.simple_tag(takes_context=True)
+def home_stories(context, page):
+    """The home page's featured story, latest headlines and section blocks."""
+    return _fragment(context, "home", page, "news/includes/home_stories.html", page.get_stories)
