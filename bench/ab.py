@@ -8,8 +8,9 @@ load as much as the code (a busy or slower machine moved its figures by 10-16%).
 both checkouts run at once, each with its own database on the same PostgreSQL, its own
 Redis database and its own gunicorn (one sync worker, production settings, page cache
 off), and the requests alternate A, B, A, B on fresh connections from one client, so
-whatever else the machine does falls on both alike. It prints the client-side median
-and p90 per page for each side and the ratio B/A.
+whatever else the machine does falls on both alike. With --cached the page cache is on
+and the pages are answered from it (the warm-up fills it): the cost of a hit. It prints
+the client-side median and p90 per page for each side and the ratio B/A.
 
 Both checkouts run with this repository's virtualenv. Everything listens on 127.0.0.1,
 and the run is bounded by --rounds.
@@ -58,7 +59,7 @@ def free_port() -> int:
 
 
 class Side:
-    def __init__(self, name: str, checkout: Path, redis_db: int, work: Path):
+    def __init__(self, name: str, checkout: Path, redis_db: int, work: Path, cached: bool):
         self.name = name
         self.checkout = checkout
         self.port = free_port()
@@ -75,7 +76,7 @@ class Side:
             "REDIS_URL": f"{os.environ['REDIS_URL'].rsplit('/', 1)[0]}/{redis_db}",
             "MEDIA_ROOT": str(work / name / "media"),
             "STATIC_ROOT": str(work / name / "static"),
-            "PAGE_CACHE_SECONDS": "0",
+            "PAGE_CACHE_SECONDS": "600" if cached else "0",
             "LOG_LEVEL": "WARNING",
             "GUNICORN_ACCESSLOG": "/dev/null",
             "GUNICORN_LOGLEVEL": "warning",
@@ -153,13 +154,18 @@ def main() -> None:
     parser.add_argument("--a", type=Path, required=True, help="the reference checkout")
     parser.add_argument("--b", type=Path, required=True, help="the checkout compared with it")
     parser.add_argument("--rounds", type=int, default=400, help="requests per page and side")
+    parser.add_argument("--cached", action="store_true", help="measure page cache hits")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="portal-ab-"))
-    sides = [Side("A", args.a.resolve(), 1, work), Side("B", args.b.resolve(), 2, work)]
+    sides = [
+        Side("A", args.a.resolve(), 1, work, args.cached),
+        Side("B", args.b.resolve(), 2, work, args.cached),
+    ]
     create_databases([side.database for side in sides])
     load = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
-    print(f"load at start {load}; preparing both checkouts", flush=True)
+    kind = "page cache hits" if args.cached else "uncached pages"
+    print(f"load at start {load}; {kind}; preparing both checkouts", flush=True)
     for side in sides:
         side.prepare()
     try:
