@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.models import Page
 
-from stats.reports import data
+from stats.reports import data, groups
 from stats.reports.periods import Period
 from stats.reports.views import Breakdown, PeriodReportView, Row
 
@@ -98,9 +98,6 @@ def _col(model, field: str) -> str:
 # the few groups are named, so PostgreSQL hashes instead of sorting every article. Raw
 # SQL: the ORM cannot join stats' rows to pages (HitCount points at pages through a
 # generic key).
-GROUPS = ("sections", "authors")
-
-
 def _group_sql(kind: str, limit: int | None) -> str:
     page, link, author = Page, ArticleAuthor, Author
     if kind == "sections":
@@ -153,35 +150,81 @@ def authors(period: Period, limit: int | None = None) -> list[dict]:
 
 
 def dashboard_figures(period: Period, limit: int) -> dict[str, list[dict]]:
-    """The dashboard's top articles, sections and authors of a period, from one
-    statement: the pages' totals are summed once (a materialized CTE) and ranked three
-    ways, where three statements would sum them three times."""
+    """The dashboard's top articles, sections and authors of a period: the articles
+    ranked from every article's totals, the sections and authors from their own
+    roll-up (the full reports group the articles' totals, for the count of articles)."""
     return data.cached_breakdown(
         "dashboard", period, limit, lambda: _dashboard_figures(period, limit)
     )
 
 
 def _dashboard_figures(period: Period, limit: int) -> dict[str, list[dict]]:
-    totals, params = data.page_totals_sql(period, _article_type())
-    parts = [
-        "SELECT 'articles', t.page, NULL, t.views, NULL FROM "
-        "(SELECT page, views FROM t ORDER BY views DESC, page LIMIT %s) t",
-        *(f"SELECT '{kind}', g.* FROM ({_group_sql(kind, limit)}) g" for kind in GROUPS),  # noqa: S608
-    ]
-    sql = f"WITH t AS MATERIALIZED ({totals}) {' UNION ALL '.join(parts)}"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit, limit, limit])
-        rows = cursor.fetchall()
-    ranked = [
-        {"page": page, "views": views} for kind, page, _n, views, _a in rows if kind == "articles"
-    ]
-    ranked.sort(key=lambda row: (-row["views"], row["page"]))
-    figures = {"articles": _article_rows(ranked)}
-    for kind in GROUPS:
-        figures[kind] = _group_rows(
-            sorted((row[1:] for row in rows if row[0] == kind), key=lambda row: (-row[2], row[1]))
+    return {
+        "articles": _top_articles(period, limit),
+        "sections": _named_groups(SECTION, period, limit),
+        "authors": _named_groups(AUTHOR, period, limit),
+    }
+
+
+# The kinds of group stats keeps views for (stats.reports.groups): an article's section
+# (its parent page) and its authors.
+SECTION, AUTHOR = "section", "author"
+
+
+def parents(pages: dict[int, str]) -> dict[int, int]:
+    """{page id: parent page id} of {page id: path}."""
+    found = dict(
+        Page.objects.filter(path__in={path[:-4] for path in pages.values()}).values_list(
+            "path", "id"
         )
-    return figures
+    )
+    return {pk: found[path[:-4]] for pk, path in pages.items() if path[:-4] in found}
+
+
+class SectionGroups(groups.GroupSource):
+    kind = SECTION
+
+    def members(self):
+        pages = dict(ArticlePage.objects.values_list("id", "path"))
+        return parents(pages).items()
+
+
+class AuthorGroups(groups.GroupSource):
+    kind = AUTHOR
+
+    def members(self):
+        return ArticleAuthor.objects.values_list("page_id", "author_id")
+
+
+def regroup_sections(pages: dict[int, str]) -> None:
+    """Articles created or moved ({page id: path}): their views follow them."""
+    found = parents(pages)
+    groups.set_members(SECTION, {pk: [found[pk]] if pk in found else [] for pk in pages})
+
+
+def regroup_authors(page_ids) -> None:
+    """Articles whose authors changed: their views count for their authors now."""
+    authors = {pk: [] for pk in page_ids}
+    for page_id, author_id in ArticleAuthor.objects.filter(page_id__in=authors).values_list(
+        "page_id", "author_id"
+    ):
+        authors[page_id].append(author_id)
+    groups.set_members(AUTHOR, authors)
+
+
+def _named_groups(kind: str, period: Period, limit: int) -> list[dict]:
+    """The dashboard's top sections or authors, from the groups' own roll-up (a few
+    hundred rows for a year) rather than every article's totals."""
+    totals = dict(groups.group_views(period, kind, _article_type()))
+    if kind == SECTION:
+        names = Page.objects.filter(pk__in=totals).values_list("id", "title")
+    else:
+        names = Author.objects.filter(pk__in=totals).values_list("id", "name")
+    rows = sorted(((pk, name, totals[pk]) for pk, name in names), key=lambda row: (-row[2], row[1]))
+    return [
+        {"id": pk, "title": name, "views": views, "views_text": _grouped(views)}
+        for pk, name, views in rows[:limit]
+    ]
 
 
 VIEWS_COLUMN = Column("views", label=_("Views"), accessor="views_text", sort_key="views")

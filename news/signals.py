@@ -1,16 +1,19 @@
 """New news and event sections get their portal's moderation workflow (docs/workflow.md);
-and the importer's signals, which other apps (search) subscribe to.
+the importer's signals, which other apps (search) subscribe to; and the statistics'
+groups of an article (its section, its authors) follow every change of them.
 
 A section of a district portal follows the district's workflow, which its home carries
 (news.portals); elsewhere a section gets the newsroom's "Duyệt tin bài".
 """
 
 from django.conf import settings
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 from wagtail.models import Workflow, WorkflowPage
+from wagtail.signals import post_page_move
 
-from .models import EventIndexPage, NewsIndexPage, Portal
+from . import reports
+from .models import ArticleAuthor, ArticlePage, EventIndexPage, NewsIndexPage, Portal
 
 # Sent by the importer's bulk writer inside each batch's transaction, instead of one
 # page_published per page: ``articles`` is a list of news.importer.bulk.ImportedArticle
@@ -41,3 +44,37 @@ def assign_workflow(section) -> bool:
 def section_created(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
         assign_workflow(instance)
+
+
+@receiver(post_save, sender=ArticlePage, dispatch_uid="stats-groups-article-saved")
+def article_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        reports.regroup_sections({instance.pk: instance.path})
+
+
+@receiver(post_page_move, dispatch_uid="stats-groups-article-moved")
+def article_moved(sender, instance, **kwargs):
+    if issubclass(sender, ArticlePage):
+        reports.regroup_sections({instance.pk: instance.path})
+
+
+@receiver(post_delete, sender=ArticlePage, dispatch_uid="stats-groups-article-deleted")
+def article_deleted(sender, instance, **kwargs):
+    # A deleted article leaves the sections' and authors' figures, as it leaves the
+    # reports that join the articles.
+    reports.regroup_sections({instance.pk: ""})
+    reports.regroup_authors([instance.pk])
+
+
+@receiver(post_save, sender=ArticleAuthor, dispatch_uid="stats-groups-authors-saved")
+@receiver(post_delete, sender=ArticleAuthor, dispatch_uid="stats-groups-authors-deleted")
+def authors_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        reports.regroup_authors([instance.page_id])
+
+
+@receiver(articles_imported, dispatch_uid="stats-groups-imported")
+def articles_grouped(sender, articles, **kwargs):
+    pages = {article.page.pk: article.page.path for article in articles}
+    reports.regroup_sections(pages)
+    reports.regroup_authors(list(pages))

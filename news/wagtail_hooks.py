@@ -98,6 +98,8 @@ hooks.register("register_stats_breakdown", reports.ArticlesBreakdown)
 
 hooks.register("register_stats_breakdown", reports.sections_breakdown)
 hooks.register("register_stats_breakdown", reports.authors_breakdown)
+hooks.register("register_stats_groups", reports.SectionGroups)
+hooks.register("register_stats_groups", reports.AuthorGroups)
 
 
 class StatisticsReportItem(MenuItem):

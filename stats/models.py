@@ -5,6 +5,9 @@ per-page totals and individual hits).
 - DailyPageViews: views per page per local day, kept incrementally for "Đọc nhiều nhất".
 - PageViewsBlock: the same views per page summed over aligned blocks of 1, 4, 16, 64
   and 256 days, kept by triggers, so a report over any period reads few rows.
+- PageGroup and GroupViewsBlock: which groups an app reports pages by (a section, an
+  author), and each group's views over the same blocks, kept by triggers, so a
+  period's views per group read a few hundred rows.
 - Visitor, ReaderMark and NewReaders: presence, "already counted" marks and the reader
   cookies issued per address and minute, for the embedded default (without Redis); with
   Redis these live in Redis and the tables stay empty.
@@ -84,6 +87,59 @@ class PageViewsBlock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page} {self.start}+{self.span}: {self.views}"
+
+
+class PageGroup(models.Model):
+    """A page's membership of a group that an app reports views by: `kind` names the
+    grouping ("section", "author"), `group_key` the group (a section's page id, an
+    author's id). stats knows no app's groups: the apps keep these rows current through
+    stats.reports.groups.set_members, and name the groups themselves."""
+
+    page = models.PositiveIntegerField(_("page"))
+    kind = models.CharField(_("kind of group"), max_length=20)
+    group_key = models.PositiveIntegerField(_("group"))
+
+    class Meta:
+        verbose_name = _("page group")
+        verbose_name_plural = _("page groups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "kind", "group_key"], name="stats_page_group_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page} {self.kind} {self.group_key}"
+
+
+class GroupViewsBlock(models.Model):
+    """The views of one group's pages of one type over an aligned block of days: always
+    the sum of the PageViewsBlock rows of the group's member pages (PageGroup), kept by
+    a trigger on PageViewsBlock (migration 0006) and by set_members when membership
+    changes, so a year's views per section or author sum a few hundred rows instead of
+    grouping every page's."""
+
+    kind = models.CharField(_("kind of group"), max_length=20)
+    group_key = models.PositiveIntegerField(_("group"))
+    page_type = models.PositiveIntegerField(_("page type"))
+    span = models.PositiveSmallIntegerField(_("days in the block"))
+    start = models.DateField(_("first day of the block"))
+    # Signed: a trigger adds negative differences through an upsert.
+    views = models.BigIntegerField(_("views"), default=0)
+
+    class Meta:
+        verbose_name = _("group views over a block of days")
+        verbose_name_plural = _("group views over blocks of days")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "group_key", "page_type", "span", "start"],
+                name="stats_group_block_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "start", "span"], name="stats_group_block_read")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.group_key} {self.start}+{self.span}: {self.views}"
 
 
 class Visitor(models.Model):

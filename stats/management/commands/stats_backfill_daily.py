@@ -14,13 +14,13 @@ from django.utils import timezone
 from hitcount.models import Hit
 
 from stats.models import DailyPageViews, DailySiteStats
-from stats.reports import blocks
+from stats.reports import blocks, groups
 
 
 class Command(BaseCommand):
     help = (
-        "Fill the site's daily views and visits and the pages' views over blocks of days "
-        "from the stored counts."
+        "Fill the site's daily views and visits, the pages' views over blocks of days and "
+        "the groups' (sections, authors) from the stored counts."
     )
 
     def handle(self, *args, **options):
@@ -51,5 +51,10 @@ class Command(BaseCommand):
                 update_fields=["views", "visits"],
                 batch_size=1000,
             )
-            block_rows = blocks.rebuild()
-        self.stdout.write(f"{len(rows)} days filled, {block_rows} blocks of page views rebuilt")
+            with groups.rebuilding():
+                block_rows = blocks.rebuild()
+            group_rows = groups.rebuild()
+        self.stdout.write(
+            f"{len(rows)} days filled, {block_rows} blocks of page views and "
+            f"{group_rows} blocks of group views rebuilt"
+        )
