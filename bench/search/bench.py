@@ -349,6 +349,46 @@ def measure(engine, queries):
         proc.wait(timeout=30)
 
 
+def measure_sizes() -> dict:
+    """The indexes' sizes and what positions and pairs weigh (bench/search/sizes.py)."""
+    started = time.monotonic()
+    try:
+        output = run(
+            PY,
+            "manage.py",
+            "shell",
+            "-c",
+            "from bench.search.sizes import main; main()",
+            capture_output=True,
+            text=True,
+        ).stdout
+    except subprocess.CalledProcessError as exc:
+        # The timed figures are kept and printed; the failure is in the results and on
+        # standard error, and the run exits non-zero.
+        print(exc.stderr, file=sys.stderr)
+        return {"error": exc.stderr[-2000:]}
+    sizes = json.loads(output.strip().splitlines()[-1])
+    sizes["measured_s"] = round(time.monotonic() - started, 1)
+    return sizes
+
+
+def print_sizes(sizes: dict) -> None:
+    es_size, db_size = sizes["elasticsearch"], sizes["postgresql"]
+    mb = 1024 * 1024
+    rows = [
+        ("index size", es_size["store_bytes"], db_size["total_bytes"]),
+        (
+            "of which positions (phrases, pairs)",
+            es_size["positions_and_seams_bytes_scaled"],
+            db_size["positions_bytes_scaled"],
+        ),
+        ("pairs indexed as terms would add", es_size["pairs_indexed_bytes_scaled"], None),
+    ]
+    for label, es_bytes, db_bytes in rows:
+        db_text = f"{db_bytes / mb:.1f} MB" if db_bytes is not None else "not measured"
+        print(f"| {label} | {es_bytes / mb:.1f} MB | {db_text} |")
+
+
 def load() -> str:
     """The 1/5/15-minute load averages: other work on this machine skews the figures."""
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -390,6 +430,11 @@ def main():
         results[engine] = measure(engine, inspected["queries"])
         results[f"load_after_{engine}_queries"] = load()
         save(results)
+    # After the queries: loading the samples again and reading every segment of the live
+    # index must not run into the timed requests.
+    results["index_sizes"] = measure_sizes()
+    results["load_after_index_sizes"] = load()
+    save(results)
     es_totals, db_totals = results["elasticsearch"]["totals"], results["database"]["totals"]
     differ = [
         {"query": QUERIES[i][1], "elasticsearch": es, "database": db}
@@ -411,13 +456,18 @@ def main():
         es_value = results["elasticsearch"]["suggestions"][key]
         db_value = results["database"]["suggestions"][key]
         print(f"| suggestions {key} | {es_value} | {db_value} |")
+    sizes = results["index_sizes"]
+    if "error" not in sizes:
+        print_sizes(sizes)
+    else:
+        print("\nFAILED: the index sizes were not measured", file=sys.stderr)
     if differ:
         # The engines must agree on every total: a difference is a bug, never a figure.
         print("\nFAILED: the engines disagree on these totals:", file=sys.stderr)
         for row in differ:
             print(f"  {row}", file=sys.stderr)
         return 1
-    return 0
+    return 1 if "error" in sizes else 0
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ to it in one atomic ``_aliases`` call, so searches never see an empty index.
 """
 
 import contextlib
+import dataclasses
 import logging
 import threading
 import time
@@ -560,54 +561,71 @@ def search(params: SearchParams) -> Results:
     return results
 
 
-def suggest_body(query: SuggestQuery) -> dict:
-    """One request: the titles (in the query's order first, then newest) and, over the
-    whole index, the bylines of the pages whose authors match."""
+def suggest_searches(query: SuggestQuery) -> list[dict]:
+    """The searches of one ``_msearch``: the titles with the query's syllables in a row
+    (when it has more than one), the titles with them anywhere, the matching bylines.
+
+    Both title searches are filters sorted by date alone: with no score to compute and
+    the date's points index beside them, Elasticsearch stops looking at documents that
+    cannot be newer than the TITLE_LIMIT found so far, where a score for the in-a-row
+    titles had to be computed (positions read) on every title that matched. The bylines
+    are a search of their own, so they run beside the titles instead of after them."""
     typed = " ".join(query.syllables)
-    titles = Q("match_bool_prefix", **{SUGGEST_FIELD: {"query": typed, "operator": "and"}})
-    in_order = Q("match_phrase_prefix", **{SUGGEST_FIELD: {"query": typed}})
-    authors = Q("match_bool_prefix", authors_folded={"query": typed, "operator": "and"})
     portal = [Q("term", site_id=query.site_id)] if query.site_id is not None else []
-    if portal:
-        authors = Q("bool", filter=[authors, *portal])
-    return {
-        "size": TITLE_LIMIT,
-        "query": Q(
-            "bool",
-            filter=[titles, *portal],
-            should=[Q("constant_score", filter=in_order)] if query.words else [],
-        ).to_dict(),
-        "sort": [{"_score": "desc"}, {"date": {"order": "desc", "missing": "_last"}}],
-        "track_total_hits": False,
-        "_source": ["display.title", "display.url"],
-        "aggs": {
-            "bylines": {
-                "global": {},
-                "aggs": {
-                    "matching": {
-                        "filter": authors.to_dict(),
-                        "aggs": {
-                            "names": {
-                                "terms": {"field": "authors.raw", "size": SUGGEST_AUTHOR_BUCKETS}
-                            }
-                        },
-                    }
-                },
-            }
-        },
-    }
+    anywhere = Q("match_bool_prefix", **{SUGGEST_FIELD: {"query": typed, "operator": "and"}})
+    title_filters = []
+    if query.words:
+        in_order = Q("match_phrase_prefix", **{SUGGEST_FIELD: {"query": typed}})
+        title_filters.append((in_order, TITLE_LIMIT))
+    # The newest titles with the syllables anywhere may repeat the in-a-row ones: as many
+    # more are asked for, so that TITLE_LIMIT others are there when the first are few.
+    title_filters.append((anywhere, TITLE_LIMIT * len(title_filters) + TITLE_LIMIT))
+    searches = [
+        {
+            "size": size,
+            "query": Q("bool", filter=[condition, *portal]).to_dict(),
+            "sort": [{"date": {"order": "desc", "missing": "_last"}}],
+            "track_total_hits": False,
+            "_source": ["display.title", "display.url"],
+        }
+        for condition, size in title_filters
+    ]
+    authors = Q("match_bool_prefix", authors_folded={"query": typed, "operator": "and"})
+    searches.append(
+        {
+            "size": 0,
+            "query": Q("bool", filter=[authors, *portal]).to_dict(),
+            "track_total_hits": False,
+            "aggs": {"names": {"terms": {"field": "authors.raw", "size": SUGGEST_AUTHOR_BUCKETS}}},
+        }
+    )
+    return searches
 
 
 def suggest(query: SuggestQuery) -> list[Suggestion]:
-    response = client().search(index=alias(), body=suggest_body(query))
-    titles = []
-    for hit in response["hits"]["hits"]:
-        display = hit["_source"].get("display") or {}
-        titles.append(Suggestion(TITLE, display.get("title", ""), display.get("url", "")))
-    buckets = response["aggregations"]["bylines"]["matching"]["names"]["buckets"]
+    searches = suggest_searches(query)
+    lines = []
+    for body in searches:
+        lines += [{}, body]
+    answer = client().msearch(index=alias(), searches=lines)
+    responses = answer["responses"]
+    for response in responses:
+        # Each search of an _msearch fails on its own (a missing index, a bad query)
+        # inside a 200 answer: raised like a failed search, so the database answers.
+        if "error" in response:
+            meta = dataclasses.replace(answer.meta, status=response.get("status", 500))
+            raise ApiError(message="msearch", meta=meta, body=response)
+    titles: dict[str, Suggestion] = {}
+    for response in responses[:-1]:
+        for hit in response["hits"]["hits"]:
+            if hit["_id"] in titles or len(titles) >= TITLE_LIMIT:
+                continue
+            display = hit["_source"].get("display") or {}
+            titles[hit["_id"]] = Suggestion(TITLE, display.get("title", ""), display.get("url", ""))
+    buckets = responses[-1]["aggregations"]["names"]["buckets"]
     # A page's byline may join a matching author with others: the rule decides per name.
     authors = authors_for([(None, bucket["key"]) for bucket in buckets], query)
-    return titles + authors[:AUTHOR_LIMIT]
+    return [*titles.values(), *authors[:AUTHOR_LIMIT]]
 
 
 class ElasticsearchEngine(SearchEngine):

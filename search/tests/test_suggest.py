@@ -142,3 +142,18 @@ def test_unreachable_elasticsearch_suggests_from_the_database(
         found = suggest(client, "nong thon")
     assert found == [{"type": "title", "label": page.title, "url": page.url}]
     assert any("answering from the database" in r.getMessage() for r in caplog.records)
+
+
+def test_a_missing_elasticsearch_index_suggests_from_the_database(
+    client, section, settings, es_alias, caplog, django_capture_on_commit_callbacks
+):
+    # Elasticsearch answers, but each search of the suggestions' _msearch fails on its
+    # own inside a 200 answer (the alias was never created): the database answers.
+    use_engine(settings, "database")
+    with django_capture_on_commit_callbacks(execute=True):
+        page = publish_article(section, "Xây dựng nông thôn mới ở xã Tân Lập")
+    use_engine(settings, "elasticsearch")
+    with caplog.at_level(logging.ERROR, logger="search"):
+        found = suggest(client, "nong thon")
+    assert found == [{"type": "title", "label": page.title, "url": page.url}]
+    assert any("answering from the database" in r.getMessage() for r in caplog.records)
