@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Length
 
+from core.pagecache import cached_until_publish
 from news.models import Author
 
 from ..items import Item
@@ -24,6 +25,8 @@ from ..query import NEWEST, TOTAL_CAP, Hit, Results, SearchParams
 from ..suggest import TITLE, TITLE_LIMIT, Suggestion, SuggestQuery, authors_for
 from ..text import exact_words, fold_syllable, fold_words, highlight, snippet
 from .base import Progress, SearchEngine
+
+AUTHOR_NAMES_SECONDS = 300
 
 # Syllables kept in the vocabulary ("Có phải bạn muốn tìm: …"): words, not numbers or codes.
 VOCABULARY_MAX_CHARS = 20
@@ -393,8 +396,15 @@ class DatabaseEngine(SearchEngine):
 
     def suggest_authors(self, query: SuggestQuery) -> list[Suggestion]:
         """Among the authors of indexed pages (a few hundred at most: matched in Python)."""
-        indexed = SearchEntry.authors.through.objects.filter(author_id=OuterRef("pk"))
-        if query.site_id is not None:
-            indexed = indexed.filter(searchentry__site_id=query.site_id)
-        names = Author.objects.filter(Exists(indexed)).order_by().values_list("pk", "name")
-        return authors_for(list(names), query)
+
+        def names():
+            indexed = SearchEntry.authors.through.objects.filter(author_id=OuterRef("pk"))
+            if query.site_id is not None:
+                indexed = indexed.filter(searchentry__site_id=query.site_id)
+            return list(Author.objects.filter(Exists(indexed)).order_by().values_list("pk", "name"))
+
+        # Finding a portal's bylines joins every entry of that portal to its authors:
+        # the same list for every keystroke until a page is published, so it is kept
+        # until then (or AUTHOR_NAMES_SECONDS).
+        key = f"search:suggest-authors:{query.site_id}"
+        return authors_for(cached_until_publish(key, names, AUTHOR_NAMES_SECONDS), query)
