@@ -68,7 +68,8 @@ def read_export(path: Path) -> ParsedExport:
 def import_file(path: Path, parent: NewsIndexPage, images_dir: Path | None = None) -> ImportResult:
     """Import one file; whatever goes wrong is this file's failure, with its reason, and
     leaves the database as it was."""
-    return next(Importer(parent, images_dir).run([Path(path)]))
+    (result,) = Importer(parent, images_dir).run([Path(path)])  # to the end: indexed too
+    return result
 
 
 def prepare_export(path: Path, images_dir: Path | None = None) -> Pending | ImportResult:
