@@ -424,7 +424,8 @@ class ArticleWriter:
                 ).values_list("object_id", flat=True)
             )
         to_index = sorted({*created_ids, *missing})
-        backends = get_search_backends(with_auto_update=True)
+        # A list: the library gives a generator, which the first chunk would use up.
+        backends = list(get_search_backends(with_auto_update=True))
         for start in range(0, len(to_index), INDEX_CHUNK):
             pages = list(
                 ArticlePage.get_indexed_objects().filter(

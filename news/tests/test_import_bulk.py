@@ -86,8 +86,11 @@ def exports(tmp_path, fixture_export, photo_dir):
 
 
 @pytest.fixture
-def pages(home, section, exports, photo_dir, django_capture_on_commit_callbacks):
+def pages(home, section, exports, photo_dir, django_capture_on_commit_callbacks, monkeypatch):
     """(bulk-written page, Wagtail-made page) for each export, in two sections."""
+    # One page per chunk at the end of the run: every chunk, not only the first, must
+    # reach Wagtail's search index (test_search_finds_bulk_pages_like_wagtails).
+    monkeypatch.setattr("news.importer.bulk.INDEX_CHUNK", 1)
     other = home.add_child(instance=NewsIndexPage(title="Đối chiếu", slug="doi-chieu"))
     other.save_revision().publish()
     before = Page.find_problems()
