@@ -19,9 +19,11 @@ from .models import ArticleAuthor, ArticlePage, EventIndexPage, NewsIndexPage, P
 # page_published per page: ``articles`` is a list of news.importer.bulk.ImportedArticle
 # (path, parsed export, the new live page).
 articles_imported = Signal()
-# Sent at the end of an import run with the ids of pages found already imported: a run
-# killed after a batch committed may have left them out of the search index.
-articles_reimported = Signal()
+# Sent once at the end of an import run, outside any transaction, with ``page_ids``: the
+# pages the run created and those it found already imported (a run cut short after a
+# batch committed left them out of the search indexes). Search indexes are brought up
+# to date here, in bulk, rather than per batch.
+articles_import_finished = Signal()
 
 
 def newsroom_workflow() -> Workflow | None:

@@ -8,7 +8,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from news.models import ArticleAuthor, ArticlePage, Author, EventIndexPage, EventPage, NewsIndexPage
-from news.signals import articles_imported, articles_reimported
+from news.signals import articles_import_finished
 
 logger = logging.getLogger("search")
 INDEXED = (ArticlePage, EventPage)
@@ -78,25 +78,20 @@ def on_author_saved(sender, instance, created, **kwargs):
     schedule(ArticleAuthor.objects.filter(author=instance).values_list("page_id", flat=True))
 
 
-def on_import(sender, articles, **kwargs):
-    """A batch of imported articles: one bulk update once the batch commits."""
-    schedule(article.page.pk for article in articles)
+IMPORT_CHUNK = 1000
 
 
-REIMPORT_CHUNK = 1000
-
-
-def on_reimport(sender, page_ids, **kwargs):
-    """Pages an earlier, interrupted run committed: indexed again (idempotent), a chunk
-    at a time so that a whole archive never sits in memory."""
+def on_import_finished(sender, page_ids, **kwargs):
+    """The end of an import run: its pages (new ones, and those an interrupted run
+    committed) indexed in bulk, a chunk at a time so that a whole archive never sits in
+    memory; idempotent for pages already indexed."""
     ids = sorted(set(page_ids))
-    for start in range(0, len(ids), REIMPORT_CHUNK):
-        schedule(ids[start : start + REIMPORT_CHUNK])
+    for start in range(0, len(ids), IMPORT_CHUNK):
+        schedule(ids[start : start + IMPORT_CHUNK])
 
 
 def connect() -> None:
-    articles_imported.connect(on_import, dispatch_uid="search_import")
-    articles_reimported.connect(on_reimport, dispatch_uid="search_reimport")
+    articles_import_finished.connect(on_import_finished, dispatch_uid="search_import")
     page_published.connect(on_publish, dispatch_uid="search_publish")
     page_unpublished.connect(on_unpublish, dispatch_uid="search_unpublish")
     post_page_move.connect(on_move, dispatch_uid="search_move")

@@ -37,6 +37,8 @@ from news.models import ArticlePage
 from search import service
 from search.models import SearchEntry
 from wagtail.models import Page
+from wagtail.search.models import IndexEntry
+from django.contrib.contenttypes.models import ContentType
 out = Path('$OUT')
 elasticsearch = service.by_name('elasticsearch')
 from search.backends import elastic
@@ -56,6 +58,7 @@ result = {
     'live_articles_in_db': ArticlePage.objects.live().count(),
     'documents_in_elasticsearch': len(stamps),
     'entries_in_database_index': SearchEntry.objects.count(),
+    'entries_in_wagtail_index': IndexEntry.objects.filter(content_type=ContentType.objects.get_for_model(ArticlePage)).count(),
     'tree_problems': [len(p) for p in Page.find_problems()],
     'check': {name: {k: len(v) for k, v in service.check(name).items()} for name in ('database', 'elasticsearch')},
     'load': (out / 'load').read_text().strip().splitlines(),

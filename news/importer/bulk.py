@@ -5,9 +5,12 @@ an article; an archive of 100,000 would take hours. Here one batch costs a few d
 queries in all, and leaves in the database exactly the rows that path leaves: the page
 and its tree position (treebeard's materialised path, the parent's ``numchild``), the
 article row, its authors, one revision that is both the latest and the live one, the
-"created" and "published" log entries, the reference index and Wagtail's search index.
-``news/tests/test_import_bulk.py`` holds every field of an imported page to those of a
-page made with Wagtail's own calls and checks that editing, publishing and moving one
+"created" and "published" log entries, the reference index, and (at the end of the run, see below)
+Wagtail's search index. Photos become Wagtail images the same way: inserted in bulk with
+the facts the admin's upload form records (size, dimensions, content hash, measured by
+the reader processes), their reference index and search entries.
+``news/tests/test_import_bulk.py`` holds every field of an imported page and photo to
+those made with Wagtail's own calls and checks that editing, publishing and moving one
 in the admin behave as on any other page.
 
 Library internals used, and why (each is checked by that test):
@@ -24,6 +27,12 @@ After a batch's pages exist, ``articles_imported`` (news/signals.py) is sent ins
 transaction with every created article: the search app indexes them once the batch
 commits, and any other step that needs the pages (redirects from their old addresses)
 can write its rows in the same transaction.
+
+Search indexes are brought up to date once, at the end of the run (``finish``), rather
+than per batch: bulk indexing a thousand pages costs little more than indexing a batch
+of two hundred (Elasticsearch's refresh, the per-request work). A run that does not
+reach its end leaves committed pages out of the indexes; the next run, which finds them
+already imported, indexes them then (``finish`` is given those pages too).
 """
 
 from __future__ import annotations
@@ -33,16 +42,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.files import File
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from modelcluster.models import get_all_child_relations
-from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
+from wagtail.images import get_image_model
+from wagtail.models import Collection, Page, PageLogEntry, ReferenceIndex, Revision
 from wagtail.search.backends import get_search_backends
+from wagtail.search.models import IndexEntry
 
 from core.pagecache import invalidate_on_commit
 from news.models import ArticleAuthor, ArticlePage, Author, NewsIndexPage
-from news.signals import articles_imported
+from news.signals import articles_import_finished, articles_imported
 
 from .parser import ParsedExport
 
@@ -62,6 +74,22 @@ UNCHECKED_FIELDS = [
 ]
 
 
+# Pages given to Wagtail's search backend per call at the end of a run.
+INDEX_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class PhotoFacts:
+    """A photo found and measured by a reader process: what Wagtail's upload form records
+    about a new image (its file's size, dimensions and SHA-1)."""
+
+    path: Path
+    width: int
+    height: int
+    size: int
+    sha1: str
+
+
 @dataclass
 class Pending:
     """An export ready to be written: parsed, checked, its photos found."""
@@ -69,7 +97,8 @@ class Pending:
     path: Path
     parsed: ParsedExport
     key: str
-    photos: list = field(default_factory=list)  # image model instances or None, per caption
+    photos: list = field(default_factory=list)  # PhotoFacts or None, per caption
+    images: list = field(default_factory=list)  # the stored images (or None), per caption
 
 
 @dataclass(frozen=True)
@@ -144,6 +173,70 @@ class Authors:
         self.known.clear()
 
 
+def photo_captions(parsed: ParsedExport) -> list[str]:
+    return [block.text for block in parsed.blocks if block.kind == "caption"]
+
+
+class Photos:
+    """Stores a batch's photos as Wagtail images in one insert: the file copied to the
+    media storage, the row with the facts the admin's upload form sets (so Wagtail's
+    ``save`` has nothing left to measure), then the images' reference index and search
+    entries, as their post_save handlers would write them."""
+
+    def __init__(self):
+        self.model = get_image_model()
+        self.content_type = ContentType.objects.get_for_model(self.model)
+        self.collection_id = None
+
+    def store(self, items: list[Pending]) -> None:
+        """Sets each item's ``images``, one image or None per caption."""
+        if self.collection_id is None:
+            self.collection_id = Collection.get_first_root_node().pk
+        field = self.model._meta.get_field("file")
+        new = []
+        for item in items:
+            item.images = []
+            for facts, caption in zip(item.photos, photo_captions(item.parsed), strict=False):
+                if facts is None:
+                    item.images.append(None)
+                    continue
+                image = self.model(
+                    title=caption[:255],
+                    width=facts.width,
+                    height=facts.height,
+                    file_size=facts.size,
+                    file_hash=facts.sha1,
+                    collection_id=self.collection_id,
+                )
+                with facts.path.open("rb") as handle:
+                    name = field.generate_filename(image, facts.path.name)
+                    image.file = field.storage.save(name, File(handle), field.max_length)
+                item.images.append(image)
+                new.append(image)
+        if not new:
+            return
+        self.model.objects.bulk_create(new)
+        references = [
+            ReferenceIndex(
+                content_type=self.content_type,
+                base_content_type=self.content_type,
+                object_id=image.pk,
+                to_content_type_id=to_type,
+                to_object_id=to_id,
+                model_path=model_path,
+                content_path=content_path,
+                content_path_hash=ReferenceIndex._get_content_path_hash(content_path),
+            )
+            for image in new
+            for to_type, to_id, model_path, content_path in set(
+                ReferenceIndex._extract_references_from_object(image)
+            )
+        ]
+        ReferenceIndex.objects.bulk_create(references, ignore_conflicts=True)
+        for backend in get_search_backends(with_auto_update=True):
+            backend.add_bulk(self.model, new)
+
+
 class ArticleWriter:
     """Creates published articles under one section, in batches."""
 
@@ -155,6 +248,7 @@ class ArticleWriter:
         self.after_write = after_write
         self.slugs = Slugs(parent)
         self.authors = Authors()
+        self.photos = Photos()
         self.page_type = ContentType.objects.get_for_model(ArticlePage)
         self.base_type = ContentType.objects.get_for_model(Page)
         self.empty_relations = [
@@ -171,6 +265,7 @@ class ArticleWriter:
             with transaction.atomic():
                 # Photos are stored inside the transaction too: a failed batch leaves
                 # no image without its article.
+                self.photos.store(items)
                 pages = [self.build_page(item) for item in items]
                 created = self._write(items, pages, claimed)
         except BaseException:
@@ -294,8 +389,7 @@ class ArticleWriter:
         PageLogEntry.objects.bulk_create(entries)
 
     def _index(self, pages) -> None:
-        """The reference index and Wagtail's own search index (the admin's page search),
-        as the pages' post_save handlers would have written them."""
+        """The reference index, as the pages' post_save handlers would have written it."""
         references = []
         for page in pages:
             for to_type, to_id, model_path, content_path in set(
@@ -314,5 +408,32 @@ class ArticleWriter:
                     )
                 )
         ReferenceIndex.objects.bulk_create(references, ignore_conflicts=True)
-        for backend in get_search_backends(with_auto_update=True):
-            backend.add_bulk(ArticlePage, pages)
+
+    def finish(self, created_ids: list[int], found_ids: list[int]) -> None:
+        """Wagtail's own search index (the admin's page search) for the pages this run
+        created, and for those it found already imported that an interrupted run left
+        out of it; then ``articles_import_finished`` for the other indexes (the search
+        app's), with both lists."""
+        missing = set(found_ids)
+        for start in range(0, len(found_ids), INDEX_CHUNK):
+            chunk = [str(pk) for pk in found_ids[start : start + INDEX_CHUNK]]
+            missing.difference_update(
+                int(pk)
+                for pk in IndexEntry.objects.filter(
+                    content_type=self.page_type, object_id__in=chunk
+                ).values_list("object_id", flat=True)
+            )
+        to_index = sorted({*created_ids, *missing})
+        # A list: the library gives a generator, which the first chunk would use up.
+        backends = list(get_search_backends(with_auto_update=True))
+        for start in range(0, len(to_index), INDEX_CHUNK):
+            pages = list(
+                ArticlePage.get_indexed_objects().filter(
+                    pk__in=to_index[start : start + INDEX_CHUNK]
+                )
+            )
+            for backend in backends:
+                backend.add_bulk(ArticlePage, pages)
+        articles_import_finished.send(
+            sender=ArticlePage, page_ids=sorted({*created_ids, *found_ids})
+        )

@@ -10,21 +10,21 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import willow
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.images import ImageFile
 from django.core.validators import MaxValueValidator
 from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
-from wagtail.images import get_image_model
+from wagtail.utils.file import hash_filelike
 
 from news.models import ArticlePage, NewsIndexPage
 from news.text import ascii_slug
 
-from .bulk import ArticleWriter, ImportedArticle, Pending
+from .bulk import ArticleWriter, ImportedArticle, Pending, PhotoFacts
 from .parser import CAPTION, VIETNAM_TZ, ExportParseError, ParsedExport, parse_file
 from .redirects import RedirectReport, RedirectSheets, create_redirects
 
@@ -68,7 +68,8 @@ def read_export(path: Path) -> ParsedExport:
 def import_file(path: Path, parent: NewsIndexPage, images_dir: Path | None = None) -> ImportResult:
     """Import one file; whatever goes wrong is this file's failure, with its reason, and
     leaves the database as it was."""
-    return next(Importer(parent, images_dir).run([Path(path)]))
+    (result,) = Importer(parent, images_dir).run([Path(path)])  # to the end: indexed too
+    return result
 
 
 def prepare_export(path: Path, images_dir: Path | None = None) -> Pending | ImportResult:
@@ -78,7 +79,10 @@ def prepare_export(path: Path, images_dir: Path | None = None) -> Pending | Impo
     try:
         parsed = read_export(path)
         check_limits(parsed)
-        photos = find_photos(path, images_dir, parsed)
+        photos = [
+            measure_photo(photo) if photo else None
+            for photo in find_photos(path, images_dir, parsed)
+        ]
     except (ExportParseError, ImportFailed) as exc:
         return ImportResult(path, "failed", str(exc))
     return Pending(path, parsed, import_key(parsed), photos)
@@ -122,14 +126,19 @@ class Importer:
         self.writer = ArticleWriter(parent, build_page, after_write=self._redirect_written)
 
     def run(self, paths: list[Path]) -> Iterator[ImportResult]:
+        """Yields each file's result; once all are written, brings the search indexes up
+        to date for the pages created and those found already imported."""
+        created: list[int] = []
+        found: list[int] = []
         batch: list[Pending | ImportResult] = []
         for read in self._read_all(paths):
             batch.append(read)
             if len(batch) >= self.batch_size:
-                yield from self._import_batch(batch)
+                yield from self._import_batch(batch, created, found)
                 batch = []
         if batch:
-            yield from self._import_batch(batch)
+            yield from self._import_batch(batch, created, found)
+        self.writer.finish(created, found)
 
     def _read_all(self, paths: list[Path]) -> Iterator[Pending | ImportResult]:
         tasks = [(path, self.images_dir) for path in paths]
@@ -155,7 +164,9 @@ class Importer:
                     ahead.append(pool.map_async(_read_task, window, chunksize=8))
                 yield from results
 
-    def _import_batch(self, batch: list[Pending | ImportResult]) -> Iterator[ImportResult]:
+    def _import_batch(
+        self, batch: list[Pending | ImportResult], created: list[int], found: list[int]
+    ) -> Iterator[ImportResult]:
         pending = [item for item in batch if isinstance(item, Pending)]
         for item in pending:
             item.parsed = self.sheets.with_sheet_urls(item.parsed, item.path)
@@ -183,11 +194,13 @@ class Importer:
                 yield item
             elif item.key in existing:
                 page = existing[item.key]
+                found.append(page.pk)
                 yield ImportResult(item.path, "skipped", "already imported", page, item.parsed)
             elif to_write[item.key] is not item:
                 page = written.get(item.key)
                 yield ImportResult(item.path, "skipped", "already imported", page, item.parsed)
             elif item.key in written:
+                created.append(written[item.key].pk)
                 yield ImportResult(item.path, "created", "", written[item.key], item.parsed)
             else:
                 yield ImportResult(item.path, "failed", self.failures[item.key], None, item.parsed)
@@ -293,6 +306,14 @@ def find_photos(path: Path, images_dir: Path | None, parsed: ParsedExport) -> li
     return photos
 
 
+def measure_photo(path: Path) -> PhotoFacts:
+    """What Wagtail's upload form records about a new image, measured in a reader
+    process so that the writer stores the image without opening it again."""
+    with path.open("rb") as handle:
+        width, height = willow.Image.open(handle).get_size()
+        return PhotoFacts(path, width, height, path.stat().st_size, hash_filelike(handle))
+
+
 def saved_photo(page: Path, src: str) -> Path | None:
     """The file a saved page's <img src> names, if the browser saved it beside the page.
     An address on the web (not saved) or one leading out of the page's folder gives None."""
@@ -307,13 +328,14 @@ def saved_photo(page: Path, src: str) -> Path | None:
 
 
 def build_page(item: Pending) -> ArticlePage:
-    """The unsaved article of one export (the bulk writer places and publishes it)."""
+    """The unsaved article of one export, its photos already stored (``item.images``);
+    the bulk writer places and publishes it."""
     parsed = item.parsed
     return ArticlePage(
         title=parsed.title,
         slug=ascii_slug(parsed.title),
         lead=parsed.lead,
-        body=build_body(parsed, item.photos),
+        body=build_body(parsed, item.images),
         published_at=parsed.published_at,
         first_published_at=parsed.published_at,
         initial_view_count=parsed.view_count or 0,
@@ -321,18 +343,18 @@ def build_page(item: Pending) -> ArticlePage:
     )
 
 
-def build_body(parsed: ParsedExport, photos: list[Path | None]) -> list[dict]:
+def build_body(parsed: ParsedExport, images: list) -> list[dict]:
     body = []
     caption_number = 0
     for block in parsed.blocks:
         if block.kind == "caption":
-            photo = photos[caption_number] if caption_number < len(photos) else None
+            image = images[caption_number] if caption_number < len(images) else None
             caption_number += 1
             body.append(
                 {
                     "type": "captioned_image",
                     "value": {
-                        "image": store_photo(photo, block.text).pk if photo else None,
+                        "image": image.pk if image else None,
                         "caption": block.text,
                         "credit": "",
                         "alt_text": block.text[:300],
@@ -342,11 +364,3 @@ def build_body(parsed: ParsedExport, photos: list[Path | None]) -> list[dict]:
         else:
             body.append({"type": "paragraph", "value": f"<p>{escape(block.text)}</p>"})
     return body
-
-
-def store_photo(path: Path, caption: str):
-    image_model = get_image_model()
-    with path.open("rb") as handle:
-        image = image_model(title=caption[:255], file=ImageFile(handle, name=path.name))
-        image.save()
-    return image

@@ -8,9 +8,13 @@ import re
 import shutil
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.images import ImageFile
 from django.urls import reverse
+from wagtail.images import get_image_model
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 from wagtail.search.backends import get_search_backend
+from wagtail.search.models import IndexEntry
 from wagtail.test.utils.form_data import (
     nested_form_data,
     querydict_from_html,
@@ -18,7 +22,7 @@ from wagtail.test.utils.form_data import (
     streamfield,
 )
 
-from news.importer.bulk import Pending
+from news.importer.bulk import Pending, photo_captions
 from news.importer.parser import parse_file
 from news.importer.service import Importer, build_page, find_photos, import_key
 from news.models import ArticleAuthor, ArticlePage, Author, NewsIndexPage
@@ -48,11 +52,24 @@ ROW_ID = re.compile(r"\.\d+\.")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
+def admin_image(path, caption):
+    """A photo uploaded as the admin's image form stores it."""
+    with path.open("rb") as handle:
+        image = get_image_model()(title=caption[:255], file=ImageFile(handle, name=path.name))
+        image._set_image_file_metadata()
+        image.save()
+    return image
+
+
 def wagtail_way(path, parent, images_dir):
     """The page Wagtail's own calls make for the same export (the former importer)."""
     parsed = parse_file(path)
     photos = find_photos(path, images_dir, parsed)
-    page = build_page(Pending(path, parsed, import_key(parsed), photos))
+    images = [
+        admin_image(photo, caption) if photo else None
+        for photo, caption in zip(photos, photo_captions(parsed), strict=False)
+    ]
+    page = build_page(Pending(path, parsed, import_key(parsed), images=images))
     parent.add_child(instance=page)
     for order, byline in enumerate(parsed.bylines):
         author = Author.objects.get_or_create(name=byline.name, role=byline.organisation)[0]
@@ -71,8 +88,11 @@ def exports(tmp_path, fixture_export, photo_dir):
 
 
 @pytest.fixture
-def pages(home, section, exports, photo_dir, django_capture_on_commit_callbacks):
+def pages(home, section, exports, photo_dir, django_capture_on_commit_callbacks, monkeypatch):
     """(bulk-written page, Wagtail-made page) for each export, in two sections."""
+    # One page per chunk at the end of the run: every chunk, not only the first, must
+    # reach Wagtail's search index (test_search_finds_bulk_pages_like_wagtails).
+    monkeypatch.setattr("news.importer.bulk.INDEX_CHUNK", 1)
     other = home.add_child(instance=NewsIndexPage(title="Đối chiếu", slug="doi-chieu"))
     other.save_revision().publish()
     before = Page.find_problems()
@@ -145,6 +165,49 @@ def test_bulk_rows_equal_wagtails_own(pages):
         assert logs(bulk) == logs(made)
         assert references(bulk) == references(made) != []
         assert [a.name for a in bulk.authors] == [a.name for a in made.authors]
+
+
+# Differ between any two uploads: identity, the stored file's name, the moment of writing.
+IMAGE_PER_ROW = {"id", "file", "created_at"}
+
+
+def images(page):
+    return [
+        block.value["image"]
+        for block in page.body
+        if block.block_type == "captioned_image" and block.value["image"]
+    ]
+
+
+def test_bulk_photos_equal_uploaded_ones(pages):
+    """Each photo is the image the admin's upload form makes of the same file: its row
+    (size, dimensions, hash, collection), file, references and admin search entry."""
+    pairs, _ = pages
+    model = get_image_model()
+    compared = 0
+    for bulk, made in pairs:
+        for ours, theirs in zip(images(bulk), images(made), strict=True):
+            ours_row, theirs_row = (
+                {
+                    k: v
+                    for k, v in model.objects.filter(pk=i.pk).values().get().items()
+                    if k not in IMAGE_PER_ROW
+                }
+                for i in (ours, theirs)
+            )
+            assert ours_row == theirs_row
+            assert ours_row["file_size"] and len(ours_row["file_hash"]) == 40
+            with ours.file.open("rb") as a, theirs.file.open("rb") as b:
+                assert a.read() == b.read()
+            assert references(ours) == references(theirs)
+            # Both in the admin's image search (Wagtail's database backend).
+            entries = IndexEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id__in=[str(ours.pk), str(theirs.pk)],
+            )
+            assert entries.count() == 2
+            compared += 1
+    assert compared >= 1
 
 
 def test_search_finds_bulk_pages_like_wagtails(pages):

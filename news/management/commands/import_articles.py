@@ -19,7 +19,6 @@ from news.importer.progress import Progress
 from news.importer.service import HTML_SUFFIXES, Importer
 from news.models import ArticlePage, NewsIndexPage
 from news.renditions import prepare
-from news.signals import articles_reimported
 
 EXPORT_SUFFIXES = {".txt", ".text", *HTML_SUFFIXES}
 
@@ -52,6 +51,12 @@ class Command(BaseCommand):
             type=int,
             default=min(2, os.cpu_count() or 1),
             help="Processes reading and parsing files while this one writes (0: none).",
+        )
+        parser.add_argument(
+            "--renditions",
+            action="store_true",
+            help="Also make the photos' renditions after each batch (much slower; by "
+            "default Wagtail makes each when a reader first asks, or run prepare_renditions).",
         )
         parser.add_argument(
             "--progress",
@@ -87,7 +92,6 @@ class Command(BaseCommand):
         bar = Progress(len(files), sys.stderr if show_bar else None)
         failures = FailureLog(options["failures"])
         counts = {"created": 0, "skipped": 0, "failed": 0}
-        skipped_ids: list[int] = []
         to_render: list[ArticlePage] = []
         width = len(str(len(files)))
         started = time.monotonic()
@@ -101,10 +105,8 @@ class Command(BaseCommand):
                     bar.clear()
                     self.stderr.write(self.style.ERROR(f"{line}: {result.reason}"))
                 else:
-                    if result.status == "created":
+                    if result.status == "created" and options["renditions"]:
                         to_render.append(result.page)
-                    elif result.page is not None:
-                        skipped_ids.append(result.page.pk)
                     if verbosity >= 2 or (verbosity == 1 and not show_bar):
                         bar.clear()
                         detail = f" -> {result.page.url_path}" if result.page else ""
@@ -117,8 +119,6 @@ class Command(BaseCommand):
         finally:
             bar.close()
             failures.close()
-        if skipped_ids:
-            articles_reimported.send(sender=ArticlePage, page_ids=skipped_ids)
         self.summarise(counts, len(files), time.monotonic() - started, failures, importer)
 
     def summarise(self, counts, total, elapsed, failures, importer) -> None:
