@@ -55,9 +55,13 @@ def reader(group: int, n: int) -> str:
 
 
 @pytest.fixture(params=["redis_store", "db_store"])
-def store(request):
+def store(request, settings):
     if connection.vendor != "postgresql":
         pytest.fail("these tests need PostgreSQL (run through scripts/services.sh)")
+    # These tests are about each store on its own: on a loaded machine a Redis call can
+    # outlast the production timeout, and the breaker's switch to the database store
+    # may count a reader once more (docs/stats.md, "When Redis fails").
+    settings.STATS_REDIS_SOCKET_TIMEOUT = 30
     return request.getfixturevalue(request.param)
 
 
@@ -174,7 +178,10 @@ def test_each_portal_counts_its_own_readers_exactly_and_the_province_can_show_th
     assert (status, body["online"], body["visits"]) == (200, own[TUSON][1] + 1, own[TUSON][2] + 1)
 
 
-def test_a_redis_flush_refills_each_portal_from_the_database(live_server, redis_store, network):
+def test_a_redis_flush_refills_each_portal_from_the_database(
+    live_server, settings, redis_store, network
+):
+    settings.STATS_REDIS_SOCKET_TIMEOUT = 30  # as in `store`
     districts, articles = network
     base = live_server.url
     for n in range(3):
@@ -254,7 +261,7 @@ def test_the_visits_counted_before_portals_become_the_default_sites(home, db_sto
     executor = MigrationExecutor(connection)
     graph = executor.loader.graph
     (split,) = [node for node in graph.nodes if node[0] == "stats" and "visits_per_site" in node[1]]
-    (before,) = graph.node_map[split].parents
+    (before,) = [node for node in graph.node_map[split].parents if node.key[0] == "stats"]
     executor.migrate([before.key])
     old = MigrationExecutor(connection).loader.project_state([before.key]).apps
     old.get_model("stats", "SiteCounter").objects.all().delete()
