@@ -99,7 +99,7 @@ if #KEYS >= 9 then
     redis.call('SET', KEYS[8], ARGV[1], 'EX', math.ceil(window) + 60)
     first_view = 1
     if views and tonumber(views) >= 0 then
-      views = redis.call('INCR', KEYS[7])
+      views = redis.call('INCR', KEYS[9])
     else
       views = false
     end
