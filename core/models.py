@@ -53,6 +53,14 @@ class PortalSettings(BaseSiteSetting):
         blank=True,
         help_text=_("e.g. Ghi rõ nguồn khi phát hành lại thông tin từ cổng thông tin này."),
     )
+    visitor_stats_network = models.BooleanField(
+        _("visitor statistics of the whole province"),
+        default=False,
+        help_text=_(
+            "Show the online readers and visits of every portal together in the visitor "
+            "statistics box, instead of this portal's own."
+        ),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -71,6 +79,7 @@ class PortalSettings(BaseSiteSetting):
             ],
             heading=_("Portal footer"),
         ),
+        FieldPanel("visitor_stats_network", heading=_("Visitor statistics")),
     ]
 
     class Meta:

@@ -1,28 +1,37 @@
 """What stats adds to django-hitcount's data model (HitCount and Hit stay the source of
 per-page totals and individual hits).
 
-- SiteCounter: the one row behind "Đã truy cập" (a starting value plus counted visits).
+- SiteCounter: "Đã truy cập" of one portal (a Wagtail Site): a starting value plus
+  counted visits; the whole network's total is the sum of the rows.
 - DailyPageViews: views per page per local day, kept incrementally for "Đọc nhiều nhất".
 - PageViewsBlock: the same views per page summed over aligned blocks of 1, 4, 16, 64
   and 256 days, kept by triggers, so a report over any period reads few rows.
 - PageGroup and GroupViewsBlock: which groups an app reports pages by (a section, an
   author), and each group's views over the same blocks, kept by triggers, so a
   period's views per group read a few hundred rows.
-- Visitor, ReaderMark and NewReaders: presence, "already counted" marks and the reader
-  cookies issued per address and minute, for the embedded default (without Redis); with
-  Redis these live in Redis and the tables stay empty.
+- SiteVisitor, ReaderMark and NewReaders: presence per portal, "already counted" marks
+  and the reader cookies issued per address and minute, for the embedded default
+  (without Redis); with Redis these live in Redis and the tables stay empty.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from hitcount.models import HitCount
 
-SITE_COUNTER_ID = 1
+# The site key of visits made on a host that no Wagtail Site answers (an installation
+# without a default site): every other key is a Site's id.
+NO_SITE = 0
 
 
 class SiteCounter(models.Model):
-    """Singleton (pk=1). Total visits = visits_start + visits."""
+    """The "Đã truy cập" of one portal: visits_start + visits, one row per site key.
 
+    Keyed by the Site's id rather than a foreign key: a counter outlives its Site (the
+    network's total keeps the visits of a portal that was removed), and NO_SITE needs
+    no row in wagtailcore_site.
+    """
+
+    site_key = models.PositiveIntegerField(_("site"), unique=True, default=NO_SITE)
     visits_start = models.PositiveBigIntegerField(
         _("starting total of visits"),
         default=0,
@@ -142,18 +151,25 @@ class GroupViewsBlock(models.Model):
         return f"{self.kind} {self.group_key} {self.start}+{self.span}: {self.views}"
 
 
-class Visitor(models.Model):
-    """A reader's last request, for "Trực tuyến" and visit detection (embedded default)."""
+class SiteVisitor(models.Model):
+    """A reader's last request on one portal, for "Trực tuyến" and visit detection
+    (embedded default). A reader of two portals has a row on each: one reader and one
+    visit of each; the network's "Trực tuyến" counts distinct readers."""
 
-    reader = models.CharField(max_length=40, primary_key=True)
+    site_key = models.PositiveIntegerField(_("site"))
+    reader = models.CharField(max_length=40)
     last_seen = models.DateTimeField(db_index=True)
 
     class Meta:
         verbose_name = _("visitor")
         verbose_name_plural = _("visitors")
+        constraints = [
+            models.UniqueConstraint(fields=["site_key", "reader"], name="stats_site_visitor_unique")
+        ]
+        indexes = [models.Index(fields=["site_key", "last_seen"], name="stats_site_visitor_seen")]
 
     def __str__(self) -> str:
-        return self.reader
+        return f"{self.site_key} {self.reader}"
 
 
 class ReaderMark(models.Model):

@@ -15,6 +15,7 @@ from tests.newsroom import add_events_section, publish_article, publish_event
 pytestmark = pytest.mark.embedded
 
 DISTRICT = "tiendu.bacninh.gov.vn"
+OTHER_DISTRICT = "tuson.bacninh.gov.vn"
 PROVINCE = "localhost"
 DISTRICT_NAME = "Cổng thông tin điện tử huyện Tiên Du"
 
@@ -83,6 +84,29 @@ def test_an_article_answers_only_on_its_own_host(client, portals):
     assert get(client, DISTRICT, province_path).status_code == 404
     # Wagtail's own URL for it names its host.
     assert pages["district"].full_url.startswith(f"http://{DISTRICT}/")
+
+
+@pytest.mark.parametrize("page_cache_seconds", [0, 600])
+def test_an_article_of_one_district_is_not_found_on_another(
+    client, portals, settings, page_cache_seconds
+):
+    """Two districts lay out the same sections: a path of one asked on the other's host
+    (or the province's) is that host's page or a 404, with the page cache on or off."""
+    settings.PAGE_CACHE_SECONDS = page_cache_seconds
+    _district, pages = portals
+    other = create_portal("Tú Sơn", OTHER_DISTRICT)
+    path = path_of(pages["district"])
+    assert get(client, DISTRICT, path).status_code == 200  # cached now, when it caches
+    assert get(client, OTHER_DISTRICT, path).status_code == 404
+    assert get(client, PROVINCE, path).status_code == 404
+    # The other district's own article at the same path is its own, not the first's.
+    own = publish_article(other.sections["chinh-tri"], "Tin của Tiên Du")
+    assert path_of(own) == path
+    body = text(get(client, OTHER_DISTRICT, path))
+    assert f'rel="canonical" href="http://{OTHER_DISTRICT}{path}"' in body
+    assert f"http://{DISTRICT}{path}" not in body
+    body = text(get(client, DISTRICT, path))
+    assert f'rel="canonical" href="http://{DISTRICT}{path}"' in body
 
 
 def test_related_articles_keep_to_the_portal(client, portals):

@@ -41,7 +41,8 @@ def counts() -> dict:
     return {
         "views": sum(hits.values_list("hits", flat=True)),
         "hit_rows": rows.count(),
-        "visits": SiteCounter.objects.values_list("visits", flat=True).first() or 0,
+        # Every portal's visits (one counter row per portal).
+        "visits": sum(SiteCounter.objects.values_list("visits", flat=True)),
         # Each drill reader has an address of its own: which readers the database holds.
         "hit_ips": dict(Counter(rows.values_list("ip", flat=True))),
     }

@@ -48,13 +48,13 @@ def main() -> None:
         counter = HitCount.objects.get(content_type_id=page.content_type_id, object_pk=page.pk)
         hits = Hit.objects.filter(hitcount=counter)
         daily = sum(DailyPageViews.objects.filter(hitcount=counter).values_list("views", flat=True))
-        site = SiteCounter.objects.get()
+        visits = sum(SiteCounter.objects.values_list("visits", flat=True))  # every portal
         print(
             counter.hits,
             hits.count(),
             hits.values("session").distinct().count(),
             daily,
-            site.visits,
+            visits,
         )
     elif command == "inprocess":
         inprocess(int(args[0]), int(args[1]))

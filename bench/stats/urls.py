@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from portal import urls as portal_urls
-from stats.services import batch, pages, readers, stores
+from stats.services import batch, pages, readers, sites, stores
 
 
 def _same_json(request) -> dict:
@@ -52,7 +52,7 @@ def record(request):
     ip = readers.client_ip(request)
     user_agent = request.META.get("HTTP_USER_AGENT", "")
     view = batch.View(target, readers.mint_reader(), ip, user_agent, None, timezone.now())
-    batch.record(view, True)
+    batch.record(view, True, sites.for_request(request).key)
     return JsonResponse(data)
 
 

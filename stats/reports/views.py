@@ -22,6 +22,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 
 from stats import services
+from stats.services import sites
 
 from . import charts, data
 from .periods import Period, PeriodFilterSet, period_from
@@ -195,7 +196,7 @@ def page_history(request, page_id: int):
 @never_cache
 def online(request):
     """ "Trực tuyến" and "Đã truy cập" for the dashboard's refresh script."""
-    snapshot = services.snapshot()
+    snapshot = services.snapshot(sites.for_editor(request))
     return JsonResponse({"online": snapshot.online, "visits": snapshot.visits})
 
 

@@ -46,9 +46,9 @@ from hitcount.models import Hit, HitCount
 from redis.exceptions import RedisError
 
 from stats.conf import conf
-from stats.models import SITE_COUNTER_ID, DailyPageViews, JournalMark, SiteCounter
+from stats.models import DailyPageViews, JournalMark, SiteCounter
 
-from . import journal, pages, stores, totals
+from . import journal, pages, sites, stores, totals
 
 logger = logging.getLogger(__name__)
 
@@ -125,18 +125,23 @@ WITH v AS (
   DO UPDATE SET {c(DailyPageViews, "views")} = {day}.{c(DailyPageViews, "views")}
                                                + EXCLUDED.{c(DailyPageViews, "views")}
 ), visit AS (
-  UPDATE {site} SET {c(SiteCounter, "visits")} = {c(SiteCounter, "visits")} + %(visits)s
-  WHERE {c(SiteCounter, "id")} = %(site)s AND %(visits)s > 0
-  RETURNING {c(SiteCounter, "visits_start")} + {c(SiteCounter, "visits")} AS total
+  UPDATE {site} SET {c(SiteCounter, "visits")} = {site}.{c(SiteCounter, "visits")} + g.n
+  FROM (SELECT sk, n FROM unnest(%(site)s::bigint[], %(visits)s::bigint[]) AS s(sk, n)
+        ORDER BY sk) g
+  WHERE {site}.{c(SiteCounter, "site_key")} = g.sk
+  RETURNING {site}.{c(SiteCounter, "site_key")} AS sk,
+            {site}.{c(SiteCounter, "visits_start")} + {site}.{c(SiteCounter, "visits")} AS total
 )
-SELECT page, hits, NULL FROM hc UNION ALL SELECT NULL, NULL, total FROM visit
+SELECT 'page', page, hits FROM hc UNION ALL SELECT 'site', sk, total FROM visit
 """  # noqa: S608
 
 
-def _write_postgresql(views: list[View], visits: int) -> tuple[dict[int, int], int | None]:
+def _write_postgresql(
+    views: list[View], visits: dict[int, int]
+) -> tuple[dict[int, int], dict[int, int]]:
     """The whole batch in one statement (atomic on its own): the counters' F()-style
     increments, the Hit rows, the day rows (upsert; the local day computed by
-    PostgreSQL) and the visits total.
+    PostgreSQL) and each portal's visits total (rows locked in site key order).
 
     Sent with server-side binding: the columns travel as binary arrays, where Django's
     client-side binding (its default) spelled out every value in the statement's text
@@ -150,8 +155,8 @@ def _write_postgresql(views: list[View], visits: int) -> tuple[dict[int, int], i
         "agent": [v.user_agent[:255] for v in views],
         "user": [v.user_id for v in views],
         "tz": timezone.get_current_timezone_name(),
-        "visits": visits,
-        "site": SITE_COUNTER_ID,
+        "site": list(visits),
+        "visits": list(visits.values()),
     }
     import psycopg  # loaded by Django's PostgreSQL backend already
 
@@ -159,28 +164,32 @@ def _write_postgresql(views: list[View], visits: int) -> tuple[dict[int, int], i
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(_postgresql_sql(), params)
         rows = cursor.fetchall()
-    page_totals = {int(page): hits for page, hits, _ in rows if page is not None}
-    total = next((row[2] for row in rows if row[2] is not None), None)
-    if visits and total is None:  # no counter row yet (first visit ever)
-        total = totals.count_visit(visits)
-    return page_totals, total
+    page_totals = {int(key): total for kind, key, total in rows if kind == "page"}
+    site_totals = {int(key): total for kind, key, total in rows if kind == "site"}
+    for site_key, count in visits.items():
+        if site_key not in site_totals:  # no counter row yet (the portal's first visit)
+            site_totals[site_key] = totals.count_visit(site_key, count)
+    return page_totals, site_totals
 
 
-def write(views: list[View], visits: int) -> tuple[dict[int, int], int | None]:
-    """Record views and visits in one transaction; return the committed totals:
-    ({page id: views}, "Đã truy cập" or None when no visit was written)."""
+def write(views: list[View], visits: dict[int, int]) -> tuple[dict[int, int], dict[int, int]]:
+    """Record views and visits (by site key) in one transaction; return the committed
+    totals: ({page id: views}, {site key: "Đã truy cập"} of the portals with visits)."""
+    visits = {key: count for key, count in sorted(visits.items()) if count}
     if connection.vendor == "postgresql":
-        page_totals, total = _write_postgresql(views, visits)
+        page_totals, site_totals = _write_postgresql(views, visits)
         missed = [view for view in views if view.target.page_id not in page_totals]
         if not missed:
-            return page_totals, total
+            return page_totals, site_totals
         # A counter deleted since the request looked it up: the generic path finds it.
-        more, _ = _write_generic(missed, 0)
-        return page_totals | more, total
+        more, _ = _write_generic(missed, {})
+        return page_totals | more, site_totals
     return _write_generic(views, visits)
 
 
-def _write_generic(views: list[View], visits: int) -> tuple[dict[int, int], int | None]:
+def _write_generic(
+    views: list[View], visits: dict[int, int]
+) -> tuple[dict[int, int], dict[int, int]]:
     with transaction.atomic():
         groups: dict[pages.CountedPage, list[View]] = {}
         for view in views:
@@ -202,9 +211,9 @@ def _write_generic(views: list[View], visits: int) -> tuple[dict[int, int], int 
             _insert_hits(rows)
         for (counter, day), count in sorted(days.items()):
             totals.bump_day(counter, day, count)
-        total = totals.count_visit(visits) if visits else None
+        site_totals = {key: totals.count_visit(key, count) for key, count in visits.items()}
         hits = dict(HitCount.objects.filter(pk__in=written.values()).values_list("pk", "hits"))
-    return {page: hits[counter] for page, counter in written.items()}, total
+    return {page: hits[counter] for page, counter in written.items()}, site_totals
 
 
 def _increment(target: pages.CountedPage, count: int, at: datetime) -> int | None:
@@ -221,12 +230,16 @@ def _increment(target: pages.CountedPage, count: int, at: datetime) -> int | Non
     return fresh.hitcount_id
 
 
-def publish(page_totals: dict[int, int], visits: int | None) -> None:
+def publish(page_totals: dict[int, int], site_totals: dict[int, int]) -> None:
     """Raise the Redis mirrors to the committed totals (they only grow, so this never
-    lowers a mirror that Redis already counted further)."""
+    lowers a mirror that Redis already counted further). The network's total is read
+    after the commit, so it holds every portal's visits committed by then."""
     store = stores.active()
-    if (not page_totals and visits is None) or not isinstance(store, stores.RedisStore):
+    if (not page_totals and not site_totals) or not isinstance(store, stores.RedisStore):
         return
+    visits = {str(key): total for key, total in site_totals.items()}
+    if site_totals:
+        visits[sites.NETWORK] = totals.network_total()
     try:
         store.publish(visits=visits, views=page_totals)
     except RedisError as exc:
@@ -235,12 +248,18 @@ def publish(page_totals: dict[int, int], visits: int | None) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One queued beacon: a counted view and/or a new visit, with its journal seq (None
-    when it was not journaled)."""
+    """One queued beacon: a counted view and/or a new visit of the portal `site_key`,
+    with its journal seq (None when it was not journaled)."""
 
     seq: int | None
     view: View | None
     visit: bool
+    site_key: int = 0
+
+
+def _visits(entries) -> dict[int, int]:
+    """New visits by site key."""
+    return dict(Counter(entry.site_key for entry in entries if entry.visit))
 
 
 def _last_seq(journal_id: str) -> int:
@@ -261,25 +280,25 @@ def _size(entries: list[Entry]) -> int:
 
 def write_entries(
     journal_id: str, entries: list[Entry]
-) -> tuple[dict[int, int], int | None, int | None, int]:
+) -> tuple[dict[int, int], dict[int, int], int | None, int]:
     """Write the entries not yet written (seq above the journal's mark) and raise the
     mark, in one transaction; return the committed totals (as write), the mark and how
     many views and visits were written."""
     if all(entry.seq is None for entry in entries):
         views = [entry.view for entry in entries if entry.view is not None]
-        return *write(views, sum(entry.visit for entry in entries)), None, _size(entries)
+        return *write(views, _visits(entries)), None, _size(entries)
     with transaction.atomic():
         last = _last_seq(journal_id)
         fresh = [entry for entry in entries if entry.seq is None or entry.seq > last]
         views = [entry.view for entry in fresh if entry.view is not None]
-        visits = sum(entry.visit for entry in fresh)
-        page_totals, total = write(views, visits) if views or visits else ({}, None)
+        visits = _visits(fresh)
+        page_totals, site_totals = write(views, visits) if views or visits else ({}, {})
         top = max((entry.seq for entry in fresh if entry.seq is not None), default=last)
         if top > last:
             JournalMark.objects.filter(journal=journal_id).update(
                 last_seq=top, updated=timezone.now()
             )
-    return page_totals, total, top, _size(fresh)
+    return page_totals, site_totals, top, _size(fresh)
 
 
 def _journals() -> journal.Journals | None:
@@ -311,12 +330,17 @@ def recover() -> int:
             continue
         try:
             entries = []
+            default = None
             for raw in journals.entries(journal_id):
-                seq, visit, view = journal.decode(raw)
-                entries.append(Entry(seq, None if view is None else View(*view), visit))
+                seq, visit, view, site_key = journal.decode(raw)
+                if site_key is None:  # journaled before portals were counted apart
+                    default = sites.default_key() if default is None else default
+                    site_key = default
+                view = None if view is None else View(*view)
+                entries.append(Entry(seq, view, visit, site_key))
             if entries:
-                page_totals, total, last, count = write_entries(journal_id, entries)
-                publish(page_totals, total)
+                page_totals, site_totals, last, count = write_entries(journal_id, entries)
+                publish(page_totals, site_totals)
                 written += count
                 if _trim(journal_id, last) == 0:
                     journals.forget(journal_id)
@@ -367,9 +391,9 @@ class Writer:
         if waiting:
             self._wake.set()
 
-    def add(self, view: View | None, visit: bool, seq: int | None = None) -> None:
+    def add(self, view: View | None, visit: bool, site_key: int, seq: int | None = None) -> None:
         with self._lock:
-            self._queue.append(Entry(seq, view, visit))
+            self._queue.append(Entry(seq, view, visit, site_key))
             self._inflight.discard(seq)
             if self._pid != os.getpid() or self._thread is None or not self._thread.is_alive():
                 self._start()
@@ -391,9 +415,14 @@ class Writer:
                 if entry.view is not None and entry.view.target.page_id == page_id
             )
 
-    def pending_visits(self) -> int:
+    def pending_visits(self, scope: str) -> int:
+        """New visits queued here and not yet written, of a portal (its site key as
+        text) or of the whole network."""
         with self._lock:
-            return sum(entry.visit for entry in self._queue)
+            if scope == sites.NETWORK:
+                return sum(entry.visit for entry in self._queue)
+            key = int(scope)
+            return sum(entry.visit and entry.site_key == key for entry in self._queue)
 
     def flush(self) -> int:
         """Write everything queued (one transaction) and pop it off the journal; return
@@ -414,12 +443,12 @@ class Writer:
                 return 0
             journal_id = journal.identity()
             try:
-                page_totals, total, last, _ = write_entries(journal_id, taken)
+                page_totals, site_totals, last, _ = write_entries(journal_id, taken)
             except BaseException:
                 with self._lock:
                     self._queue[:0] = taken
                 raise
-        publish(page_totals, total)
+        publish(page_totals, site_totals)
         _trim(journal_id, last)
         return len(taken)
 
@@ -519,10 +548,12 @@ def deferred() -> bool:
     return conf().flush_seconds > 0 and not connection.in_atomic_block
 
 
-def record(view: View | None, visit: bool, seq: int | None = None) -> None:
-    """Queue a counted view and/or visit (or write it now inside a transaction)."""
+def record(view: View | None, visit: bool, site_key: int, seq: int | None = None) -> None:
+    """Queue a counted view and/or a visit of the portal `site_key` (or write it now
+    inside a transaction)."""
     if not deferred():
-        page_totals, total = write([view] if view is not None else [], int(visit))
-        publish(page_totals, total)
+        visits = {site_key: 1} if visit else {}
+        page_totals, site_totals = write([view] if view is not None else [], visits)
+        publish(page_totals, site_totals)
         return
-    writer.add(view, visit, seq)
+    writer.add(view, visit, site_key, seq)

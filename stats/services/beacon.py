@@ -7,6 +7,9 @@ for the database (batch.py: written in batches by a background thread, and at pr
 exit; journal.py: the journal of a killed process is written by another). While Redis
 fails, the beacon is decided by the database store instead (stores.active /
 stores.fallback) and written in the request: still counted, still exact in the database.
+
+Presence and the visit are the portal's whose host the beacon came to (sites.Portal);
+the answer carries the figures that portal's widget shows.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from . import batch, journal, pages, readers, stores, totals
+from . import batch, journal, pages, readers, sites, stores, totals
 from .decisions import BeaconResult, Decision, Reason, Snapshot
 from .pages import CountedPage
+from .sites import Portal
 from .widget import snapshot
 
 logger = logging.getLogger(__name__)
@@ -47,6 +51,7 @@ def record_beacon(request: HttpRequest, reader: str | None, page_id: int | None)
     address had its STATS_NEW_READERS_PER_MINUTE already (no cookie is issued).
     """
     target = _find(page_id)
+    portal = sites.for_request(request)
 
     ip = readers.client_ip(request)
     user_agent = request.META.get("HTTP_USER_AGENT", "")
@@ -56,7 +61,7 @@ def record_beacon(request: HttpRequest, reader: str | None, page_id: int | None)
         reason = Reason.NO_READER if _admit_new_reader(ip, now) else Reason.RATE
     if reason is not None:
         views = None if target is None else pages.current_hits(target)
-        return BeaconResult(Decision.no(reason), views, snapshot())
+        return BeaconResult(Decision.no(reason), views, snapshot(portal))
 
     staff = readers.is_staff(request)
     touched = None if staff else target
@@ -68,31 +73,36 @@ def record_beacon(request: HttpRequest, reader: str | None, page_id: int | None)
         entry = None
         if batch.deferred():
             seq = batch.writer.begin()
-            entry = (seq, journal.encode(touched, reader, ip, user_agent, user_id, now))
+            record = journal.encode(touched, reader, ip, user_agent, user_id, now, portal.key)
+            entry = (seq, record)
         try:
             try:
-                touch = store.touch(reader, touched, now, entry)
+                touch = store.touch(reader, touched, now, portal, entry)
             except RedisError as exc:
                 store = stores.fallback(exc)
-                touch = store.touch(reader, touched, now)
+                touch = store.touch(reader, touched, now, portal)
             if isinstance(store, stores.RedisStore):
                 return _decided_by_redis(
-                    store, reader, target, touch, staff, ip, user_agent, user_id, now, seq
+                    store, reader, target, portal, touch, staff, ip, user_agent, user_id, now, seq
                 )
         finally:
             batch.writer.end(seq)
     else:
-        touch = store.touch(reader, touched, now)
+        touch = store.touch(reader, touched, now, portal)
 
     if target is not None and not staff and touch.first_view:
-        return _count(request, store, reader, target, touch, ip=ip, user_agent=user_agent, now=now)
+        return _count(
+            request, store, reader, target, portal, touch, ip=ip, user_agent=user_agent, now=now
+        )
 
     visits, views = touch.visits, touch.views
     publish: dict = {}
     if touch.new_visit:
-        visits = publish["visits"] = totals.count_visit()
+        visits = _shown_after_visit(portal, totals.count_visit(portal.key))
+        publish["visits"] = {portal.scope: visits}
     elif visits is None:
-        visits = publish["visits"] = totals.visits_total()
+        visits = totals.visits_total(portal.scope)
+        publish["visits"] = {portal.scope: visits}
     if target is not None and views is None:
         views = pages.current_hits(target)
         if views is not None:
@@ -113,8 +123,14 @@ def _admit_new_reader(ip: str, now) -> bool:
         return stores.fallback(exc).admit_new_reader(block, now)
 
 
+def _shown_after_visit(portal: Portal, site_total: int) -> int:
+    """What the widget shows once the database counted a visit of the portal: its own
+    new total, or the network's (read after the increment)."""
+    return totals.network_total() if portal.network else site_total
+
+
 def _decided_by_redis(
-    store, reader, target, touch, staff, ip, user_agent, user_id, now, seq
+    store, reader, target, portal, touch, staff, ip, user_agent, user_id, now, seq
 ) -> BeaconResult:
     """Redis made the decision, counted the mirrors and journaled the record (seq); the
     database gets it from the queue (batch.record)."""
@@ -124,7 +140,7 @@ def _decided_by_redis(
         if counted:
             view = batch.View(target, reader, ip, user_agent, user_id, now)
         try:
-            batch.record(view, touch.new_visit, seq)
+            batch.record(view, touch.new_visit, portal.key, seq)
         except Exception:
             if counted:
                 _forget(store, reader, target)
@@ -135,7 +151,8 @@ def _decided_by_redis(
     # this process has queued, read in that order (a batch written in between is then
     # missed, never counted twice); later batches raise the mirror to the database's.
     if visits is None:
-        visits = publish["visits"] = totals.visits_total() + batch.writer.pending_visits()
+        visits = totals.visits_total(portal.scope) + batch.writer.pending_visits(portal.scope)
+        publish["visits"] = {portal.scope: visits}
     if target is not None and (views is None or views < 0):
         views = pages.current_hits(target)
         if views is not None:
@@ -143,13 +160,13 @@ def _decided_by_redis(
             publish["views"] = {target.page_id: views}
     _publish(store, **publish)
     touched = None if staff else target
-    store.remember(reader, touched, now, touch, views=views, visits=visits)
+    store.remember(reader, touched, now, portal, touch, views=views, visits=visits)
 
     decision = Decision.of(counted=counted, has_page=target is not None, staff=staff)
     return BeaconResult(decision, views, Snapshot(touch.online, visits), touch.new_visit)
 
 
-def _count(request, store, reader, target, touch, *, ip, user_agent, now) -> BeaconResult:
+def _count(request, store, reader, target, portal, touch, *, ip, user_agent, now) -> BeaconResult:
     user = readers.user_of(request)
 
     def write(into: CountedPage) -> tuple[int, int | None]:
@@ -160,6 +177,7 @@ def _count(request, store, reader, target, touch, *, ip, user_agent, now) -> Bea
             user_agent=user_agent,
             user=user,
             now=now,
+            site_key=portal.key,
             new_visit=touch.new_visit,
         )
 
@@ -176,9 +194,11 @@ def _count(request, store, reader, target, touch, *, ip, user_agent, now) -> Bea
     except Exception:
         _forget(store, reader, target)
         raise
-    if visits is None:  # no new visit: the store's total, or the database's
-        visits = touch.visits if touch.visits is not None else totals.visits_total()
-    _publish(store, views={target.page_id: views}, visits=visits)
+    if visits is not None:  # a new visit: the totals after it
+        visits = _shown_after_visit(portal, visits)
+    else:  # no new visit: the store's total, or the database's
+        visits = touch.visits if touch.visits is not None else totals.visits_total(portal.scope)
+    _publish(store, views={target.page_id: views}, visits={portal.scope: visits})
     return BeaconResult(Decision.yes(), views, Snapshot(touch.online, visits), touch.new_visit)
 
 

@@ -5,7 +5,7 @@ the counted view or visit to this process's journal, `<prefix>journal:<id>`, in 
 atomic call: a beacon answered "counted" is in the journal, whatever happens to the
 process afterwards. Each entry is "<seq> <new visit 0/1> <first view 1/0/-1> <record>",
 where seq is this process's sequence number (taken before the call) and the record the
-JSON of what the Hit row needs.
+JSON of what the Hit row needs and the site key of the portal the visit belongs to.
 
 The process's writer (batch.Writer) commits its queue to the database together with the
 highest seq written (stats.JournalMark, same transaction), then pops the written entries
@@ -83,6 +83,7 @@ def encode(
     user_agent: str,
     user_id: int | None,
     at: datetime,
+    site_key: int,
 ) -> bytes:
     """The record of a beacon that may count (the script keeps it only if it does)."""
     page = (
@@ -90,20 +91,23 @@ def encode(
         if target is None
         else (target.page_id, target.hitcount_id, target.content_type_id)
     )
-    record = [*page, reader, ip, user_agent[:255], user_id, at.timestamp()]
+    record = [*page, reader, ip, user_agent[:255], user_id, at.timestamp(), site_key]
     return json.dumps(record, separators=(",", ":")).encode()
 
 
-def decode(entry: bytes) -> tuple[int, bool, tuple | None]:
-    """(seq, new visit, view fields or None) of a journal entry; the view fields are
-    (CountedPage, reader, ip, user agent, user id, time)."""
+def decode(entry: bytes) -> tuple[int, bool, tuple | None, int | None]:
+    """(seq, new visit, view fields or None, site key) of a journal entry; the view
+    fields are (CountedPage, reader, ip, user agent, user id, time). The site key is
+    None in an entry journaled before portals were counted apart (the default site's)."""
     seq, new_visit, first_view, record = entry.decode().split(" ", 3)
-    page_id, hitcount_id, content_type_id, reader, ip, agent, user_id, at = json.loads(record)
+    fields = json.loads(record)
+    site_key = fields.pop() if len(fields) > 8 else None
+    page_id, hitcount_id, content_type_id, reader, ip, agent, user_id, at = fields
     view = None
     if first_view == "1" and page_id is not None:
         target = CountedPage(page_id, hitcount_id, content_type_id)
         view = (target, reader, ip, agent, user_id, datetime.fromtimestamp(at, tz=UTC))
-    return int(seq), new_visit == "1", view
+    return int(seq), new_visit == "1", view, site_key
 
 
 class Journals:

@@ -7,6 +7,11 @@ Two stores share one interface:
 - DatabaseStore (the embedded default): conditional UPDATEs and unique constraints,
   right across the workers of one server.
 
+Presence and visits are per portal (the Site of the beacon's host, sites.Portal): a
+reader of two portals is one reader and one visit of each. The network's "Trực tuyến"
+counts distinct readers across every portal, its "Đã truy cập" is the sum of every
+portal's total.
+
 Totals (page views, visits) are never kept only here: they are incremented in the
 database by stats.services.totals, so losing Redis loses no total.
 """
@@ -21,15 +26,16 @@ from datetime import datetime
 
 from django.core.signals import setting_changed
 from django.db import IntegrityError, transaction
-from django.db.models import F, Func, IntegerField, Subquery, Value
+from django.db.models import F, Func, Max, Subquery, Sum
 from django.dispatch import receiver
 from hitcount.models import HitCount
 
 from stats.conf import changed, conf
-from stats.models import SITE_COUNTER_ID, NewReaders, ReaderMark, SiteCounter, Visitor
+from stats.models import NewReaders, ReaderMark, SiteCounter, SiteVisitor
 
 from . import journal
 from .pages import CountedPage
+from .sites import NETWORK, Portal
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +44,8 @@ logger = logging.getLogger(__name__)
 class Touch:
     new_visit: bool
     first_view: bool | None  # None when no page was given
-    online: int
-    visits: int | None  # the total, when the store knows it
+    online: int  # of the portal's widget (its own, or the network's)
+    visits: int | None  # the total the widget shows, when the store knows it
     views: int | None = None  # the page's total, when the store knows it
     local: bool = False  # answered from this process's memory (RedisStore.remember)
 
@@ -53,11 +59,13 @@ class Numbers:
     views: int | None  # None: not asked for, or not known to the store
 
 
-# Keys: 1 online zset, 2 visitor's last request, 3 visits total mirror, 4 this process's
-#       journal, 5 the set of journals,
-#       6 and 7 (optional) the reader's mark for the page and the page's views mirror.
+# Keys: 1 the network's online zset, 2 the portal's online zset, 3 the reader's last
+#       request on the portal, 4 the portal's visits mirror, 5 the network's visits
+#       mirror, 6 this process's journal, 7 the set of journals,
+#       8 and 9 (optional) the reader's mark for the page and the page's views mirror.
 # ARGV: 1 now (s), 2 online cutoff (s), 3 reader, 4 idle gap (s), 5 view window (s),
-#       6 the journal record ('' = none), 7 its seq, 8 the journal id.
+#       6 the journal record ('' = none), 7 its seq, 8 the journal id, 9 '1' when the
+#       portal's widget shows the network's figures.
 # Values are timestamps from the app, not Redis's clock, so the windows follow the
 # app's time (and time travel in tests); key expiry only collects garbage.
 # A new visit and a first view also add 1 to the mirrors when they exist, so the reply
@@ -66,26 +74,32 @@ class Numbers:
 # A missing mirror (after a flush) stays missing: the app seeds it from the database.
 _TOUCH = """
 local now = tonumber(ARGV[1])
-redis.call('ZADD', KEYS[1], now, ARGV[3])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
+for i = 1, 2 do
+  redis.call('ZADD', KEYS[i], now, ARGV[3])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. ARGV[2])
+end
 local gap = tonumber(ARGV[4])
-local last = tonumber(redis.call('GET', KEYS[2]))
+local last = tonumber(redis.call('GET', KEYS[3]))
 local new_visit = 0
 if (not last) or (now - last >= gap) then new_visit = 1 end
-redis.call('SET', KEYS[2], ARGV[1], 'EX', math.ceil(gap) + 60)
-local visits = redis.call('GET', KEYS[3])
-if new_visit == 1 and visits then visits = redis.call('INCR', KEYS[3]) end
+redis.call('SET', KEYS[3], ARGV[1], 'EX', math.ceil(gap) + 60)
+local visits = {redis.call('GET', KEYS[4]), redis.call('GET', KEYS[5])}
+if new_visit == 1 then
+  for i = 1, 2 do
+    if visits[i] then visits[i] = redis.call('INCR', KEYS[3 + i]) end
+  end
+end
 local first_view = -1
 local views = false
-if #KEYS >= 7 then
+if #KEYS >= 9 then
   local window = tonumber(ARGV[5])
-  local counted = tonumber(redis.call('GET', KEYS[6]))
-  views = redis.call('GET', KEYS[7])
+  local counted = tonumber(redis.call('GET', KEYS[8]))
+  views = redis.call('GET', KEYS[9])
   if (not counted) or (now - counted >= window) then
-    redis.call('SET', KEYS[6], ARGV[1], 'EX', math.ceil(window) + 60)
+    redis.call('SET', KEYS[8], ARGV[1], 'EX', math.ceil(window) + 60)
     first_view = 1
     if views and tonumber(views) >= 0 then
-      views = redis.call('INCR', KEYS[7])
+      views = redis.call('INCR', KEYS[9])
     else
       views = false
     end
@@ -94,27 +108,41 @@ if #KEYS >= 7 then
   end
 end
 if ARGV[6] ~= '' and (new_visit == 1 or first_view == 1) then
-  redis.call('RPUSH', KEYS[4], ARGV[7] .. ' ' .. new_visit .. ' ' .. first_view .. ' ' .. ARGV[6])
-  redis.call('SADD', KEYS[5], ARGV[8])
+  redis.call('RPUSH', KEYS[6], ARGV[7] .. ' ' .. new_visit .. ' ' .. first_view .. ' ' .. ARGV[6])
+  redis.call('SADD', KEYS[7], ARGV[8])
 end
-local online = redis.call('ZCOUNT', KEYS[1], ARGV[2], '+inf')
-return {new_visit, first_view, online, visits, views}
+local shown = 2
+if ARGV[9] == '1' then shown = 1 end
+local online = redis.call('ZCOUNT', KEYS[shown], ARGV[2], '+inf')
+return {new_visit, first_view, online, visits[3 - shown], views}
 """
 
 # Raise mirrors of totals to the values read back from the database, unless already
 # higher: totals only grow, so each mirror ends equal to the database total whatever
 # order the writers arrive in. KEYS[i] gets ARGV[i]; an empty ARGV leaves it alone.
-# ARGV[#KEYS + 1]: expiry in seconds of the page mirrors (0 = none).
+# ARGV[#KEYS + 1]: expiry in seconds of the page mirrors (0 = none); ARGV[#KEYS + 2]:
+# how many keys come first that are visits mirrors (they do not expire).
 _RAISE = """
 local ttl = tonumber(ARGV[#KEYS + 1])
+local totals = tonumber(ARGV[#KEYS + 2])
 for i, key in ipairs(KEYS) do
   if ARGV[i] ~= '' then
     local current = tonumber(redis.call('GET', key))
     if (not current) or tonumber(ARGV[i]) > current then
       redis.call('SET', key, ARGV[i])
     end
-    if ttl > 0 and i > 1 then redis.call('EXPIRE', key, ttl) end
+    if ttl > 0 and i > totals then redis.call('EXPIRE', key, ttl) end
   end
+end
+return 1
+"""
+
+# An administrator's change of a portal's starting total moves the portal's and the
+# network's visits mirrors by the difference, where they exist (a missing one is seeded
+# from the database, which has the new total already). ARGV[1]: the difference.
+_SHIFT = """
+for _, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then redis.call('INCRBY', key, ARGV[1]) end
 end
 return 1
 """
@@ -149,22 +177,28 @@ class RedisStore:
         )
         self.prefix = prefix
         self._raise = self.client.register_script(_RAISE)
+        self._shift = self.client.register_script(_SHIFT)
         # The beacon's one round trip (EVALSHA, loaded again after SCRIPT FLUSH).
         self._touch = self.client.register_script(_TOUCH)
-        self._online_key = self._key("online").encode()
-        self._visits_key = self.visits_key.encode()
+        self._online_key = self.online_key(NETWORK).encode()
+        self._visits_key = self.visits_key(NETWORK).encode()
         self._journals_key = journal.journals_key(prefix).encode()
         self._journal: tuple[str, bytes, bytes] | None = None  # id, key, id as bytes
         self.journals = journal.Journals(self.client, prefix)
-        # (reader, page id or None) -> (timestamp, what a repeat beacon answers): see touch.
-        self._recent: dict[tuple[str, int | None], tuple[float, Touch]] = {}
+        # (reader, site key, page id or None) -> (timestamp, what a repeat beacon answers):
+        # see touch.
+        self._recent: dict[tuple[str, int, int | None], tuple[float, Touch]] = {}
 
     def _key(self, *parts: object) -> str:
         return self.prefix + ":".join(str(part) for part in parts)
 
-    @property
-    def visits_key(self) -> str:
-        return self._key("visits")
+    def visits_key(self, scope: str) -> str:
+        """The visits mirror of a portal (its site key) or of the whole network."""
+        return self._key("visits") if scope == NETWORK else self._key("visits", scope)
+
+    def online_key(self, scope: str) -> str:
+        """Readers present on a portal, or on any portal (the network)."""
+        return self._key("online") if scope == NETWORK else self._key("online", scope)
 
     def views_key(self, page_id: int) -> str:
         return self._key("views", page_id)
@@ -182,10 +216,13 @@ class RedisStore:
         reader: str,
         target: CountedPage | None,
         now: datetime,
+        portal: Portal,
         entry: tuple[int, bytes] | None = None,
     ) -> Touch:
         """Presence, visit and "already counted" decision: one Lua call, atomic in Redis.
         `entry` (seq, record): what to journal if the beacon counts a view or a visit.
+        Presence and the visit are the portal's; the answer carries the figures its
+        widget shows.
 
         A beacon of the same reader for the same page that this process decided less
         than STATS_LOCAL_SECONDS ago is a repeat without asking Redis (the view window
@@ -196,13 +233,16 @@ class RedisStore:
         page_id = None if target is None else target.page_id
         fresh = settings.local_seconds
         if fresh > 0:
-            recent = self._recent.get((reader, page_id))
+            recent = self._recent.get((reader, portal.key, page_id))
             if recent is not None and recent[0] <= ts < recent[0] + fresh:
                 return recent[1]
         journal_key, journal_id = self._journal_args()
+        site = str(portal.key)
         keys = [
             self._online_key,
-            self._key("visitor", reader).encode(),
+            self.online_key(site).encode(),
+            self._key("visitor", site, reader).encode(),
+            self.visits_key(site).encode(),
             self._visits_key,
             journal_key,
             self._journals_key,
@@ -221,6 +261,7 @@ class RedisStore:
             b"" if entry is None else entry[1],
             b"0" if entry is None else str(entry[0]).encode(),
             journal_id,
+            b"1" if portal.network else b"0",
         ]
         new_visit, first_view, online, visits, views = self._touch(keys=keys, args=args)
         return Touch(
@@ -236,6 +277,7 @@ class RedisStore:
         reader: str,
         target: CountedPage | None,
         now: datetime,
+        portal: Portal,
         touch: Touch,
         *,
         views: int | None,
@@ -257,7 +299,8 @@ class RedisStore:
             views=views,
             local=True,
         )
-        self._recent[(reader, None if target is None else target.page_id)] = (ts, repeat)
+        page_id = None if target is None else target.page_id
+        self._recent[(reader, portal.key, page_id)] = (ts, repeat)
 
     def _prune_recent(self, now: float) -> None:
         """Keep only the entries a repeat could still use (a new dict: memory is given
@@ -272,17 +315,23 @@ class RedisStore:
 
     def forget_view(self, reader: str, target: CountedPage) -> None:
         """Undo a mark whose count could not be written, so the next beacon counts."""
-        self._recent.pop((reader, target.page_id), None)
+        for key in [key for key in self._recent if key[0] == reader and key[2] == target.page_id]:
+            self._recent.pop(key, None)
         self.client.delete(self._key("seen", target.page_id, reader))
 
     def numbers(
-        self, now: datetime, page_id: int | None = None, content_type_id: int | None = None
+        self,
+        now: datetime,
+        portal: Portal,
+        page_id: int | None = None,
+        content_type_id: int | None = None,
     ) -> Numbers:
-        """One round trip (one pipeline): online, the visits mirror, the page's mirror."""
+        """One round trip (one pipeline): online, the visits mirror (of the portal or
+        the network, as its widget shows them), the page's mirror."""
         cutoff = now.timestamp() - conf().online_window.total_seconds()
         pipe = self.client.pipeline(transaction=False)
-        pipe.zcount(self._key("online"), repr(cutoff), "+inf")
-        pipe.get(self.visits_key)
+        pipe.zcount(self.online_key(portal.scope), repr(cutoff), "+inf")
+        pipe.get(self.visits_key(portal.scope))
         if page_id is not None:
             pipe.get(self.views_key(page_id))
         online, visits, *views = pipe.execute()
@@ -293,16 +342,23 @@ class RedisStore:
             None if views is None else int(views),
         )
 
-    def publish(self, *, visits: int | None = None, views: dict[int, int] | None = None) -> None:
-        """Raise the mirrors to totals read from the database (one Lua call)."""
-        views = views or {}
-        keys = [self.visits_key] + [self.views_key(page) for page in views]
-        args = ["" if visits is None else visits, *views.values(), VIEWS_MIRROR_SECONDS]
+    def publish(
+        self, *, visits: dict[str, int] | None = None, views: dict[int, int] | None = None
+    ) -> None:
+        """Raise the mirrors to totals read from the database (one Lua call): `visits`
+        by scope (a site key as text, or NETWORK), `views` by page id."""
+        visits, views = visits or {}, views or {}
+        keys = [self.visits_key(scope) for scope in visits]
+        keys += [self.views_key(page) for page in views]
+        args = [*visits.values(), *views.values(), VIEWS_MIRROR_SECONDS, len(visits)]
         self._raise(keys=keys, args=args)
 
-    def replace_visits(self, total: int) -> None:
+    def shift_visits(self, site_key: int, difference: int) -> None:
+        """A portal's starting total changed by `difference`: its mirror and the
+        network's follow."""
         self._recent.clear()
-        self.client.set(self.visits_key, total)
+        keys = [self.visits_key(str(site_key)), self.visits_key(NETWORK)]
+        self._shift(keys=keys, args=[difference])
 
     def admit_new_reader(self, address: str, now: datetime) -> bool:
         """Count a reader cookie issued to `address` in this minute; False when the
@@ -320,27 +376,29 @@ class DatabaseStore:
     workers cannot both win it (PostgreSQL re-checks the WHERE after a row lock; SQLite
     runs writers one at a time)."""
 
-    def touch(self, reader: str, target: CountedPage | None, now: datetime) -> Touch:
+    def touch(
+        self, reader: str, target: CountedPage | None, now: datetime, portal: Portal
+    ) -> Touch:
         settings = conf()
-        new_visit = self._visit(reader, now, now - settings.visit_idle_gap)
+        new_visit = self._visit(portal.key, reader, now, now - settings.visit_idle_gap)
         first_view = None
         if target is not None:
             first_view = self._first_view(
                 reader, target.hitcount_id, now, now - settings.view_window
             )
-        numbers = self.numbers(now)
+        numbers = self.numbers(now, portal)
         return Touch(new_visit, first_view, numbers.online, numbers.visits)
 
     @staticmethod
-    def _visit(reader: str, now: datetime, idle_cutoff: datetime) -> bool:
-        visitor = Visitor.objects.filter(reader=reader)
+    def _visit(site_key: int, reader: str, now: datetime, idle_cutoff: datetime) -> bool:
+        visitor = SiteVisitor.objects.filter(site_key=site_key, reader=reader)
         if visitor.filter(last_seen__gt=idle_cutoff).update(last_seen=now):
             return False  # still within the visit
         if visitor.filter(last_seen__lte=idle_cutoff).update(last_seen=now):
             return True  # back after the idle gap: a new visit
         try:
             with transaction.atomic():
-                Visitor.objects.create(reader=reader, last_seen=now)
+                SiteVisitor.objects.create(site_key=site_key, reader=reader, last_seen=now)
         except IntegrityError:
             return False  # a concurrent request of the same reader got there first
         return True
@@ -379,31 +437,61 @@ class DatabaseStore:
             return bool(rows.filter(count__lt=bound).update(count=F("count") + 1))
         return True
 
+    @staticmethod
+    def _present(now: datetime, portal: Portal):
+        """Readers present on the portal, or distinct readers on any portal."""
+        present = SiteVisitor.objects.filter(last_seen__gte=now - conf().online_window)
+        if not portal.network:
+            present = present.filter(site_key=portal.key)
+        return present
+
     def numbers(
-        self, now: datetime, page_id: int | None = None, content_type_id: int | None = None
+        self,
+        now: datetime,
+        portal: Portal,
+        page_id: int | None = None,
+        content_type_id: int | None = None,
     ) -> Numbers:
-        """One query: online visitors, the visits total and the page's total."""
+        """One query: online visitors, the visits total (of the portal or the whole
+        network, as its widget shows them) and the page's total."""
+        distinct = "COUNT(DISTINCT %(expressions)s)" if portal.network else "COUNT(%(expressions)s)"
         online = (
-            Visitor.objects.filter(last_seen__gte=now - conf().online_window)
+            self._present(now, portal)
             .order_by()
-            .values(n=Func(F("reader"), function="COUNT"))
+            .values(n=Func(F("reader"), function="COUNT", template=distinct))
         )
-        row = SiteCounter.objects.filter(pk=SITE_COUNTER_ID).annotate(online=Subquery(online))
+        counters = SiteCounter.objects.all()
+        if not portal.network:
+            counters = counters.filter(site_key=portal.key)
+        # An aggregate over the portal's row (or every row), with the two uncorrelated
+        # subqueries as aggregates of themselves: one statement.
+        aggregates = {
+            "visits": Sum(F("visits_start") + F("visits")),
+            "online": Max(Subquery(online)),
+        }
         if page_id is not None:
             hits = HitCount.objects.filter(object_pk=page_id, content_type_id=content_type_id)
-            row = row.annotate(views=Subquery(hits.values("hits")[:1]))
-        else:
-            row = row.annotate(views=Value(None, output_field=IntegerField()))
-        values = row.values_list("online", F("visits_start") + F("visits"), "views").first()
-        if values is None:
-            cutoff = now - conf().online_window
-            return Numbers(Visitor.objects.filter(last_seen__gte=cutoff).count(), None, None)
-        return Numbers(values[0] or 0, values[1], values[2])
+            aggregates["views"] = Max(Subquery(hits.values("hits")[:1]))
+        values = counters.aggregate(**aggregates)
+        if values["visits"] is None:  # no counter row yet
+            return Numbers(self._online(now, portal), None, None)
+        views = values.get("views")
+        return Numbers(
+            int(values["online"] or 0), int(values["visits"]), None if views is None else views
+        )
 
-    def publish(self, *, visits: int | None = None, views: dict[int, int] | None = None) -> None:
+    def _online(self, now: datetime, portal: Portal) -> int:
+        present = self._present(now, portal)
+        if portal.network:
+            return present.values("reader").distinct().count()
+        return present.count()
+
+    def publish(
+        self, *, visits: dict[str, int] | None = None, views: dict[int, int] | None = None
+    ) -> None:
         """The database is the store: nothing to mirror."""
 
-    def replace_visits(self, total: int) -> None:
+    def shift_visits(self, site_key: int, difference: int) -> None:
         """The database is the store: nothing to mirror."""
 
 

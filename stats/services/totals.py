@@ -4,6 +4,9 @@ On PostgreSQL a counted view is one statement (a data-modifying CTE: the HitCoun
 total, django-hitcount's Hit row, the day's row for "Đọc nhiều nhất" and, for a new
 visit, "Đã truy cập"), atomic on its own. Other databases run the same increments with
 F() updates in one transaction.
+
+"Đã truy cập" is kept per portal (SiteCounter, one row per site key); the network's
+total is the sum of the rows.
 """
 
 from __future__ import annotations
@@ -12,14 +15,15 @@ import functools
 from datetime import datetime
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 from hitcount.models import Hit, HitCount
 
 from stats.conf import conf
-from stats.models import SITE_COUNTER_ID, DailyPageViews, SiteCounter
+from stats.models import DailyPageViews, SiteCounter
 
 from .pages import CountedPage
+from .sites import NETWORK, default_key
 
 
 class StalePage(LookupError):
@@ -57,7 +61,7 @@ WITH hc AS (
   DO UPDATE SET {c(DailyPageViews, "views")} = {day}.{c(DailyPageViews, "views")} + 1
 ), visit AS (
   UPDATE {site} SET {c(SiteCounter, "visits")} = {c(SiteCounter, "visits")} + 1
-  WHERE {c(SiteCounter, "id")} = %(site)s AND %(new_visit)s AND EXISTS (SELECT 1 FROM hc)
+  WHERE {c(SiteCounter, "site_key")} = %(site)s AND %(new_visit)s AND EXISTS (SELECT 1 FROM hc)
   RETURNING {c(SiteCounter, "visits_start")} + {c(SiteCounter, "visits")} AS total
 )
 SELECT (SELECT hits FROM hc), (SELECT total FROM visit)
@@ -72,9 +76,11 @@ def count_view(
     user_agent: str,
     user,
     now: datetime,
+    site_key: int,
     new_visit: bool = False,
 ) -> tuple[int, int | None]:
-    """Record one counted view (and a new visit); return (page total, visits total).
+    """Record one counted view (and a new visit of the portal `site_key`); return (page
+    total, the portal's visits total).
 
     The visits total is None when no visit was counted. Raises StalePage when the
     counter in `target` is gone (nothing was written then).
@@ -90,7 +96,7 @@ def count_view(
             "user_agent": user_agent[:255],
             "user": getattr(user, "pk", None),
             "day": day,
-            "site": SITE_COUNTER_ID,
+            "site": site_key,
             "new_visit": new_visit,
         }
         with connection.cursor() as cursor:
@@ -98,8 +104,8 @@ def count_view(
             hits, visits = cursor.fetchone()
         if hits is None:
             raise StalePage(target)
-        if new_visit and visits is None:  # no counter row yet (first visit ever)
-            visits = count_visit()
+        if new_visit and visits is None:  # no counter row yet (the portal's first visit)
+            visits = count_visit(site_key)
         return hits, visits
 
     with transaction.atomic():
@@ -120,7 +126,7 @@ def count_view(
         )
         bump_day(target.hitcount_id, day)
         hits = counter.values_list("hits", flat=True).get()
-    return hits, count_visit() if new_visit else None
+    return hits, count_visit(site_key) if new_visit else None
 
 
 def bump_day(hitcount_id: int, day, count: int = 1) -> None:
@@ -135,57 +141,79 @@ def bump_day(hitcount_id: int, day, count: int = 1) -> None:
         rows.update(views=F("views") + count)
 
 
-def _ensure_site_counter() -> None:
+def _ensure_site_counter(site_key: int) -> None:
+    """The portal's counter row. A fresh installation's STATS_VISITS_START is the default
+    site's (the portal that was there before the others)."""
+    start = conf().visits_start if site_key == default_key() else 0
     try:
         with transaction.atomic():
-            SiteCounter.objects.get_or_create(
-                pk=SITE_COUNTER_ID, defaults={"visits_start": conf().visits_start}
-            )
+            SiteCounter.objects.get_or_create(site_key=site_key, defaults={"visits_start": start})
     except IntegrityError:
         pass
 
 
-def _count_visit_once(count: int) -> int | None:
-    """+count visits; the new total, or None when the counter row does not exist yet."""
+def _count_visit_once(site_key: int, count: int) -> int | None:
+    """+count visits of a portal; its new total, or None when its counter row does not
+    exist yet."""
     if connection.vendor == "postgresql":
         site, c = _table(SiteCounter), _col
         # Identifiers from the model's metadata (quoted), the value a parameter.
         sql = f"""UPDATE {site} SET {c(SiteCounter, "visits")} = {c(SiteCounter, "visits")} + %s
-WHERE {c(SiteCounter, "id")} = %s
+WHERE {c(SiteCounter, "site_key")} = %s
 RETURNING {c(SiteCounter, "visits_start")} + {c(SiteCounter, "visits")}"""  # noqa: S608
         with connection.cursor() as cursor:
-            cursor.execute(sql, [count, SITE_COUNTER_ID])
+            cursor.execute(sql, [count, site_key])
             row = cursor.fetchone()
         return None if row is None else row[0]
     with transaction.atomic():
-        if not SiteCounter.objects.filter(pk=SITE_COUNTER_ID).update(visits=F("visits") + count):
+        counter = SiteCounter.objects.filter(site_key=site_key)
+        if not counter.update(visits=F("visits") + count):
             return None
-        return visits_total()
+        return _site_total(site_key)
 
 
-def count_visit(count: int = 1) -> int:
-    """Add `count` visits; return the new "Đã truy cập" total as committed."""
-    total = _count_visit_once(count)
+def count_visit(site_key: int, count: int = 1) -> int:
+    """Add `count` visits of a portal; return its new "Đã truy cập" total as committed."""
+    total = _count_visit_once(site_key, count)
     if total is None:
-        _ensure_site_counter()
-        total = _count_visit_once(count)
+        _ensure_site_counter(site_key)
+        total = _count_visit_once(site_key, count)
     return total
 
 
-def visits_total() -> int:
-    total = (
-        SiteCounter.objects.filter(pk=SITE_COUNTER_ID)
+def _site_total(site_key: int) -> int | None:
+    return (
+        SiteCounter.objects.filter(site_key=site_key)
         .values_list(F("visits_start") + F("visits"), flat=True)
         .first()
     )
+
+
+def network_total() -> int:
+    """The whole network's "Đã truy cập": the sum of every portal's total (portals
+    removed since included, so no visit leaves it)."""
+    total = SiteCounter.objects.aggregate(total=Sum(F("visits_start") + F("visits")))["total"]
+    return int(total or 0)
+
+
+def visits_total(scope: str) -> int:
+    """ "Đã truy cập" of a scope: a site key as text, or sites.NETWORK."""
+    if scope == NETWORK:
+        return network_total()
+    site_key = int(scope)
+    total = _site_total(site_key)
     if total is None:
-        _ensure_site_counter()
-        return visits_total()
+        _ensure_site_counter(site_key)
+        total = _site_total(site_key)
     return total
 
 
-def set_visits_start(value: int) -> int:
-    """Set the starting total (an administrator's decision); return the new total."""
-    _ensure_site_counter()
-    SiteCounter.objects.filter(pk=SITE_COUNTER_ID).update(visits_start=value)
-    return visits_total()
+def set_visits_start(site_key: int, value: int) -> tuple[int, int]:
+    """Set a portal's starting total (an administrator's decision); return its new
+    total and the difference from the former start."""
+    _ensure_site_counter(site_key)
+    with transaction.atomic():
+        counter = SiteCounter.objects.select_for_update().get(site_key=site_key)
+        difference = value - counter.visits_start
+        SiteCounter.objects.filter(pk=counter.pk).update(visits_start=value)
+    return _site_total(site_key), difference

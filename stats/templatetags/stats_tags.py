@@ -1,7 +1,8 @@
 """The stats template tags. A page render costs one cheap read at most: the widget and
 the page's count come from one store read (one Redis pipeline or one SQL query), made
 once per request by whichever tag renders first; "Đọc nhiều nhất" is kept per process
-(STATS_MOST_READ_LOCAL_SECONDS) in front of the shared cache."""
+(STATS_MOST_READ_LOCAL_SECONDS) in front of the shared cache. The widget shows the
+figures of the portal the page is served on, or the whole network's (sites.Portal)."""
 
 import logging
 
@@ -13,7 +14,7 @@ from redis.exceptions import RedisError
 from wagtail.models import Site
 
 from stats import services
-from stats.services import pages, widget
+from stats.services import pages, sites, widget
 
 register = template.Library()
 logger = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ logger = logging.getLogger(__name__)
 # back to the database inside the services); the numbers are then left out.
 UNAVAILABLE = (DatabaseError, RedisError)
 _MEMO = "_stats_numbers"
+_PORTAL = "_stats_portal"
 
 
 def _is_preview(context) -> bool:
@@ -36,6 +38,17 @@ def _counted_page(context):
     return page if pages.is_counted(page) else None
 
 
+def _portal(context) -> sites.Portal:
+    """The portal the page is served on, as its widget shows it (kept on the request)."""
+    request = context.get("request")
+    portal = getattr(request, _PORTAL, None)
+    if portal is None:
+        portal = sites.for_request(request)
+        if request is not None:
+            setattr(request, _PORTAL, portal)
+    return portal
+
+
 def _numbers(context, page=None):
     """The request's one read: online, visits and the counted page's views."""
     page = page or _counted_page(context)
@@ -44,7 +57,8 @@ def _numbers(context, page=None):
     memo = getattr(request, _MEMO, None) if request is not None else None
     if memo is not None and (key is None or memo[0] == key):
         return memo[1]
-    result = widget.numbers(*(() if page is None else (page.pk, page.content_type_id)))
+    args = () if page is None else (page.pk, page.content_type_id)
+    result = widget.numbers(_portal(context), *args)
     if request is not None:
         setattr(request, _MEMO, (key, result))
     return result
@@ -52,14 +66,17 @@ def _numbers(context, page=None):
 
 @register.inclusion_tag("stats/visitor_stats.html", takes_context=True)
 def visitor_stats(context):
-    """The footer widget; it also carries the beacon's endpoint (none in previews)."""
+    """The footer widget; it also carries the beacon's endpoint (none in previews). Its
+    title says whether it counts the whole network."""
+    network = False
     try:
+        network = _portal(context).network
         numbers = _numbers(context)
         snapshot = services.Snapshot(numbers.online, numbers.visits)
     except UNAVAILABLE:
         logger.exception("stats: visitor widget unavailable")
         snapshot = None
-    return {"snapshot": snapshot, "beacon": not _is_preview(context)}
+    return {"snapshot": snapshot, "network": network, "beacon": not _is_preview(context)}
 
 
 @register.inclusion_tag("stats/view_count.html", takes_context=True)

@@ -123,8 +123,8 @@ def test_a_live_process_taken_for_dead_counts_nothing_twice(
     assert count(Client(), page.pk, range(4)) == ["counted"] * 4
     live = journal.identity()
     entries = [
-        batch.Entry(seq, None if view is None else batch.View(*view), visit)
-        for seq, visit, view in map(journal.decode, redis_store.journals.entries(live))
+        batch.Entry(seq, None if view is None else batch.View(*view), visit, site_key)
+        for seq, visit, view, site_key in map(journal.decode, redis_store.journals.entries(live))
     ]
     batch.write_entries(live, entries)  # what a replay by another process writes
     assert recorded(page) == expected(before, 4)

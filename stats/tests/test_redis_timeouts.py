@@ -11,6 +11,7 @@ from django.utils import timezone
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from stats.services.sites import Portal
 from stats.services.stores import RedisStore
 
 
@@ -47,7 +48,7 @@ def touch(port: int, settings, timeout: float):
     """One beacon's decision, as a reader's first view of the home page asks Redis."""
     settings.STATS_REDIS_SOCKET_TIMEOUT = timeout
     store = RedisStore(f"redis://127.0.0.1:{port}/0", "stats-timeouts:")
-    return store.touch("a" * 32, None, timezone.now())
+    return store.touch("a" * 32, None, timezone.now(), Portal(1))
 
 
 def test_a_hung_server_times_out(server, settings):

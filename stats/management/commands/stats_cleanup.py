@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from stats.conf import conf
-from stats.models import JournalMark, NewReaders, ReaderMark, Visitor
+from stats.models import JournalMark, NewReaders, ReaderMark, SiteVisitor
 from stats.services import batch
 from stats.services.stores import minute_of
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         settings = conf()
         now = timezone.now()
-        visitors, _ = Visitor.objects.filter(
+        visitors, _ = SiteVisitor.objects.filter(
             last_seen__lt=now - max(settings.visit_idle_gap, settings.online_window)
         ).delete()
         marks, _ = ReaderMark.objects.filter(counted_at__lt=now - settings.view_window).delete()
