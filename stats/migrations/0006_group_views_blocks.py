@@ -22,7 +22,7 @@ the same way when there are already page blocks to sum.
 
 from django.db import migrations, models
 
-# pg_advisory_xact_lock key of the group rows; stats.reports.groups.GROUP_LOCK matches.
+# pg_advisory_xact_lock key of the group rows; stats.locks.WRITERS_LOCK matches.
 GROUP_LOCK = 7_245_010_006
 
 PG_FORWARD = f"""

@@ -22,14 +22,13 @@ from django.db.models import Q, Sum
 from hitcount.models import HitCount
 from wagtail import hooks
 
+from stats.locks import lock_writers
 from stats.models import GroupViewsBlock, PageGroup, PageViewsBlock
 
 from . import blocks
 from .periods import Period
 
 SOURCES_HOOK = "register_stats_groups"
-# The advisory lock the trigger of migration 0006 takes before writing group rows.
-GROUP_LOCK = 7_245_010_006
 # Rows per multi-row statement (SQLite allows 32,766 parameters per statement).
 CHUNK = 500
 
@@ -52,12 +51,6 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _lock_groups() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GROUP_LOCK])
-
-
 def _add(deltas: Counter) -> None:
     """Add {(kind, key, page_type, span, start): views} to the group blocks."""
     rows = [(*key, views) for key, views in sorted(deltas.items()) if views]
@@ -78,13 +71,14 @@ def set_members(kind: str, members: dict[int, Iterable[int]]) -> None:
     """Make the groups of `kind` of each page given exactly its keys (an empty list: no
     group), moving the page's views so far from the groups it leaves to those it joins.
 
-    The pages' counters are locked first, as every writer of views locks them before
-    writing a day row, so no view is written between reading a page's blocks and
-    moving them."""
+    The writers' lock comes first, as in every writer of views (stats.locks), then the
+    pages' counters, so no view is written between reading a page's blocks and moving
+    them."""
     if not members:
         return
     wanted = {int(page): {int(key) for key in keys} for page, keys in members.items()}
     with transaction.atomic():
+        lock_writers()
         counters = list(
             HitCount.objects.select_for_update()
             .filter(object_pk__in=sorted(wanted))
@@ -110,7 +104,6 @@ def set_members(kind: str, members: dict[int, Iterable[int]]) -> None:
                     deltas[(kind, key, page_type, span, start)] -= views
                 for key in joining[page]:
                     deltas[(kind, key, page_type, span, start)] += views
-        _lock_groups()
         gone = [Q(page=page, group_key__in=leaving[page]) for page in changed if leaving[page]]
         if gone:
             PageGroup.objects.filter(functools.reduce(operator.or_, gone), kind=kind).delete()

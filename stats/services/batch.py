@@ -46,6 +46,7 @@ from hitcount.models import Hit, HitCount
 from redis.exceptions import RedisError
 
 from stats.conf import conf
+from stats.locks import lock_writers
 from stats.models import DailyPageViews, JournalMark, SiteCounter
 
 from . import journal, pages, sites, stores, totals
@@ -139,7 +140,7 @@ SELECT 'page', page, hits FROM hc UNION ALL SELECT 'site', sk, total FROM visit
 def _write_postgresql(
     views: list[View], visits: dict[int, int]
 ) -> tuple[dict[int, int], dict[int, int]]:
-    """The whole batch in one statement (atomic on its own): the counters' F()-style
+    """The whole batch in one statement: the counters' F()-style
     increments, the Hit rows, the day rows (upsert; the local day computed by
     PostgreSQL) and each portal's visits total (rows locked in site key order).
 
@@ -177,13 +178,15 @@ def write(views: list[View], visits: dict[int, int]) -> tuple[dict[int, int], di
     totals: ({page id: views}, {site key: "Đã truy cập"} of the portals with visits)."""
     visits = {key: count for key, count in sorted(visits.items()) if count}
     if connection.vendor == "postgresql":
-        page_totals, site_totals = _write_postgresql(views, visits)
-        missed = [view for view in views if view.target.page_id not in page_totals]
-        if not missed:
-            return page_totals, site_totals
-        # A counter deleted since the request looked it up: the generic path finds it.
-        more, _ = _write_generic(missed, {})
-        return page_totals | more, site_totals
+        with transaction.atomic():
+            lock_writers()
+            page_totals, site_totals = _write_postgresql(views, visits)
+            missed = [view for view in views if view.target.page_id not in page_totals]
+            if not missed:
+                return page_totals, site_totals
+            # A counter deleted since the request looked it up: the generic path finds it.
+            more, _ = _write_generic(missed, {})
+            return page_totals | more, site_totals
     return _write_generic(views, visits)
 
 
@@ -191,6 +194,7 @@ def _write_generic(
     views: list[View], visits: dict[int, int]
 ) -> tuple[dict[int, int], dict[int, int]]:
     with transaction.atomic():
+        lock_writers()
         groups: dict[pages.CountedPage, list[View]] = {}
         for view in views:
             groups.setdefault(view.target, []).append(view)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from hitcount.models import Hit, HitCount
 
 from stats.conf import conf
+from stats.locks import lock_writers
 from stats.models import DailyPageViews, SiteCounter
 
 from .pages import CountedPage
@@ -99,16 +100,18 @@ def count_view(
             "site": site_key,
             "new_visit": new_visit,
         }
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            lock_writers()
             cursor.execute(_count_view_sql(), params)
             hits, visits = cursor.fetchone()
-        if hits is None:
-            raise StalePage(target)
-        if new_visit and visits is None:  # no counter row yet (the portal's first visit)
-            visits = count_visit(site_key)
+            if hits is None:
+                raise StalePage(target)
+            if new_visit and visits is None:  # no counter row yet (the portal's first visit)
+                visits = count_visit(site_key)
         return hits, visits
 
     with transaction.atomic():
+        lock_writers()
         counter = HitCount.objects.filter(pk=target.hitcount_id, object_pk=target.page_id)
         if not counter.update(hits=F("hits") + 1, modified=now):
             raise StalePage(target)

@@ -21,6 +21,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from stats.locks import lock_writers
 from stats.models import DailyPageViews, PageViewsBlock
 from stats.reports import blocks, data
 from stats.reports.periods import Period
@@ -99,9 +100,10 @@ def pages(section):
 
 def write_past_day(hitcount_id: int, page_id: int, day: date, count: int) -> None:
     """A late write of a past day (a dead process's journal, a batch across midnight), as
-    the database store writes: the page's counter first, then its day row."""
+    the database store writes: the writers' lock, the page's counter, then its day row."""
     try:
         with transaction.atomic():
+            lock_writers()
             HitCount.objects.filter(pk=hitcount_id, object_pk=page_id).update(
                 hits=F("hits") + count
             )
