@@ -51,7 +51,7 @@ format: $(VENV)/.installed-dev ## Apply ruff fixes and formatting, reformat the 
 	$(VENV)/bin/djlint --reformat --quiet .
 
 messages: $(VENV)/.installed-dev ## Extract and compile the Vietnamese translations (needs gettext)
-	$(MANAGE) makemessages -l vi --ignore=.venv --ignore=.services --ignore=locale --ignore=tests --ignore=*/tests
+	$(MANAGE) makemessages -l vi --no-obsolete --ignore=.venv --ignore=.services --ignore=locale --ignore=tests --ignore=*/tests
 	$(PY) locale/translate_vi.py
 	$(PY) locale/build_admin_vi.py
 

@@ -106,7 +106,7 @@ class PageGroup(models.Model):
 
     page = models.PositiveIntegerField(_("page"))
     kind = models.CharField(_("kind of group"), max_length=20)
-    group_key = models.PositiveIntegerField(_("group"))
+    group_key = models.PositiveIntegerField(_("group of pages"))
 
     class Meta:
         verbose_name = _("page group")
@@ -129,7 +129,7 @@ class GroupViewsBlock(models.Model):
     grouping every page's."""
 
     kind = models.CharField(_("kind of group"), max_length=20)
-    group_key = models.PositiveIntegerField(_("group"))
+    group_key = models.PositiveIntegerField(_("group of pages"))
     page_type = models.PositiveIntegerField(_("page type"))
     span = models.PositiveSmallIntegerField(_("days in the block"))
     start = models.DateField(_("first day of the block"))

@@ -128,7 +128,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(max_length=20, verbose_name='kind of group')),
-                ('group_key', models.PositiveIntegerField(verbose_name='group')),
+                ('group_key', models.PositiveIntegerField(verbose_name='group of pages')),
                 ('page_type', models.PositiveIntegerField(verbose_name='page type')),
                 ('span', models.PositiveSmallIntegerField(verbose_name='days in the block')),
                 ('start', models.DateField(verbose_name='first day of the block')),
@@ -147,7 +147,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('page', models.PositiveIntegerField(verbose_name='page')),
                 ('kind', models.CharField(max_length=20, verbose_name='kind of group')),
-                ('group_key', models.PositiveIntegerField(verbose_name='group')),
+                ('group_key', models.PositiveIntegerField(verbose_name='group of pages')),
             ],
             options={
                 'verbose_name': 'page group',
