@@ -173,6 +173,25 @@ class Authors:
         self.known.clear()
 
 
+def reference_rows(obj, content_type, base_type) -> list[ReferenceIndex]:
+    """The reference index rows of `obj`, as its post_save handler would write them."""
+    return [
+        ReferenceIndex(
+            content_type=content_type,
+            base_content_type=base_type,
+            object_id=obj.pk,
+            to_content_type_id=to_type,
+            to_object_id=to_id,
+            model_path=model_path,
+            content_path=content_path,
+            content_path_hash=ReferenceIndex._get_content_path_hash(content_path),
+        )
+        for to_type, to_id, model_path, content_path in set(
+            ReferenceIndex._extract_references_from_object(obj)
+        )
+    ]
+
+
 def photo_captions(parsed: ParsedExport) -> list[str]:
     return [block.text for block in parsed.blocks if block.kind == "caption"]
 
@@ -217,20 +236,9 @@ class Photos:
             return
         self.model.objects.bulk_create(new)
         references = [
-            ReferenceIndex(
-                content_type=self.content_type,
-                base_content_type=self.content_type,
-                object_id=image.pk,
-                to_content_type_id=to_type,
-                to_object_id=to_id,
-                model_path=model_path,
-                content_path=content_path,
-                content_path_hash=ReferenceIndex._get_content_path_hash(content_path),
-            )
+            row
             for image in new
-            for to_type, to_id, model_path, content_path in set(
-                ReferenceIndex._extract_references_from_object(image)
-            )
+            for row in reference_rows(image, self.content_type, self.content_type)
         ]
         ReferenceIndex.objects.bulk_create(references, ignore_conflicts=True)
         for backend in get_search_backends(with_auto_update=True):
@@ -390,23 +398,9 @@ class ArticleWriter:
 
     def _index(self, pages) -> None:
         """The reference index, as the pages' post_save handlers would have written it."""
-        references = []
-        for page in pages:
-            for to_type, to_id, model_path, content_path in set(
-                ReferenceIndex._extract_references_from_object(page)
-            ):
-                references.append(
-                    ReferenceIndex(
-                        content_type=self.page_type,
-                        base_content_type=self.base_type,
-                        object_id=page.pk,
-                        to_content_type_id=to_type,
-                        to_object_id=to_id,
-                        model_path=model_path,
-                        content_path=content_path,
-                        content_path_hash=ReferenceIndex._get_content_path_hash(content_path),
-                    )
-                )
+        references = [
+            row for page in pages for row in reference_rows(page, self.page_type, self.base_type)
+        ]
         ReferenceIndex.objects.bulk_create(references, ignore_conflicts=True)
 
     def finish(self, created_ids: list[int], found_ids: list[int]) -> None:
