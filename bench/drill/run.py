@@ -49,7 +49,7 @@ PY = str(REPO / ".venv/bin/python")
 GUNICORN = str(REPO / ".venv/bin/gunicorn")
 sys.path.insert(0, str(REPO / "deploy"))
 
-from local_nginx import nginx_binary, render  # noqa: E402
+from local_nginx import nginx_binary, render, upstream_servers  # noqa: E402
 
 BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"
 READER_COOKIE = "portal_reader"  # STATS_READER_COOKIE's default
@@ -683,10 +683,19 @@ def window(marks: dict, at: float) -> str:
     return "ES node 2 recovering"
 
 
+def nginx_max_fails() -> int:
+    """The deployed upstream's max_fails: how many errors nginx takes from an app server
+    before it stops sending it requests (for fail_timeout)."""
+    match = re.search(r"max_fails=(\d+)", upstream_servers(["127.0.0.1:1"]))
+    return int(match.group(1)) if match else 1
+
+
 def parse_nginx(lines: list[str], ports: dict[int, int]):
     """(requests nginx passed to the other app server, upstream errors, the app server
-    that gave each reader address its first counted answer)."""
+    that gave each reader address its first counted answer, the app servers each beacon
+    answered 502 was sent to)."""
     retried, upstream_errors, answered_by = Counter(), Counter(), {}
+    beacon_502_sent_to = Counter()
     for line in lines:
         quoted = line.split('"')
         fields = quoted[0].split()
@@ -701,7 +710,13 @@ def parse_nginx(lines: list[str], ports: dict[int, int]):
         if method == "POST" and status == "200" and address not in answered_by:
             last = upstream.split(",")[-1].strip()
             answered_by[address] = ports.get(int(last.rsplit(":", 1)[1])) if ":" in last else None
-    return retried, upstream_errors, answered_by
+        if method == "POST" and status == "502":
+            servers = [
+                str(ports.get(int(u.rsplit(":", 1)[1]))) if ":" in u else u.strip()
+                for u in upstream.split(",")
+            ]
+            beacon_502_sent_to[",".join(servers)] += 1
+    return retried, upstream_errors, answered_by, beacon_502_sent_to
 
 
 def summarize(traffic, health, marks, prepared, counts, nginx_lines, work, ports) -> dict:
@@ -719,7 +734,7 @@ def summarize(traffic, health, marks, prepared, counts, nginx_lines, work, ports
     back = health.back_since(marks)
     green = health.first(back, "green", 2) if back is not None else None
     rejoined = health.first(back, None, 2) if back is not None else None
-    retried, upstream_errors, answered_by = parse_nginx(nginx_lines, ports)
+    retried, upstream_errors, answered_by, beacon_502_sent_to = parse_nginx(nginx_lines, ports)
     fallbacks = sum(
         (work / f"app{n}.log").read_text(errors="replace").count("answering from the database")
         for n in (1, 2)
@@ -782,6 +797,8 @@ def summarize(traffic, health, marks, prepared, counts, nginx_lines, work, ports
         },
         "nginx_retried_on_other_server": dict(retried),
         "nginx_upstream_errors": dict(upstream_errors),
+        "nginx_beacon_502_sent_to": dict(beacon_502_sent_to),
+        "nginx_max_fails": nginx_max_fails(),
     }
 
 
