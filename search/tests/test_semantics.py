@@ -477,3 +477,37 @@ def test_an_editor_adds_an_acronym_in_the_admin_and_the_next_search_applies_it(
         assert ids(after)[0] == archive.pages["hoi_thi"].pk
     finally:
         Acronym.objects.filter(acronym="HTHT").delete()
+
+
+@pytest.mark.parametrize(
+    "query", ["UBND tỉnh", "Hội đồng nhân dân tỉnh", "ubnd huyen", "kỳ họp HĐND"]
+)
+def test_acronym_groups_matched_as_filters_score_alike_in_the_rescore_window(archive, query):
+    """Elasticsearch requires an acronym's group as a filter beside one or two plain
+    syllables and scores it in the rescore only: every hit within the window (here, all of
+    them) gets the same score as with the group scored over every hit."""
+    from search import semantics
+    from search.backends import elastic
+    from search.query import SearchParams
+    from search.text import parse_query
+
+    params = SearchParams(query=semantics.analyse(parse_query(query)), page_size=50)
+    assert any(len(group) > 1 for group in params.query.match_groups)
+    with with_elasticsearch():
+        bodies = [
+            elastic.build_search(params, defer_forms=defer)[0:50].to_dict()
+            for defer in (True, False)
+        ]
+        assert bodies[0]["query"]["bool"].get("filter") and not bodies[1]["query"]["bool"].get(
+            "filter"
+        )
+        deferred, scored = (
+            elastic.client().search(index=elastic.alias(), body=body)["hits"] for body in bodies
+        )
+    assert deferred["total"] == scored["total"]
+    assert deferred["total"]["value"] > 0
+
+    def ranked(hits):
+        return [(hit["_id"], round(hit["_score"], 3)) for hit in hits["hits"]]
+
+    assert ranked(deferred) == ranked(scored)
