@@ -330,6 +330,8 @@ def beacon(args) -> None:
     finally:
         for side in sides:  # a graceful stop writes each worker's queue
             side.stop()
+        for cookies in work.glob("*.txt"):  # tens of MB of reader cookies per run
+            cookies.unlink()
     load_end = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
     exact = {}
     for side in sides:
