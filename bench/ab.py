@@ -12,6 +12,15 @@ whatever else the machine does falls on both alike. With --cached the page cache
 and the pages are answered from it (the warm-up fills it): the cost of a hit. It prints
 the client-side median and p90 per page for each side and the ratio B/A.
 
+With --beacon SECONDS it measures the counting endpoint instead (POST /stats/hit/, a new
+reader on every request, as bench/run.sh does): each side runs two sync workers (as
+bench/run.sh), and wrk loads one side at a time for SECONDS, alternating A, B then B, A
+for --rounds rounds, each round with readers never seen before. It prints each side's
+req/s per round, the medians and B/A, and checks that every completed request was
+counted exactly once (views, Hit rows, distinct readers, day rows and visits). With
+--one-site, side A keeps only the default Site (the demo's district portals are
+deleted), so the same checkout compares one site against three.
+
 Both checkouts run with this repository's virtualenv. Everything listens on 127.0.0.1,
 and the run is bounded by --rounds.
 """
@@ -20,6 +29,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 import secrets
 import socket
 import statistics
@@ -33,6 +43,11 @@ from urllib.parse import urlsplit, urlunsplit
 REPO = Path(__file__).resolve().parent.parent
 PY = str(REPO / ".venv/bin/python")
 GUNICORN = str(REPO / ".venv/bin/gunicorn")
+WRK_SCRIPT = REPO / "bench/stats/wrk.lua"
+UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0"
+# Connections of the beacon's load (bench/run.sh's): requests still in flight when wrk
+# stops are counted but not reported, at most this many per round.
+BEACON_CONNECTIONS = 16
 
 URLS_SNIPPET = r"""
 import json
@@ -48,7 +63,50 @@ site = Site.objects.get(pk=site_id)
 section = NewsIndexPage.objects.live().child_of(site.root_page).first()
 host = "127.0.0.1" if site.is_default_site else site.hostname
 print(json.dumps({"article": article_path, "home": "/", "section": section.get_url_parts()[2],
-                  "host": host}))
+                  "host": host, "page_id": article.pk}))
+"""
+
+# Writes N reader cookies (name=value lines) to a file: argv PATH N.
+COOKIES_SNIPPET = r"""
+import sys
+import django
+django.setup()
+from stats.conf import conf
+from stats.services import readers
+name = conf().reader_cookie
+with open(sys.argv[1], "w") as out:
+    for _ in range(int(sys.argv[2])):
+        out.write(f"{name}={readers.signed(readers.mint_reader())}\n")
+"""
+
+# Keeps only the default Site (argv: nothing): one portal on the same content.
+ONE_SITE_SNIPPET = r"""
+import django
+django.setup()
+from wagtail.models import Site
+Site.objects.filter(is_default_site=False).delete()
+print(Site.objects.count())
+"""
+
+# The counted page's totals: argv PAGE_ID; prints views, Hit rows, distinct readers,
+# day views, visits (every portal's).
+COUNTS_SNIPPET = r"""
+import sys
+import django
+django.setup()
+from django.db.models import Sum
+from hitcount.models import Hit, HitCount
+from wagtail.models import Page
+from stats.models import DailyPageViews, SiteCounter
+page = Page.objects.get(pk=int(sys.argv[1]))
+# The counter exists from the page's first counted view, starting at its carried-over
+# count.
+counter = HitCount.objects.filter(content_type_id=page.content_type_id, object_pk=page.pk).first()
+hits = Hit.objects.filter(hitcount=counter)
+daily = DailyPageViews.objects.filter(hitcount=counter).aggregate(n=Sum("views"))["n"] or 0
+visits = SiteCounter.objects.aggregate(n=Sum("visits"))["n"] or 0
+views = counter.hits if counter else getattr(page.specific, "initial_view_count", 0)
+print(views, hits.count(), hits.values("session").distinct().count(), daily, visits)
 """
 
 
@@ -59,7 +117,9 @@ def free_port() -> int:
 
 
 class Side:
-    def __init__(self, name: str, checkout: Path, redis_db: int, work: Path, cached: bool):
+    def __init__(
+        self, name: str, checkout: Path, redis_db: int, work: Path, cached: bool, workers=1
+    ):
         self.name = name
         self.checkout = checkout
         self.port = free_port()
@@ -80,7 +140,7 @@ class Side:
             "LOG_LEVEL": "WARNING",
             "GUNICORN_ACCESSLOG": "/dev/null",
             "GUNICORN_LOGLEVEL": "warning",
-            "GUNICORN_WORKERS": "1",
+            "GUNICORN_WORKERS": str(workers),
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
         }
         self.server = None
@@ -93,15 +153,32 @@ class Side:
             raise SystemExit(f"{self.name}: {' '.join(args)} failed:\n{result.stderr}")
         return result.stdout
 
-    def prepare(self) -> None:
-        for step in (
-            ("migrate", "--noinput", "-v0"),
-            ("load_demo", "-v0"),
-            ("collectstatic", "--noinput", "-v0"),
-            ("prepare_renditions",),
-        ):
+    def prepare(self, pages: bool = True) -> None:
+        steps = [("migrate", "--noinput", "-v0"), ("load_demo", "-v0")]
+        steps += [("collectstatic", "--noinput", "-v0")]
+        if pages:  # the beacon renders no image
+            steps += [("prepare_renditions",)]
+        for step in steps:
             self.run("manage.py", *step)
         self.urls = json.loads(self.run("-c", URLS_SNIPPET).strip().splitlines()[-1])
+
+    def counts(self) -> list[int]:
+        out = self.run("-c", COUNTS_SNIPPET, str(self.urls["page_id"]))
+        return [int(value) for value in out.split()]
+
+    def wrk_beacon(self, seconds: int, cookies: Path) -> dict:
+        """A bounded wrk run on the counting endpoint, a new reader on every request."""
+        command = ["wrk", "-t2", f"-c{BEACON_CONNECTIONS}", f"-d{seconds}s", "--latency"]
+        command += ["-H", f"Host: {self.urls['host']}", "-s", str(WRK_SCRIPT)]
+        command += [f"http://127.0.0.1:{self.port}/stats/hit/"]
+        env = {
+            **os.environ,
+            "BENCH_BODY": json.dumps({"page": self.urls["page_id"]}),
+            "BENCH_COOKIES": str(cookies),
+        }
+        out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+        line = next(x for x in out.splitlines() if x.startswith("RESULT"))
+        return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}
 
     def start(self) -> None:
         self.server = subprocess.Popen(
@@ -155,7 +232,13 @@ def main() -> None:
     parser.add_argument("--b", type=Path, required=True, help="the checkout compared with it")
     parser.add_argument("--rounds", type=int, default=400, help="requests per page and side")
     parser.add_argument("--cached", action="store_true", help="measure page cache hits")
+    parser.add_argument(
+        "--beacon", type=int, metavar="SECONDS", help="the counting endpoint, wrk rounds"
+    )
+    parser.add_argument("--one-site", action="store_true", help="side A keeps one Site")
     args = parser.parse_args()
+    if args.beacon:
+        return beacon(args)
 
     work = Path(tempfile.mkdtemp(prefix="portal-ab-"))
     sides = [
@@ -196,6 +279,80 @@ def main() -> None:
     load = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
     print(f"load at end {load}")
     print("RESULT " + json.dumps(results))
+
+
+def beacon(args) -> None:
+    """Alternating bounded wrk rounds on each side's counting endpoint."""
+    work = Path(tempfile.mkdtemp(prefix="portal-ab-"))
+    sides = [
+        Side("A", args.a.resolve(), 1, work, False, workers=2),
+        Side("B", args.b.resolve(), 2, work, False, workers=2),
+    ]
+    create_databases([side.database for side in sides])
+    load_start = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    print(f"load at start {load_start}; counting endpoint; preparing both checkouts", flush=True)
+    for side in sides:
+        side.prepare(pages=False)
+    if args.one_site:
+        print("A: sites left:", sides[0].run("-c", ONE_SITE_SNIPPET).split()[-1], flush=True)
+    # Enough new readers for any round: wrap-around would turn readers into repeats.
+    per_round = 4000 * args.beacon
+    rps = {side.name: [] for side in sides}
+    completed = {side.name: 0 for side in sides}
+    try:
+        for side in sides:
+            side.start()
+            before = side.counts()
+            side.before = before
+            warm = work / f"{side.name}-warm.txt"
+            side.run("-c", COOKIES_SNIPPET, str(warm), str(per_round))
+            side.warm = warm
+        for side in sides:  # warm-up: workers, connections, the writer threads
+            completed[side.name] += int(side.wrk_beacon(2, side.warm)["requests"])
+        for number in range(args.rounds):
+            order = sides if number % 2 == 0 else sides[::-1]
+            for side in order:
+                cookies = work / f"{side.name}-{number}.txt"
+                side.run("-c", COOKIES_SNIPPET, str(cookies), str(per_round))
+                time.sleep(1)  # the other side's queue written, its writer idle
+                result = side.wrk_beacon(args.beacon, cookies)
+                if result["non2xx"] or result["socket_errors"]:
+                    raise SystemExit(f"{side.name}: errors in round {number}: {result}")
+                if result["requests"] >= per_round:
+                    raise SystemExit(f"{side.name}: more requests than new readers: {result}")
+                rps[side.name].append(result["rps"])
+                completed[side.name] += int(result["requests"])
+                print(
+                    f"round {number + 1} {side.name}: {result['rps']:7.0f} req/s  "
+                    f"p50 {result['p50_ms']:.2f} ms  p99 {result['p99_ms']:.2f} ms",
+                    flush=True,
+                )
+    finally:
+        for side in sides:  # a graceful stop writes each worker's queue
+            side.stop()
+        for cookies in work.glob("*.txt"):  # tens of MB of reader cookies per run
+            cookies.unlink()
+    load_end = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    exact = {}
+    for side in sides:
+        after = side.counts()
+        rise = [b - a for a, b in zip(side.before, after, strict=True)]
+        in_flight = rise[0] - completed[side.name]
+        slack = BEACON_CONNECTIONS * (args.rounds + 1)
+        exact[side.name] = len(set(rise)) == 1 and 0 <= in_flight <= slack
+        print(
+            f"{side.name}: views +{rise[0]}, Hit rows +{rise[1]}, readers +{rise[2]}, "
+            f"day views +{rise[3]}, visits +{rise[4]}; wrk completed {completed[side.name]} "
+            f"(in flight at the rounds' ends: {in_flight}, at most {slack}); "
+            f"exact: {'yes' if exact[side.name] else 'NO'}",
+            flush=True,
+        )
+    a50, b50 = statistics.median(rps["A"]), statistics.median(rps["B"])
+    print(f"median req/s A {a50:.0f} | B {b50:.0f} | B/A {b50 / a50:.3f}")
+    print(f"load at start {load_start}; at end {load_end}")
+    print("RESULT " + json.dumps({"rps": rps, "b_over_a": b50 / a50, "exact": exact}))
+    if not all(exact.values()):
+        raise SystemExit("a side's counts are not exact")
 
 
 if __name__ == "__main__":

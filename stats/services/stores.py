@@ -68,6 +68,10 @@ class Numbers:
 #       portal's widget shows the network's figures.
 # Values are timestamps from the app, not Redis's clock, so the windows follow the
 # app's time (and time travel in tests); key expiry only collects garbage.
+# "Trực tuyến" is a ZCOUNT from the cutoff, exact whatever the set still holds, so a
+# presence set drops the readers gone past the window only when it gains a member: it
+# never holds more than the readers of the window at its last growth, and a returning
+# reader's beacon costs two Redis commands fewer.
 # A new visit and a first view also add 1 to the mirrors when they exist, so the reply
 # carries the fresh totals; the durable +1 reaches the database from the app (batch.py),
 # and the record is journaled in the same call (journal.py): "counted" implies journaled.
@@ -75,8 +79,9 @@ class Numbers:
 _TOUCH = """
 local now = tonumber(ARGV[1])
 for i = 1, 2 do
-  redis.call('ZADD', KEYS[i], now, ARGV[3])
-  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. ARGV[2])
+  if redis.call('ZADD', KEYS[i], now, ARGV[3]) == 1 then
+    redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. ARGV[2])
+  end
 end
 local gap = tonumber(ARGV[4])
 local last = tonumber(redis.call('GET', KEYS[3]))
@@ -153,6 +158,9 @@ VIEWS_MIRROR_SECONDS = 3600
 # older than STATS_LOCAL_SECONDS are dropped when the limit is reached, so the memo stays
 # about as big as one second of traffic: a worker's memory must not creep.
 RECENT_LIMIT = 2_000
+# Most portals whose keys a process keeps (there are as many as Sites; the bound only
+# keeps a worker's memory flat whatever happens).
+PORTAL_KEYS_LIMIT = 1_000
 
 
 def minute_of(now: datetime) -> int:
@@ -184,6 +192,7 @@ class RedisStore:
         self._visits_key = self.visits_key(NETWORK).encode()
         self._journals_key = journal.journals_key(prefix).encode()
         self._journal: tuple[str, bytes, bytes] | None = None  # id, key, id as bytes
+        self._site_keys: dict[int, tuple[bytes, bytes, bytes]] = {}  # see _portal_keys
         self.journals = journal.Journals(self.client, prefix)
         # (reader, site key, page id or None) -> (timestamp, what a repeat beacon answers):
         # see touch.
@@ -202,6 +211,22 @@ class RedisStore:
 
     def views_key(self, page_id: int) -> str:
         return self._key("views", page_id)
+
+    def _portal_keys(self, site_key: int) -> tuple[bytes, bytes, bytes]:
+        """A portal's presence set, its readers' key prefix and its visits mirror, as
+        the beacon's Lua call takes them (built once per process and portal)."""
+        keys = self._site_keys.get(site_key)
+        if keys is None:
+            site = str(site_key)
+            keys = (
+                self.online_key(site).encode(),
+                (self._key("visitor", site) + ":").encode(),
+                self.visits_key(site).encode(),
+            )
+            if len(self._site_keys) >= PORTAL_KEYS_LIMIT:
+                self._site_keys = {}
+            self._site_keys[site_key] = keys
+        return keys
 
     def _journal_args(self) -> tuple[bytes, bytes]:
         """This process's journal key and id (a new journal after a fork)."""
@@ -237,12 +262,12 @@ class RedisStore:
             if recent is not None and recent[0] <= ts < recent[0] + fresh:
                 return recent[1]
         journal_key, journal_id = self._journal_args()
-        site = str(portal.key)
+        online, visitor, visits = self._portal_keys(portal.key)
         keys = [
             self._online_key,
-            self.online_key(site).encode(),
-            self._key("visitor", site, reader).encode(),
-            self.visits_key(site).encode(),
+            online,
+            visitor + reader.encode(),
+            visits,
             self._visits_key,
             journal_key,
             self._journals_key,

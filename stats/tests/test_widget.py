@@ -11,6 +11,7 @@ from django.utils import timezone
 from stats import services
 from stats.models import SiteCounter
 from stats.services import popular
+from stats.services.sites import NETWORK
 
 from .conftest import post_beacon
 
@@ -50,6 +51,31 @@ def test_online_follows_the_window_edges(client, store, section, settings):
         clock.shift(timedelta(minutes=3))
         assert services.snapshot().online == 0
         assert "Trực tuyến: 0" in widget_text(client)
+
+
+@pytest.mark.django_db
+def test_presence_sets_drop_departed_readers_when_they_grow(client, redis_store, section, settings):
+    """A returning reader's beacon leaves readers gone past the window in Redis's
+    presence sets (the count from the cutoff is exact anyway); a new reader's clears
+    them, so the sets hold no more than the window's readers."""
+    settings.STATS_ONLINE_WINDOW = timedelta(minutes=5)
+    redis = redis_store.client
+
+    def members() -> dict[bytes, int]:  # the network's set and the portal's
+        return {key: redis.zcard(key) for key in redis.keys(redis_store.online_key(NETWORK) + "*")}
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        post_beacon(client, None, reader(1))
+        post_beacon(client, None, reader(2))
+        clock.shift(timedelta(minutes=6))  # reader 1 left the window
+        assert post_beacon(client, None, reader(2)).json()["online"] == 1
+        assert "Trực tuyến: 1" in widget_text(client)
+        assert sorted(members().values()) == [2, 2]  # reader 1 still in both sets
+        assert post_beacon(client, None, reader(3)).json()["online"] == 2
+        assert "Trực tuyến: 2" in widget_text(client)
+        assert sorted(members().values()) == [2, 2]  # readers 2 and 3 only
+        assert all(redis.zscore(key, reader(1)) is None for key in members())
 
 
 @pytest.mark.django_db
