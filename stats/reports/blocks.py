@@ -9,9 +9,12 @@ rows gives (held by stats/tests/test_blocks.py).
 
 from __future__ import annotations
 
+import functools
+import operator
 from datetime import date, timedelta
 
 from django.db import connection as default_connection
+from django.db.models import Q
 from hitcount.models import HitCount
 
 from stats.models import DailyPageViews, PageViewsBlock
@@ -39,6 +42,13 @@ def pieces(start: date, end: date) -> list[tuple[int, date]]:
         cut.append((span, day))
         day += timedelta(days=span)
     return cut
+
+
+def period_filter(start: date, end: date) -> Q:
+    """The rows of a blocks table (span, start) that make up [start, end]."""
+    return functools.reduce(
+        operator.or_, (Q(span=span, start=first) for span, first in pieces(start, end))
+    )
 
 
 def _q(name: str, connection) -> str:
