@@ -9,6 +9,7 @@ default site's); the portals' views are summed from the pages' blocks by the por
 each counted page belongs to now.
 """
 
+import importlib
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -50,6 +51,12 @@ def create_triggers(apps, schema_editor):
     elif vendor == "sqlite":
         offset = datetime.now(ZoneInfo(settings.TIME_ZONE)).utcoffset().total_seconds() // 60
         schema_editor.execute(SQLITE_FORWARD.replace("{offset}", f"{int(offset):+d}"))
+        # 0007 added a column to stats_sitecounter, and Django's SQLite schema editor
+        # does that by remaking the table, which dropped 0003's trigger of the
+        # installation's daily visits: made again here.
+        rollup = importlib.import_module("stats.migrations.0003_daily_site_stats")
+        schema_editor.execute("DROP TRIGGER IF EXISTS stats_rollup_visits")
+        schema_editor.execute(rollup.SQLITE_FORWARD[2].replace("{offset}", f"{int(offset):+d}"))
     else:
         raise NotImplementedError(f"stats: no roll-up triggers for {vendor}")
 
