@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.models import Page
 
-from stats.reports import data, groups
+from stats.reports import data, groups, portals
 from stats.reports.periods import Period
 from stats.reports.views import Breakdown, PeriodReportView, Row
 
@@ -158,8 +158,9 @@ def dashboard_figures(period: Period, limit: int, site: int | None = None) -> di
     """The dashboard's top articles, sections and authors of a period: the articles
     ranked from every article's totals, the sections and authors from their own
     roll-up (the full reports group the articles' totals, for the count of articles).
-    One portal's (site) group the totals of its own articles: a district's are few,
-    and the groups' roll-up counts every portal's."""
+    For one portal (site): a section belongs to one portal, so its sections are those
+    of the roll-up under its home; an author may write for several portals, so its
+    authors group the totals of its own articles."""
     return data.cached_breakdown(
         "dashboard", period, limit, lambda: _dashboard_figures(period, limit, site), site
     )
@@ -171,7 +172,7 @@ def _dashboard_figures(
     if site is not None:
         return {
             "articles": _top_articles(period, limit, site),
-            "sections": _grouped_views("sections", period, limit, site),
+            "sections": _named_groups(SECTION, period, limit, site),
             "authors": _grouped_views("authors", period, limit, site),
         }
     return {
@@ -227,12 +228,19 @@ def regroup_authors(page_ids) -> None:
     groups.set_members(AUTHOR, authors)
 
 
-def _named_groups(kind: str, period: Period, limit: int) -> list[dict]:
+def _named_groups(kind: str, period: Period, limit: int, site: int | None = None) -> list[dict]:
     """The dashboard's top sections or authors, from the groups' own roll-up (a few
-    hundred rows for a year) rather than every article's totals."""
+    hundred rows for a year) rather than every article's totals; the sections of one
+    portal's if `site`."""
     totals = dict(groups.group_views(period, kind, _article_type()))
     if kind == SECTION:
-        names = Page.objects.filter(pk__in=totals).values_list("id", "title")
+        found = Page.objects.filter(pk__in=totals).values_list("id", "title", "path")
+        homes = portals.homes()
+        names = [
+            (pk, title)
+            for pk, title, path in found
+            if site is None or portals.portal_of(path, homes) == site
+        ]
     else:
         names = Author.objects.filter(pk__in=totals).values_list("id", "name")
     rows = sorted(((pk, name, totals[pk]) for pk, name in names), key=lambda row: (-row[2], row[1]))

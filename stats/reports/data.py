@@ -21,7 +21,6 @@ from stats.models import (
     DailySiteStats,
     DailySiteVisits,
     GroupViewsBlock,
-    PageGroup,
 )
 
 from . import blocks
@@ -126,21 +125,8 @@ def page_totals_sql(period: Period, content_type=None, site: int | None = None) 
     `site`), and its parameters, for an app to group further (sections, authors). Read
     from the pages' blocks of days (stats.reports.blocks), not from every day row."""
     content_type_id = getattr(content_type, "pk", content_type)
-    sql, params = blocks.page_totals_sql(period.start, period.end, content_type_id)
-    if site is None:
-        return sql, params
-    return portal_pages_sql(sql, params, site)
-
-
-def portal_pages_sql(sql: str, params: list, site: int) -> tuple[str, list]:
-    """(page, views) SQL kept to one portal's pages (its "site" group's members)."""
-    members = PageGroup._meta.db_table
-    return (
-        f"SELECT t.page, t.views FROM ({sql}) t WHERE t.page IN "  # noqa: S608
-        f"(SELECT m.page FROM {connection.ops.quote_name(members)} m "
-        "WHERE m.kind = %s AND m.group_key = %s)",
-        [*params, SITE, site],
-    )
+    group = None if site is None else (SITE, site)
+    return blocks.page_totals_sql(period.start, period.end, content_type_id, group=group)
 
 
 def page_views(
