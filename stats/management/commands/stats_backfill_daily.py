@@ -60,9 +60,11 @@ class Command(BaseCommand):
             portal_days = set(DailySiteVisits.objects.values_list("day", flat=True))
             DailySiteVisits.objects.bulk_create(
                 [
-                    DailySiteVisits(site_key=sites.default_key(), day=row.day, visits=row.visits)
-                    for row in rows
-                    if row.visits and row.day not in portal_days
+                    DailySiteVisits(site_key=sites.default_key(), day=day, visits=visits)
+                    for day, visits in DailySiteStats.objects.filter(visits__gt=0).values_list(
+                        "day", "visits"
+                    )
+                    if day not in portal_days
                 ],
                 batch_size=1000,
             )
