@@ -87,7 +87,15 @@ def regroup_subtree(page: Page) -> None:
 
 
 def editor_scope(request) -> int | None:
-    """The portal whose figures the editor's reports show, None for every portal."""
+    """The portal whose figures the editor's reports show, None for every portal
+    (worked out once per request)."""
+    key = getattr(request, "_stats_editor_scope", False)
+    if key is False:
+        key = request._stats_editor_scope = _editor_scope(request)
+    return key
+
+
+def _editor_scope(request) -> int | None:
     from wagtail.permission_policies.pages import PagePermissionPolicy
 
     root = PagePermissionPolicy().explorable_root_instance(request.user)
