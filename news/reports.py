@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.models import Page
 
-from stats.reports import data, groups
+from stats.reports import data, groups, portals
 from stats.reports.periods import Period
 from stats.reports.views import Breakdown, PeriodReportView, Row
 
@@ -29,16 +29,19 @@ def _grouped(value) -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
-def top_articles(period: Period, limit: int = TOP_ARTICLES) -> list[dict]:
-    return data.cached_breakdown("articles", period, limit, lambda: _top_articles(period, limit))
+def top_articles(period: Period, limit: int = TOP_ARTICLES, site: int | None = None) -> list[dict]:
+    """The period's most read articles, of one portal's (a site key) or every portal's."""
+    return data.cached_breakdown(
+        "articles", period, limit, lambda: _top_articles(period, limit, site), site
+    )
 
 
 def _article_type() -> int:
     return ContentType.objects.get_for_model(ArticlePage).pk
 
 
-def _top_articles(period: Period, limit: int) -> list[dict]:
-    return _article_rows(data.page_views(period, _article_type(), limit))
+def _top_articles(period: Period, limit: int, site: int | None = None) -> list[dict]:
+    return _article_rows(data.page_views(period, _article_type(), limit, site))
 
 
 def _article_rows(ranked: list[dict]) -> list[dict]:
@@ -129,36 +132,49 @@ def _group_rows(rows) -> list[dict]:
     ]
 
 
-def _grouped_views(kind: str, period: Period, limit: int | None) -> list[dict]:
-    totals, params = data.page_totals_sql(period, _article_type())
+def _grouped_views(
+    kind: str, period: Period, limit: int | None, site: int | None = None
+) -> list[dict]:
+    totals, params = data.page_totals_sql(period, _article_type(), site)
     sql = f"WITH t AS ({totals}) {_group_sql(kind, limit)}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params + ([limit] if limit else []))
         return _group_rows(cursor.fetchall())
 
 
-def sections(period: Period, limit: int | None = None) -> list[dict]:
+def sections(period: Period, limit: int | None = None, site: int | None = None) -> list[dict]:
     return data.cached_breakdown(
-        "sections", period, limit, lambda: _grouped_views("sections", period, limit)
+        "sections", period, limit, lambda: _grouped_views("sections", period, limit, site), site
     )
 
 
-def authors(period: Period, limit: int | None = None) -> list[dict]:
+def authors(period: Period, limit: int | None = None, site: int | None = None) -> list[dict]:
     return data.cached_breakdown(
-        "authors", period, limit, lambda: _grouped_views("authors", period, limit)
+        "authors", period, limit, lambda: _grouped_views("authors", period, limit, site), site
     )
 
 
-def dashboard_figures(period: Period, limit: int) -> dict[str, list[dict]]:
+def dashboard_figures(period: Period, limit: int, site: int | None = None) -> dict[str, list[dict]]:
     """The dashboard's top articles, sections and authors of a period: the articles
     ranked from every article's totals, the sections and authors from their own
-    roll-up (the full reports group the articles' totals, for the count of articles)."""
+    roll-up (the full reports group the articles' totals, for the count of articles).
+    For one portal (site): a section belongs to one portal, so its sections are those
+    of the roll-up under its home; an author may write for several portals, so its
+    authors group the totals of its own articles."""
     return data.cached_breakdown(
-        "dashboard", period, limit, lambda: _dashboard_figures(period, limit)
+        "dashboard", period, limit, lambda: _dashboard_figures(period, limit, site), site
     )
 
 
-def _dashboard_figures(period: Period, limit: int) -> dict[str, list[dict]]:
+def _dashboard_figures(
+    period: Period, limit: int, site: int | None = None
+) -> dict[str, list[dict]]:
+    if site is not None:
+        return {
+            "articles": _top_articles(period, limit, site),
+            "sections": _named_groups(SECTION, period, limit, site),
+            "authors": _grouped_views("authors", period, limit, site),
+        }
     return {
         "articles": _top_articles(period, limit),
         "sections": _named_groups(SECTION, period, limit),
@@ -212,12 +228,19 @@ def regroup_authors(page_ids) -> None:
     groups.set_members(AUTHOR, authors)
 
 
-def _named_groups(kind: str, period: Period, limit: int) -> list[dict]:
+def _named_groups(kind: str, period: Period, limit: int, site: int | None = None) -> list[dict]:
     """The dashboard's top sections or authors, from the groups' own roll-up (a few
-    hundred rows for a year) rather than every article's totals."""
+    hundred rows for a year) rather than every article's totals; the sections of one
+    portal's if `site`."""
     totals = dict(groups.group_views(period, kind, _article_type()))
     if kind == SECTION:
-        names = Page.objects.filter(pk__in=totals).values_list("id", "title")
+        found = Page.objects.filter(pk__in=totals).values_list("id", "title", "path")
+        homes = portals.homes()
+        names = [
+            (pk, title)
+            for pk, title, path in found
+            if site is None or portals.portal_of(path, homes) == site
+        ]
     else:
         names = Author.objects.filter(pk__in=totals).values_list("id", "name")
     rows = sorted(((pk, name, totals[pk]) for pk, name in names), key=lambda row: (-row[2], row[1]))
@@ -254,7 +277,7 @@ class TopArticlesReport(PeriodReportView):
     }
 
     def rows(self, period):
-        return top_articles(period)
+        return top_articles(period, site=self.site)
 
 
 class GroupReport(PeriodReportView):
@@ -290,7 +313,7 @@ class SectionsReport(GroupReport):
         return TitleColumn("title", label=self.label, get_url=_edit_url, sort_key="title")
 
     def rows(self, period):
-        return sections(period)
+        return sections(period, site=self.site)
 
 
 class AuthorsReport(GroupReport):
@@ -298,7 +321,7 @@ class AuthorsReport(GroupReport):
     export_slug = "luot-xem-theo-tac-gia"
 
     def rows(self, period):
-        return authors(period)
+        return authors(period, site=self.site)
 
 
 class ArticlesBreakdown(Breakdown):
@@ -306,10 +329,10 @@ class ArticlesBreakdown(Breakdown):
     report_url_name = "news_reports:articles"
     order = 10
 
-    def top(self, period, limit):
+    def top(self, period, limit, site=None):
         return [
             Row(row["title"], row["views"], reverse("stats_admin:page_history", args=[row["id"]]))
-            for row in dashboard_figures(period, limit)["articles"]
+            for row in dashboard_figures(period, limit, site)["articles"]
         ]
 
 
@@ -322,9 +345,10 @@ class GroupBreakdown(Breakdown):
             kind,
         )
 
-    def top(self, period, limit):
+    def top(self, period, limit, site=None):
         return [
-            Row(row["title"], row["views"]) for row in dashboard_figures(period, limit)[self.kind]
+            Row(row["title"], row["views"])
+            for row in dashboard_figures(period, limit, site)[self.kind]
         ]
 
 

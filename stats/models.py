@@ -9,6 +9,8 @@ per-page totals and individual hits).
 - PageGroup and GroupViewsBlock: which groups an app reports pages by (a section, an
   author), and each group's views over the same blocks, kept by triggers, so a
   period's views per group read a few hundred rows.
+- DailySiteVisits: visits per portal (site key) per local day, kept by a trigger; a
+  portal's views per day are its "site" group's one-day blocks (stats.reports.portals).
 - SiteVisitor, ReaderMark and NewReaders: presence per portal, "already counted" marks
   and the reader cookies issued per address and minute, for the embedded default
   (without Redis); with Redis these live in Redis and the tables stay empty.
@@ -115,6 +117,10 @@ class PageGroup(models.Model):
             models.UniqueConstraint(
                 fields=["page", "kind", "group_key"], name="stats_page_group_unique"
             )
+        ]
+        # A group's pages (a portal's, for its reports) by an index-only scan.
+        indexes = [
+            models.Index(fields=["kind", "group_key", "page"], name="stats_page_group_members")
         ]
 
     def __str__(self) -> str:
@@ -230,6 +236,28 @@ class DailySiteStats(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.views} / {self.visits}"
+
+
+class DailySiteVisits(models.Model):
+    """Visits of one portal (site key, as SiteCounter) per local day, for a portal's
+    reports. Kept by a database trigger (migration 0008) beside DailySiteStats: every
+    increment of a SiteCounter's visits adds to its portal's current day, in the same
+    transaction. Days counted before portals were counted apart are the default site's.
+    """
+
+    site_key = models.PositiveIntegerField(_("site"))
+    day = models.DateField(_("day"))
+    visits = models.PositiveBigIntegerField(_("visits"), default=0)
+
+    class Meta:
+        verbose_name = _("daily visits of a portal")
+        verbose_name_plural = _("daily visits of portals")
+        constraints = [
+            models.UniqueConstraint(fields=["site_key", "day"], name="stats_site_visits_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site_key} {self.day}: {self.visits}"
 
 
 class JournalMark(models.Model):

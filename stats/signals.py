@@ -2,10 +2,11 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from hitcount.models import BlacklistIP, BlacklistUserAgent, HitCount
 from wagtail.models import Page, Site
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from core.models import PortalSettings
 
+from .reports import portals
 from .services import pages, popular, sites
 from .services.readers import blacklists
 
@@ -39,3 +40,22 @@ def _page_or_counter_deleted(sender, instance, **kwargs) -> None:
         popular.local.clear()
     elif isinstance(instance, HitCount):
         pages.cache.forget()
+
+
+@receiver(post_save, sender=HitCount)
+def _counter_created(instance, created, **kwargs) -> None:
+    """A page counted for the first time joins its portal's figures (its views written
+    meanwhile move with it)."""
+    if created:
+        portals.regroup([int(instance.object_pk)])
+
+
+@receiver(post_page_move)
+def _page_moved(instance, **kwargs) -> None:
+    portals.regroup_subtree(Page.objects.get(pk=instance.pk))
+
+
+@receiver([post_save, post_delete], sender=Site)
+def _portal_homes_changed(**kwargs) -> None:
+    """A portal added, removed or given another home: counted pages follow."""
+    portals.regroup()

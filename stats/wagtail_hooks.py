@@ -5,6 +5,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from . import admin_views
+from .reports import portals
 from .reports import views as reports
 
 admin_urlpatterns = (
@@ -41,3 +42,7 @@ def page_statistics_button(page, user, view_name, next_url=None):
     """ "Thống kê lượt xem" in a counted page's menu (edit view and listings)."""
     if reports.can_view(user) and reports.is_counted(page):
         yield PageStatisticsButton(page=page)
+
+
+# Each portal's own figures: its pages as a group of kind "site" (stats.reports.portals).
+hooks.register("register_stats_groups", portals.SiteGroups)

@@ -42,6 +42,7 @@ from django.utils import timezone  # noqa: E402
 from django.utils.text import slugify  # noqa: E402
 
 PERIODS = ["7", "30", "90", "365"]
+DISTRICT, DISTRICT_HOST = "Yên Phong", "yenphong.localhost"
 # A custom range of 200 days ending two weeks ago (dd/mm/yyyy, as an editor types it).
 CUSTOM_END = timezone.localdate() - timedelta(days=14)
 CUSTOM_START = CUSTOM_END - timedelta(days=199)
@@ -55,6 +56,7 @@ def load() -> str:
 def generate() -> dict:
     from bench.search.corpus import SECTIONS, bulk_articles
     from news.models import ArticlePage, HomePage, NewsIndexPage
+    from news.portals import create_portal
 
     home = HomePage.objects.get()
     pages = {}
@@ -64,7 +66,17 @@ def generate() -> dict:
         pages[title] = page
     started = time.monotonic()
     sections = {title: pages[title] for title in SECTIONS}
-    bulk_articles(pages["Lưu trữ"], ARTICLES, seed=2025, batch_size=2000, sections=sections)
+    # A district portal holds a tenth of the articles, so a district editor's dashboard
+    # (its own portal's figures) is measured beside the province's (every portal's).
+    district = create_portal(DISTRICT, DISTRICT_HOST).sections["tin-tuc-su-kien"]
+    bulk_articles(district, ARTICLES // 10, seed=2026, batch_size=2000)
+    bulk_articles(
+        pages["Lưu trữ"],
+        ARTICLES - ARTICLES // 10,
+        seed=2025,
+        batch_size=2000,
+        sections=sections,
+    )
     articles_s = time.monotonic() - started
 
     started = time.monotonic()
@@ -181,6 +193,19 @@ def main():
             results[f"report_{name}_{period}"] = measure(
                 client, f"/admin/stats/news/{name}/?period={period}"
             )
+    # A district's editor: the same pages, their own portal's figures.
+    from news.portals import create_portal
+
+    editor = get_user_model().objects.create_user("bench-district", "d@example.vn", "x")
+    editor.groups.add(create_portal(DISTRICT, DISTRICT_HOST).portal.editors)
+    client.force_login(editor)
+    page = client.get("/admin/stats/?period=30").content.decode()
+    assert f"data-stats-portal>{DISTRICT}<" in page, "not the district's figures"
+    for period in ("30", "365"):
+        results[f"district_dashboard_{period}"] = measure(client, f"/admin/stats/?period={period}")
+    results["district_report_articles_365"] = measure(
+        client, "/admin/stats/news/articles/?period=365"
+    )
     results["load_end"] = load()
     OUT.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(results, ensure_ascii=False, indent=2))

@@ -9,12 +9,15 @@ rows gives (held by stats/tests/test_blocks.py).
 
 from __future__ import annotations
 
+import functools
+import operator
 from datetime import date, timedelta
 
 from django.db import connection as default_connection
+from django.db.models import Q
 from hitcount.models import HitCount
 
-from stats.models import DailyPageViews, PageViewsBlock
+from stats.models import DailyPageViews, PageGroup, PageViewsBlock
 
 EPOCH = date(1900, 1, 1)
 SPANS = (256, 64, 16, 4, 1)  # largest first; must match migration 0005
@@ -41,6 +44,13 @@ def pieces(start: date, end: date) -> list[tuple[int, date]]:
     return cut
 
 
+def period_filter(start: date, end: date) -> Q:
+    """The rows of a blocks table (span, start) that make up [start, end]."""
+    return functools.reduce(
+        operator.or_, (Q(span=span, start=first) for span, first in pieces(start, end))
+    )
+
+
 def _q(name: str, connection) -> str:
     return connection.ops.quote_name(name)
 
@@ -50,10 +60,15 @@ def _col(model, field: str, connection) -> str:
 
 
 def page_totals_sql(
-    start: date, end: date, page_type: int | None = None, connection=default_connection
+    start: date,
+    end: date,
+    page_type: int | None = None,
+    connection=default_connection,
+    group: tuple[str, int] | None = None,
 ) -> tuple[str, list]:
     """SQL of (page, views): every page's views in [start, end] (pages with at least one),
-    of one content type if given, and its parameters.
+    of one content type if given, of the member pages of one group (kind, key: a
+    portal's) if given, and its parameters.
 
     One table, grouped by page, so the planner estimates the groups from the column's
     statistics; the conditions on start and span let PostgreSQL read the covering index
@@ -73,6 +88,16 @@ def page_totals_sql(
     if page_type is not None:
         where.append(f"{_col(b, 'page_type', connection)} = %s")
         params.append(page_type)
+    if group is not None:
+        # Before the grouping, so only the group's pages are summed (an index-only scan
+        # of the members' index gives them).
+        g = PageGroup
+        where.append(
+            f"{page} IN (SELECT {_col(g, 'page', connection)} "  # noqa: S608
+            f"FROM {_q(g._meta.db_table, connection)} WHERE {_col(g, 'kind', connection)} = %s "
+            f"AND {_col(g, 'group_key', connection)} = %s)"
+        )
+        params.extend(group)
     table = _q(b._meta.db_table, connection)
     sql = (
         f"SELECT {page} AS page, SUM({views}) AS views FROM {table} "  # noqa: S608

@@ -1,5 +1,8 @@
-"""The figures of a period, read from what the counters store: the site's daily roll-up
-(DailySiteStats) for the chart and totals, the pages' day rows for the top pages."""
+"""The figures of a period, read from what the counters store: the installation's daily
+roll-up (DailySiteStats) or one portal's (its group's one-day blocks and
+DailySiteVisits) for the chart and totals, the pages' blocks for the top pages.
+
+`site` is a portal's site key (stats.reports.portals), None for every portal."""
 
 from __future__ import annotations
 
@@ -13,10 +16,16 @@ from django.db.models import Sum
 from hitcount.models import HitCount
 
 from stats.conf import conf
-from stats.models import DailyPageViews, DailySiteStats
+from stats.models import (
+    DailyPageViews,
+    DailySiteStats,
+    DailySiteVisits,
+    GroupViewsBlock,
+)
 
 from . import blocks
 from .periods import Period
+from .portals import SITE
 
 
 @dataclass(frozen=True)
@@ -49,14 +58,40 @@ class Totals:
         return self.change(self.visits, self.previous_visits)
 
 
-def site_series(period: Period) -> list[Point]:
-    """One point per day of the period (days without a row count zero)."""
-    rows = {
+def _portal_days(period: Period, site: int) -> dict[date, dict]:
+    """{day: {"views", "visits"}} of one portal: its group's one-day blocks (every page
+    type) and its visits per day."""
+    days: dict[date, dict] = {}
+    for day, views in (
+        GroupViewsBlock.objects.filter(
+            kind=SITE, group_key=site, span=1, start__range=(period.start, period.end)
+        )
+        .values("start")
+        .annotate(total=Sum("views"))
+        .values_list("start", "total")
+    ):
+        days[day] = {"views": views, "visits": 0}
+    for day, visits in DailySiteVisits.objects.filter(
+        site_key=site, day__range=(period.start, period.end)
+    ).values_list("day", "visits"):
+        days.setdefault(day, {"views": 0, "visits": 0})["visits"] = visits
+    return days
+
+
+def _days(period: Period, site: int | None) -> dict[date, dict]:
+    if site is not None:
+        return _portal_days(period, site)
+    return {
         row["day"]: row
         for row in DailySiteStats.objects.filter(day__range=(period.start, period.end)).values(
             "day", "views", "visits"
         )
     }
+
+
+def site_series(period: Period, site: int | None = None) -> list[Point]:
+    """One point per day of the period (days without a row count zero)."""
+    rows = _days(period, site)
     empty = {"views": 0, "visits": 0}
     return [
         Point(day, rows.get(day, empty)["views"], rows.get(day, empty)["visits"])
@@ -64,30 +99,41 @@ def site_series(period: Period) -> list[Point]:
     ]
 
 
-def _sums(period: Period) -> tuple[int, int]:
+def _sums(period: Period, site: int | None) -> tuple[int, int]:
+    if site is not None:
+        views = GroupViewsBlock.objects.filter(
+            blocks.period_filter(period.start, period.end), kind=SITE, group_key=site
+        ).aggregate(total=Sum("views"))["total"]
+        visits = DailySiteVisits.objects.filter(
+            site_key=site, day__range=(period.start, period.end)
+        ).aggregate(total=Sum("visits"))["total"]
+        return views or 0, visits or 0
     sums = DailySiteStats.objects.filter(day__range=(period.start, period.end)).aggregate(
         views=Sum("views"), visits=Sum("visits")
     )
     return sums["views"] or 0, sums["visits"] or 0
 
 
-def totals(period: Period) -> Totals:
-    views, visits = _sums(period)
-    previous_views, previous_visits = _sums(period.previous())
+def totals(period: Period, site: int | None = None) -> Totals:
+    views, visits = _sums(period, site)
+    previous_views, previous_visits = _sums(period.previous(), site)
     return Totals(views, visits, previous_views, previous_visits)
 
 
-def page_totals_sql(period: Period, content_type=None) -> tuple[str, list]:
-    """SQL of (page, views) for every page read in the period, and its parameters, for
-    an app to group further (sections, authors). Read from the pages' blocks of days
-    (stats.reports.blocks), not from every day row."""
+def page_totals_sql(period: Period, content_type=None, site: int | None = None) -> tuple[str, list]:
+    """SQL of (page, views) for every page read in the period (of one portal's pages if
+    `site`), and its parameters, for an app to group further (sections, authors). Read
+    from the pages' blocks of days (stats.reports.blocks), not from every day row."""
     content_type_id = getattr(content_type, "pk", content_type)
-    return blocks.page_totals_sql(period.start, period.end, content_type_id)
+    group = None if site is None else (SITE, site)
+    return blocks.page_totals_sql(period.start, period.end, content_type_id, group=group)
 
 
-def page_views(period: Period, content_type=None, limit: int | None = None) -> list[dict]:
+def page_views(
+    period: Period, content_type=None, limit: int | None = None, site: int | None = None
+) -> list[dict]:
     """Views per page in the period, most viewed first: rows {"page": id, "views": n}."""
-    sql, params = page_totals_sql(period, content_type)
+    sql, params = page_totals_sql(period, content_type, site)
     sql = f"SELECT page, views FROM ({sql}) t ORDER BY views DESC, page"  # noqa: S608
     if limit:
         sql, params = f"{sql} LIMIT %s", [*params, limit]
@@ -128,9 +174,10 @@ def first_day(page_id: int, content_type) -> date | None:
 BREAKDOWN_CACHE_SECONDS = 300
 
 
-def cached_breakdown(name: str, period: Period, limit: int | None, compute):
-    """compute() for this period, from the shared cache when fresh enough."""
-    key = f"stats:reports:{name}:{period.start:%Y%m%d}:{period.end:%Y%m%d}:{limit or 0}"
+def cached_breakdown(name: str, period: Period, limit: int | None, compute, site=None):
+    """compute() for this period (and portal), from the shared cache when fresh enough."""
+    portal = "all" if site is None else site
+    key = f"stats:reports:{name}:{portal}:{period.start:%Y%m%d}:{period.end:%Y%m%d}:{limit or 0}"
     value = cache.get(key)
     if value is None:
         with report_memory():

@@ -144,43 +144,64 @@ def rebuilding():
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER stats_group_blocks")
 
 
+def _lock_for_rebuild() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {_q(PageViewsBlock._meta.db_table)} IN SHARE MODE")
+            cursor.execute(f"LOCK TABLE {_q(PageGroup._meta.db_table)} IN EXCLUSIVE MODE")
+
+
+def _fill(source: GroupSource) -> None:
+    """The source's memberships and its groups' blocks summed from the pages' blocks
+    (the kind's rows must be gone)."""
+    PageGroup.objects.bulk_create(
+        (
+            PageGroup(page=page, kind=source.kind, group_key=key)
+            for page, key in set(source.members())
+        ),
+        batch_size=5000,
+    )
+    group, page = _q(PageGroup._meta.db_table), _q(PageViewsBlock._meta.db_table)
+    table = _q(GroupViewsBlock._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (kind, group_key, page_type, span, start, views) "  # noqa: S608
+            f"SELECT g.kind, g.group_key, b.page_type, b.span, b.start, SUM(b.views) "
+            f"FROM {page} b JOIN {group} g ON g.page = b.page WHERE g.kind = %s "
+            f"GROUP BY g.kind, g.group_key, b.page_type, b.span, b.start",
+            [source.kind],
+        )
+
+
 def rebuild() -> int:
     """Every membership from the apps' sources and every group block summed from the
     pages' blocks; returns the number of group block rows. On PostgreSQL the pages'
     blocks are locked against writes until the transaction commits."""
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {_q(PageViewsBlock._meta.db_table)} IN SHARE MODE")
-                cursor.execute(f"LOCK TABLE {_q(PageGroup._meta.db_table)} IN EXCLUSIVE MODE")
+        _lock_for_rebuild()
         clear()
         for source in sources():
-            PageGroup.objects.bulk_create(
-                (
-                    PageGroup(page=page, kind=source.kind, group_key=key)
-                    for page, key in set(source.members())
-                ),
-                batch_size=5000,
-            )
-        group, page = _q(PageGroup._meta.db_table), _q(PageViewsBlock._meta.db_table)
-        table = _q(GroupViewsBlock._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (kind, group_key, page_type, span, start, views) "  # noqa: S608
-                f"SELECT g.kind, g.group_key, b.page_type, b.span, b.start, SUM(b.views) "
-                f"FROM {page} b JOIN {group} g ON g.page = b.page "
-                f"GROUP BY g.kind, g.group_key, b.page_type, b.span, b.start"
-            )
+            _fill(source)
         return GroupViewsBlock.objects.count()
+
+
+def rebuild_kind(source: GroupSource) -> None:
+    """One source's memberships and group blocks rebuilt, the other kinds untouched (a
+    kind added to a database that already has blocks)."""
+    with transaction.atomic():
+        _lock_for_rebuild()
+        PageGroup.objects.filter(kind=source.kind).delete()
+        GroupViewsBlock.objects.filter(kind=source.kind).delete()
+        _fill(source)
 
 
 def group_views(period: Period, kind: str, page_type: int) -> list[tuple[int, int]]:
     """(group key, views) of every group of `kind` with views of pages of `page_type`
     in the period, from the period's few blocks per group."""
-    cut = blocks.pieces(period.start, period.end)
-    where = functools.reduce(operator.or_, (Q(span=span, start=start) for span, start in cut))
     return list(
-        GroupViewsBlock.objects.filter(where, kind=kind, page_type=page_type)
+        GroupViewsBlock.objects.filter(
+            blocks.period_filter(period.start, period.end), kind=kind, page_type=page_type
+        )
         .values("group_key")
         .annotate(total=Sum("views"))
         .filter(total__gt=0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+import django_filters
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -19,12 +20,13 @@ from django.views.decorators.cache import never_cache
 from hitcount.models import HitCount
 from wagtail import hooks
 from wagtail.admin.views.reports import ReportView
+from wagtail.coreutils import cautious_slugify
 from wagtail.models import Page
 
 from stats import services
 from stats.services import sites
 
-from . import charts, data
+from . import charts, data, portals
 from .periods import Period, PeriodFilterSet, period_from
 
 VIEW_PERMISSION = "stats.view_statistics"
@@ -57,7 +59,8 @@ class Breakdown:
     report_url_name = ""
     order = 100
 
-    def top(self, period: Period, limit: int) -> list[Row]:
+    def top(self, period: Period, limit: int, site: int | None = None) -> list[Row]:
+        """The first rows of the period, of one portal's pages if `site` is a site key."""
         raise NotImplementedError
 
 
@@ -78,12 +81,13 @@ def change_text(change: float | None) -> str:
 def dashboard_context(request) -> dict:
     """The period part of "Thống kê truy cập" (for users with the permission)."""
     period, form = period_from(request.GET)
-    points = data.site_series(period)
-    totals = data.totals(period)
+    site = portals.scope(request)
+    points = data.site_series(period, site)
+    totals = data.totals(period, site)
     query = request.GET.urlencode()
     sections = []
     for breakdown in breakdowns():
-        rows = breakdown.top(period, DASHBOARD_ROWS)
+        rows = breakdown.top(period, DASHBOARD_ROWS, site)
         report = reverse(breakdown.report_url_name)
         sections.append(
             {
@@ -103,14 +107,46 @@ def dashboard_context(request) -> dict:
         "views_change": change_text(totals.views_change),
         "visits_change": change_text(totals.visits_change),
         "breakdowns": sections,
+        **portal_context(request, site),
     }
+
+
+def portal_context(request, site: int | None) -> dict:
+    """Whose figures these are, and the portal filter for an editor of every portal."""
+    whole = portals.editor_scope(request) is None
+    return {
+        "portal_label": portals.label(site),
+        "portal_choices": portals.choices() if whole else [],
+        "portal_chosen": "" if site is None else str(site),
+    }
+
+
+def _keep(queryset, name, value):
+    return queryset
+
+
+class PortalPeriodFilterSet(PeriodFilterSet):
+    """The period and, for an editor of every portal, the portal (like the period, the
+    view reads it: stats.reports.portals.scope)."""
+
+    portal = django_filters.ChoiceFilter(
+        label=gettext_lazy("Portal"),
+        choices=lambda: portals.choices()[1:],
+        empty_label=portals.WHOLE_PROVINCE,
+        method=_keep,
+    )
+
+    def __init__(self, *args, portals: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not portals:
+            self.filters.pop("portal")
 
 
 class PeriodReportView(ReportView):
     """A table of one period's figures, with Wagtail's CSV and XLSX export. Subclasses
     give `rows(period)` (dicts) and the columns; sorting is by any column's key."""
 
-    filterset_class = PeriodFilterSet
+    filterset_class = PortalPeriodFilterSet
     header_icon = "view"
     export_slug = "thong-ke"
     default_ordering = "-views"
@@ -123,10 +159,21 @@ class PeriodReportView(ReportView):
     def period(self) -> Period:
         return period_from(self.request.GET)[0]
 
+    @cached_property
+    def site(self) -> int | None:
+        """The portal whose pages the rows count (stats.reports.portals), None for all."""
+        return portals.scope(self.request)
+
+    def get_filterset_kwargs(self):
+        # A portal's own editor: the portal is theirs, not a choice.
+        whole = portals.editor_scope(self.request) is None
+        return {**super().get_filterset_kwargs(), "portals": whole}
+
     def get_page_subtitle(self):
-        return self.period.label()
+        return f"{portals.label(self.site)}, {self.period.label()}"
 
     def rows(self, period: Period) -> list[dict]:
+        """The rows of the period, of self.site's pages when it is a portal."""
         raise NotImplementedError
 
     def get_base_queryset(self):
@@ -143,7 +190,9 @@ class PeriodReportView(ReportView):
         return present + missing
 
     def get_filename(self):
-        return f"{self.export_slug}_{self.period.slug()}"
+        # The portal's name in ASCII ("yen-phong"), as the period's dates are.
+        portal = "" if self.site is None else f"_{cautious_slugify(portals.label(self.site))}"
+        return f"{self.export_slug}{portal}_{self.period.slug()}"
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
@@ -161,6 +210,9 @@ def page_history(request, page_id: int):
     page = get_object_or_404(Page, pk=page_id)
     if not is_counted(page):
         raise Http404
+    site = portals.editor_scope(request)
+    if site is not None and portals.portal_of(page.path, portals.homes()) != site:
+        raise Http404  # another portal's page: its figures are not this editor's
     today = timezone.localdate()
     published = page.first_published_at
     # Since publication, or since its first counted day if earlier (views carried over

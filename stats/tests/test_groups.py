@@ -28,22 +28,27 @@ from .test_blocks import write_past_day
 
 
 def current_groups() -> set:
-    """(page, kind, key) as the articles stand: their parent page and their authors."""
+    """(page, kind, key) as the articles stand: their parent page, their authors and,
+    once counted, their portal (Wagtail's own answer)."""
     from news.models import ArticleAuthor, ArticlePage
 
     pairs = {
         (pk, "author", author)
         for pk, author in ArticleAuthor.objects.values_list("page_id", "author_id")
     }
+    counted = set(HitCount.objects.values_list("object_pk", flat=True))
     for page in ArticlePage.objects.all():
         pairs.add((page.pk, "section", page.get_parent().pk))
+        if page.pk in counted:
+            pairs.add((page.pk, "site", page.get_site().pk))
     return pairs
 
 
-def expected_group_blocks() -> dict:
-    """Every group block computed in Python from the pages' blocks and current groups."""
+def expected_group_blocks(deleted=()) -> dict:
+    """Every group block computed in Python from the pages' blocks and current groups
+    (and the (page, "site", key) of `deleted` pages: they stay in their portal's)."""
     members = {}
-    for page, kind, key in current_groups():
+    for page, kind, key in current_groups() | set(deleted):
         members.setdefault(page, []).append((kind, key))
     sums = Counter()
     for page, page_type, span, start, views in PageViewsBlock.objects.values_list(
@@ -181,12 +186,15 @@ def test_backfill_fills_the_groups_and_the_dashboard_reads_them(newsroom):
             (r["id"], r["title"], r["views"]) for r in full
         ]
 
-    # A deleted article leaves its section's and authors' figures.
+    # A deleted article leaves its section's and authors' figures, not its portal's
+    # (as the installation's daily roll-up keeps them).
     gone = newsroom["pages"][0]
     gone_views = PageViewsBlock.objects.filter(page=gone.pk, span=1).aggregate(v=Sum("views"))["v"]
     before = dict(groups.group_views(period, "section", article.pk))
-    section_pk = gone.get_parent().pk
+    portal_before = dict(groups.group_views(period, "site", article.pk))
+    section_pk, site_pk = gone.get_parent().pk, gone.get_site().pk
     gone.delete()
     after = dict(groups.group_views(period, "section", article.pk))
     assert before[section_pk] - after.get(section_pk, 0) == gone_views > 0
-    assert stored_group_blocks() == expected_group_blocks()
+    assert dict(groups.group_views(period, "site", article.pk)) == portal_before
+    assert stored_group_blocks() == expected_group_blocks([(gone.pk, "site", site_pk)])

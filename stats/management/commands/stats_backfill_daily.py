@@ -4,6 +4,11 @@ Views per day are recomputed exactly from the pages' day rows. Visits were never
 per day: a day without any is given the number of distinct readers counted that day
 (from django-hitcount's Hit rows), a lower bound of its visits; days that already have
 visits (kept by the triggers since the roll-up exists) are left alone.
+
+Per portal: a day with visits in the installation's roll-up and none in any portal's
+(DailySiteVisits) was counted before portals were counted apart, and its visits are
+the default site's; each portal's views follow from its pages' blocks (the group of
+kind "site" rebuilt with the other groups).
 """
 
 from django.core.management.base import BaseCommand
@@ -13,8 +18,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from hitcount.models import Hit
 
-from stats.models import DailyPageViews, DailySiteStats
+from stats.models import DailyPageViews, DailySiteStats, DailySiteVisits
 from stats.reports import blocks, groups
+from stats.services import sites
 
 
 class Command(BaseCommand):
@@ -49,6 +55,17 @@ class Command(BaseCommand):
                 update_conflicts=True,
                 unique_fields=["day"],
                 update_fields=["views", "visits"],
+                batch_size=1000,
+            )
+            portal_days = set(DailySiteVisits.objects.values_list("day", flat=True))
+            DailySiteVisits.objects.bulk_create(
+                [
+                    DailySiteVisits(site_key=sites.default_key(), day=day, visits=visits)
+                    for day, visits in DailySiteStats.objects.filter(visits__gt=0).values_list(
+                        "day", "visits"
+                    )
+                    if day not in portal_days
+                ],
                 batch_size=1000,
             )
             with groups.rebuilding():
