@@ -142,6 +142,25 @@ def _grouped_views(
         return _group_rows(cursor.fetchall())
 
 
+def _portal_articles_and_authors(
+    period: Period, limit: int, site: int
+) -> tuple[list[dict], list[dict]]:
+    """A portal's top articles and top authors from one scan of its articles' totals
+    (the statement's one CTE, used twice, is computed once), rather than a scan each."""
+    totals, params = data.page_totals_sql(period, _article_type(), site)
+    sql = (
+        f"WITH t AS ({totals}) SELECT 0, page, NULL, views, NULL FROM "  # noqa: S608
+        f"(SELECT page, views FROM t ORDER BY views DESC, page LIMIT %s) a "
+        f"UNION ALL SELECT 1, g.* FROM ({_group_sql('authors', limit)}) g"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit, limit])
+        rows = cursor.fetchall()
+    ranked = [{"page": page, "views": views} for part, page, _n, views, _a in rows if part == 0]
+    authors = [row[1:] for row in rows if row[0] == 1]
+    return _article_rows(ranked), _group_rows(authors)
+
+
 def sections(period: Period, limit: int | None = None, site: int | None = None) -> list[dict]:
     return data.cached_breakdown(
         "sections", period, limit, lambda: _grouped_views("sections", period, limit, site), site
@@ -170,10 +189,11 @@ def _dashboard_figures(
     period: Period, limit: int, site: int | None = None
 ) -> dict[str, list[dict]]:
     if site is not None:
+        articles, authors = _portal_articles_and_authors(period, limit, site)
         return {
-            "articles": _top_articles(period, limit, site),
+            "articles": articles,
             "sections": _named_groups(SECTION, period, limit, site),
-            "authors": _grouped_views("authors", period, limit, site),
+            "authors": authors,
         }
     return {
         "articles": _top_articles(period, limit),

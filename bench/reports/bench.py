@@ -117,8 +117,8 @@ def generate() -> dict:
     started = time.monotonic()
     call_command("stats_backfill_daily", stdout=open(os.devnull, "w"))  # noqa: SIM115
     backfill_s = time.monotonic() - started
+    visible = vacuum(["stats_pageviewsblock", "stats_groupviewsblock", "stats_pagegroup"])
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE stats_pageviewsblock")
         cursor.execute("SELECT count(*) FROM stats_pageviewsblock")
         blocks = cursor.fetchone()[0]
     return {
@@ -127,7 +127,32 @@ def generate() -> dict:
         "daily_rows": rows,
         "backfill_s": round(backfill_s, 1),
         "block_rows": blocks,
+        "all_visible": visible,
     }
+
+
+def vacuum(tables: list[str], tries: int = 60) -> dict:
+    """VACUUM ANALYZE each table until its visibility map covers it, as autovacuum keeps
+    a table whose rows have settled, so the reports read their covering indexes alone.
+    A VACUUM run while another transaction is older than the rows just written (an
+    autovacuum's ANALYZE of the freshly filled tables) marks no page all-visible: the
+    index-only scans then read the heap for every row (146,301 heap fetches for a
+    year, several times the statement's time). Returns {table: share of pages marked}."""
+    visible = {}
+    with connection.cursor() as cursor:
+        for table in tables:
+            for _ in range(tries):
+                cursor.execute(f"VACUUM ANALYZE {table}")
+                cursor.execute(
+                    "SELECT relallvisible::float / greatest(relpages, 1) FROM pg_class "
+                    "WHERE relname = %s",
+                    [table],
+                )
+                visible[table] = round(cursor.fetchone()[0], 3)
+                if visible[table] >= 0.99:
+                    break
+                time.sleep(2)
+    return visible
 
 
 def _lock(handle) -> float:
