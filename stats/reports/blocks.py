@@ -111,7 +111,8 @@ def page_totals_sql(
         # PostgreSQL sums a bigint into a numeric, with a state allocated per page:
         # a fifth of a year's grouping of 100,000 pages. Summed as float8 it keeps one
         # by-value state, and stays exact while a page's total in the period is below
-        # 2**53 (every partial sum of non-negative counts is below the total).
+        # 2**53 (each partial sum of counts is at most the total): a day row holds at
+        # most 2**31 - 1 views, so even a century of them stays below 2**47.
         total = f"SUM({views}::float8)::bigint"
     sql = (
         f"SELECT {page} AS page, {total} AS views FROM {table} "  # noqa: S608

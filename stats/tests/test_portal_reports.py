@@ -288,3 +288,74 @@ def test_days_counted_before_portals_are_the_default_sites(home, db_store):
         for key, day, n in DailySiteVisits.objects.values_list("site_key", "day", "visits")
     }
     assert given == {(default, day): n for day, n in days.items() if n}
+
+
+@pytest.mark.embedded
+@pytest.mark.django_db
+def test_each_portals_dashboard_ranks_as_its_day_rows(network):
+    """A district's dashboard reads its top articles and authors in one statement, the
+    province's its top articles alone: over many periods and row counts, with ties,
+    both equal the day rows ranked in Python (views, then the article's id or the
+    author's name), and the full reports' statements."""
+    from datetime import timedelta
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from news import reports
+    from stats.reports.periods import Period
+
+    yenphong, keys = network["yenphong"], network["keys"]
+    pages = dict(network["articles"])
+    names = ["Nguyễn Yên", "Phạm Đông", "Vũ Phong"]
+    authors = [Author.objects.get_or_create(name=name)[0] for name in names]
+    for n in range(6):
+        page = publish_article(yenphong.sections["kinh-te-xa-hoi"], f"Tin huyện {n}")
+        ArticleAuthor.objects.create(page=page, author=authors[n % 3])
+        if n % 2:
+            ArticleAuthor.objects.create(page=page, author=authors[(n + 1) % 3])
+        pages[f"extra{n}"] = page
+    article = ContentType.objects.get(app_label="news", model="articlepage")
+    today = timezone.localdate()
+    rng = random.Random(2026)
+    views = {}  # (page id, day): views
+    for page in pages.values():
+        counter, _ = HitCount.objects.get_or_create(content_type=article, object_pk=page.pk)
+        for days_ago in rng.sample(range(400), 25):
+            day = today - timedelta(days=days_ago)
+            views[(page.pk, day)] = rng.choice([1, 2, 3, 5, 8])  # small values: ties
+            DailyPageViews.objects.create(hitcount=counter, day=day, views=views[(page.pk, day)])
+    site_of = {page.pk: page.get_site().pk for page in pages.values()}
+    written_by = {}
+    for page_id, name in ArticleAuthor.objects.values_list("page_id", "author__name"):
+        written_by.setdefault(page_id, []).append(name)
+
+    def truth(period, site, limit):
+        totals = Counter()
+        for (page_id, day), count in views.items():
+            if period.start <= day <= period.end and site in (None, site_of[page_id]):
+                totals[page_id] += count
+        ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        by_author = Counter()
+        for page_id, count in totals.items():
+            for name in written_by.get(page_id, ()):
+                by_author[name] += count
+        named = sorted(by_author.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        return ranked, named
+
+    checked = 0
+    for _ in range(40):
+        start = today - timedelta(days=rng.randrange(420))
+        period = Period(start, min(today, start + timedelta(days=rng.randrange(1, 400))))
+        limit = rng.choice([1, 2, 3, 5, 10])
+        for site in (keys[YENPHONG], keys[TUSON], None):
+            ranked, named = truth(period, site, limit)
+            figures = reports._dashboard_figures(period, limit, site)
+            assert [(row["id"], row["views"]) for row in figures["articles"]] == ranked
+            plain = reports._top_articles(period, limit, site)
+            assert [(row["id"], row["views"]) for row in plain] == ranked
+            assert [(row["title"], row["views"]) for row in figures["authors"]] == named
+            full = reports._grouped_views("authors", period, limit, site)
+            assert [(row["title"], row["views"]) for row in full] == named
+            checked += bool(ranked)
+    assert checked > 60
