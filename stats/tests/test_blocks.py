@@ -204,6 +204,22 @@ def test_a_breakdown_gets_the_report_memory_for_its_own_transaction_only(setting
     assert before[0] != "48MB" and before[1] == "on"
 
 
+@pytest.mark.django_db
+def test_the_block_tables_are_vacuumed_sooner_than_the_default():
+    """The reports' index-only scans read the heap of every page changed since the last
+    vacuum: the block tables ask autovacuum to come after 1% of their rows changed."""
+    assert connection.vendor == "postgresql", "autovacuum is PostgreSQL's: this test needs it"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)",
+            [["stats_pageviewsblock", "stats_groupviewsblock"]],
+        )
+        options = dict(cursor.fetchall())
+    assert set(options) == {"stats_pageviewsblock", "stats_groupviewsblock"}
+    for table, table_options in options.items():
+        assert "autovacuum_vacuum_scale_factor=0.01" in (table_options or []), table
+
+
 @pytest.mark.embedded
 @pytest.mark.django_db
 def test_a_periods_totals_stay_exact_past_32_bits(pages):
