@@ -484,6 +484,21 @@ def _phrase(words, fields, boost):
     )
 
 
+def phrase_clauses(query) -> list:
+    """The rescore's phrase tiers: the whole query as a folded phrase (each reading), each
+    adjacent pair, and the whole query as typed (exact). Pairs are read over the fields
+    and the seams, as the database engines read a page as one sequence. A pair that is
+    a reading of the whole query (a query of two syllables) is one clause with both
+    bonuses: otherwise the same phrase is looked up twice in the positions of every hit
+    of the window."""
+    boosts = {tuple(v): PHRASE_BOOST for v in query.phrase_variants}
+    for pair in query.pairs:
+        boosts[tuple(pair)] = boosts.get(tuple(pair), 0.0) + PAIR_BOOST
+    clauses = [_phrase(words, PHRASE_FIELDS, boost) for words, boost in boosts.items()]
+    clauses.append(_phrase(query.terms, EXACT_FIELDS, PHRASE_BOOST / 2))
+    return clauses
+
+
 def build_search(params: SearchParams, defer_forms: bool = True):
     """The search for ``params``; ``defer_forms=False`` scores every group in the first
     pass (the tests compare both: in the rescore window they score alike)."""
@@ -506,10 +521,7 @@ def build_search(params: SearchParams, defer_forms: bool = True):
             # every hit of a query that matches most of the archive (positions in every
             # field; the optional exact terms iterate the exact fields' postings), so they
             # rescore the best RESCORE_WINDOW hits instead (newest-first skips them).
-            phrases = [exact, *deferred]
-            phrases += [_phrase(v, PHRASE_FIELDS, PHRASE_BOOST) for v in query.phrase_variants]
-            phrases.append(_phrase(query.terms, EXACT_FIELDS, PHRASE_BOOST / 2))
-            phrases += [_phrase(pair, FOLDED_FIELDS, PAIR_BOOST) for pair in query.pairs]
+            phrases = [exact, *deferred, *phrase_clauses(query)]
             search = search.extra(
                 rescore={
                     "window_size": RESCORE_WINDOW,
