@@ -36,6 +36,8 @@ def promoted_hits(raw: str, query: ParsedQuery) -> list[Hit]:
         )
         if query_key(pick.query.query_string) == wanted
     ]
+    if not picks:
+        return []
     page_ids = [pick.page_id for pick in picks if pick.page_id]
     pages = Page.objects.live().public().in_bulk(page_ids)
     entries = SearchEntry.objects.in_bulk(page_ids)

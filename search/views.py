@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
 from core.paging import page_links
+from core.routing import site_for_request
 from news.models import Author
 
 from . import promotions, service
@@ -43,7 +44,7 @@ def name_portals(hits, site: Site | None) -> None:
 
 @require_GET
 def search_view(request):
-    site = Site.find_for_request(request)
+    site = site_for_request(request)
     form = SearchForm(request.GET, site=site)
     parsed = form.parsed()
     params = parsed.params
@@ -137,7 +138,7 @@ def suggest_view(request):
     (``static/search/suggest.js`` shows them)."""
     raw = request.GET.get("q", "")
     query = parse_suggest(raw)
-    site = Site.find_for_request(request)
+    site = site_for_request(request)
     if query and site is not None:
         query = replace(query, site_id=site.pk)
     suggestions = service.suggest(query) if query else []

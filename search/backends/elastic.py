@@ -42,6 +42,8 @@ RESCORE_WINDOW = 500  # hits that get the whole-query phrase boost
 # Acronym groups are matched as filters and scored in the rescore when the query has at
 # most this many plain syllables besides them ("UBND tỉnh"; see ``match_clauses``).
 DEFER_FORMS_PLAIN = 2
+# What picks the window of a query that is acronym groups alone (``head_clauses``).
+HEAD_FIELDS = [f"{name}_folded^{TEXT_FIELDS[name]}" for name in ("title", "lead")]
 BULK_CHUNK = 500  # documents per bulk request
 BULK_THREADS = 2  # bulk requests in flight while rebuilding
 BULK_TIMEOUT = 120  # seconds per request while rebuilding
@@ -417,7 +419,11 @@ def match_clauses(query, defer_forms: bool = False) -> tuple[list, list]:
     Scored on the plain syllables the first pass skips most of them, and the rescore adds
     the same group scores to the hits in its window; only the choice of the window
     changes. With more plain syllables the match set is smaller and the group's score
-    weighs more in that choice (a question's long expansion), so it stays scored."""
+    weighs more in that choice (a question's long expansion), so it stays scored.
+
+    Groups without any plain syllable beside them ("KT-XH", "kinh tế - xã hội") are
+    deferred too: the caller then picks the window by the groups on the title and lead
+    (``head_clauses``) and gives the window the single-pass score in the rescore."""
     groups = query.match_groups
     if query.min_match:
         relaxed = Q(
@@ -439,7 +445,7 @@ def match_clauses(query, defer_forms: bool = False) -> tuple[list, list]:
             )
         )
     forms = [_group(g) for g in groups if not _plain(g)]
-    deferred = forms if defer_forms and 0 < len(plain) <= DEFER_FORMS_PLAIN else []
+    deferred = forms if defer_forms and len(plain) <= DEFER_FORMS_PLAIN else []
     if not deferred:
         must += forms
     must += [
@@ -447,6 +453,30 @@ def match_clauses(query, defer_forms: bool = False) -> tuple[list, list]:
         for p in query.folded_phrases
     ]
     return must, deferred
+
+
+def head_clauses(groups) -> list:
+    """The first pass of a query that is acronym groups alone: each group's readings on
+    the title and lead only (any of their syllables), as the database engine picks its
+    ranking window by title and lead. Scoring the group's conjunction over the six
+    fields on every hit was what such a query cost ("kinh tế xã hội" matches 97% of the
+    archive, and no block of its postings could be skipped)."""
+    return [
+        Q(
+            "dis_max",
+            queries=[
+                Q(
+                    "multi_match",
+                    query=" ".join(alt),
+                    type="cross_fields",
+                    operator="or",
+                    fields=HEAD_FIELDS,
+                )
+                for alt in group
+            ],
+        )
+        for group in groups
+    ]
 
 
 def tier_clauses(query) -> list:
@@ -484,6 +514,21 @@ def _phrase(words, fields, boost):
     )
 
 
+def phrase_clauses(query) -> list:
+    """The rescore's phrase tiers: the whole query as a folded phrase (each reading), each
+    adjacent pair, and the whole query as typed (exact). Pairs are read over the fields
+    and the seams, as the database engines read a page as one sequence. A pair that is
+    a reading of the whole query (a query of two syllables) is one clause with both
+    bonuses: otherwise the same phrase is looked up twice in the positions of every hit
+    of the window."""
+    boosts = {tuple(v): PHRASE_BOOST for v in query.phrase_variants}
+    for pair in query.pairs:
+        boosts[tuple(pair)] = boosts.get(tuple(pair), 0.0) + PAIR_BOOST
+    clauses = [_phrase(words, PHRASE_FIELDS, boost) for words, boost in boosts.items()]
+    clauses.append(_phrase(query.terms, EXACT_FIELDS, PHRASE_BOOST / 2))
+    return clauses
+
+
 def build_search(params: SearchParams, defer_forms: bool = True):
     """The search for ``params``; ``defer_forms=False`` scores every group in the first
     pass (the tests compare both: in the rescore window they score alike)."""
@@ -499,23 +544,29 @@ def build_search(params: SearchParams, defer_forms: bool = True):
             should = tier_clauses(query)
             if len(query.terms) == 1:
                 should.append(exact)
-        search = search.query(Q("bool", must=must, should=should, filter=deferred))
+        # Acronym groups alone, deferred: the window is picked by the title and lead, and
+        # the rescore replaces that score (query weight 0) with the single-pass one.
+        alone = bool(deferred) and not any(_plain(g) for g in query.match_groups)
+        groups = [g for g in query.match_groups if not _plain(g)] if alone else []
+        search = search.query(
+            Q("bool", must=must, should=[*head_clauses(groups), *should], filter=deferred)
+        )
         if rescored:
             # The whole query as a phrase outweighs term counts (as on the database), then
             # its adjacent pairs, then exact diacritics. Phrase clauses are costly over
             # every hit of a query that matches most of the archive (positions in every
             # field; the optional exact terms iterate the exact fields' postings), so they
             # rescore the best RESCORE_WINDOW hits instead (newest-first skips them).
-            phrases = [exact, *deferred]
-            phrases += [_phrase(v, PHRASE_FIELDS, PHRASE_BOOST) for v in query.phrase_variants]
-            phrases.append(_phrase(query.terms, EXACT_FIELDS, PHRASE_BOOST / 2))
-            phrases += [_phrase(pair, FOLDED_FIELDS, PAIR_BOOST) for pair in query.pairs]
+            phrases = [exact, *deferred, *phrase_clauses(query)]
+            rescore_query = Q("bool", should=phrases)
+            if alone:
+                rescore_query = Q("bool", must=must, should=[*should, *phrases])
             search = search.extra(
                 rescore={
                     "window_size": RESCORE_WINDOW,
                     "query": {
-                        "rescore_query": Q("bool", should=phrases).to_dict(),
-                        "query_weight": 1,
+                        "rescore_query": rescore_query.to_dict(),
+                        "query_weight": 0 if alone else 1,
                         "rescore_query_weight": 1,
                         "score_mode": "total",
                     },

@@ -74,6 +74,13 @@ def pages(section, live_engine, django_capture_on_commit_callbacks):
                 caption="Ba Vì",
                 authors=["Hoàng Văn Thụ"],
             ),
+            # "huyện", "thôn" and "mới" often, never "thôn mới" together.
+            "pair_apart": publish(
+                section,
+                "Huyện chăm lo đời sống thôn bản",
+                lead="Huyện có nhiều thôn; năm mới về, huyện thăm từng thôn.",
+                paragraphs=["Thôn, bản và huyện đón năm mới."],
+            ),
             # The words apart: never a phrase.
             "apart": publish(
                 section,
@@ -102,6 +109,18 @@ def test_a_phrase_runs_from_the_title_into_the_lead(client, pages):
 
 def test_a_phrase_runs_across_a_part_shorter_than_itself(client, pages):
     assert ids(client, '"kênh mương Ba Vì Hoàng Văn Thụ"') == {pages["three_parts"].pk}
+
+
+def test_a_pair_across_two_parts_ranks_as_a_pair(client, pages):
+    # "thôn" ends the title and "Mới" starts the lead (and "thôn." the lead, "Mỗi" the
+    # body): the pair "thon moi" of the query, as the database engines read a page (one
+    # sequence), and on Elasticsearch through the seams; the page with the three words
+    # more often, but never the two together, comes after both.
+    response = client.get("/search/", {"q": "huyen thon moi", "format": "json"})
+    found = [hit["id"] for hit in response.json()["results"]]
+    apart = found.index(pages["pair_apart"].pk)
+    assert found.index(pages["title_lead"].pk) < apart
+    assert found.index(pages["lead_body"].pk) < apart
 
 
 def test_words_apart_are_not_a_phrase(client, pages):

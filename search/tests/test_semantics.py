@@ -480,7 +480,17 @@ def test_an_editor_adds_an_acronym_in_the_admin_and_the_next_search_applies_it(
 
 
 @pytest.mark.parametrize(
-    "query", ["UBND tỉnh", "Hội đồng nhân dân tỉnh", "ubnd huyen", "kỳ họp HĐND"]
+    "query",
+    [
+        "UBND tỉnh",
+        "Hội đồng nhân dân tỉnh",
+        "ubnd huyen",
+        "kỳ họp HĐND",
+        "KT-XH",
+        "kinh tế - xã hội",
+        "Ủy ban nhân dân",
+        "hội đồng nhân dân",
+    ],
 )
 def test_acronym_groups_matched_as_filters_score_alike_in_the_rescore_window(archive, query):
     """Elasticsearch requires an acronym's group as a filter beside one or two plain
@@ -507,7 +517,9 @@ def test_acronym_groups_matched_as_filters_score_alike_in_the_rescore_window(arc
     assert deferred["total"] == scored["total"]
     assert deferred["total"]["value"] > 0
 
-    def ranked(hits):
-        return [(hit["_id"], round(hit["_score"], 3)) for hit in hits["hits"]]
-
-    assert ranked(deferred) == ranked(scored)
+    assert [hit["_id"] for hit in deferred["hits"]] == [hit["_id"] for hit in scored["hits"]]
+    for one, other in zip(deferred["hits"], scored["hits"], strict=True):
+        # A query of groups alone gets its score as one sum in the rescore, not as the
+        # first pass's sum plus the rescore's: above the exact tier's 100,000 the last
+        # bit of a 32-bit score may differ.
+        assert one["_score"] == pytest.approx(other["_score"], rel=1e-6)
