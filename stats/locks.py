@@ -1,4 +1,4 @@
-"""The one lock every writer of views takes first (PostgreSQL).
+"""The one lock every writer of views and visits takes first (PostgreSQL).
 
 The triggers behind a view write lock rows in two orders: a page's day and block rows,
 then its groups' rows (section, author) and the portal's day row; a visit locks the

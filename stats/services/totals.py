@@ -176,11 +176,18 @@ RETURNING {c(SiteCounter, "visits_start")} + {c(SiteCounter, "visits")}"""  # no
 
 
 def count_visit(site_key: int, count: int = 1) -> int:
-    """Add `count` visits of a portal; return its new "Đã truy cập" total as committed."""
-    total = _count_visit_once(site_key, count)
-    if total is None:
-        _ensure_site_counter(site_key)
+    """Add `count` visits of a portal; return its new "Đã truy cập" total as committed.
+
+    A visit is a writer like a view: its triggers lock the portal's and the site's rows
+    of the day, which a view's transaction may already hold when it counts its portal's
+    first visit, so it takes the writers' lock first (re-entrant for the callers that
+    hold it already)."""
+    with transaction.atomic():
+        lock_writers()
         total = _count_visit_once(site_key, count)
+        if total is None:
+            _ensure_site_counter(site_key)
+            total = _count_visit_once(site_key, count)
     return total
 
 
