@@ -27,23 +27,13 @@ from wagtail.models import Page, Site
 
 from stats.models import PageGroup
 from stats.services import sites
+from stats.services.sites import homes, portal_of
 
 from . import groups
 
 SITE = "site"
 PORTAL_PARAMETER = "portal"
 WHOLE_PROVINCE = _("Whole province")
-
-
-def homes() -> list[tuple[str, int]]:
-    """(path of the home page, site key) of every Site, deepest home first."""
-    return list(
-        Site.objects.order_by("-root_page__depth", "pk").values_list("root_page__path", "pk")
-    )
-
-
-def portal_of(path: str, known: list[tuple[str, int]]) -> int | None:
-    return next((key for root, key in known if path.startswith(root)), None)
 
 
 def memberships(page_ids=None) -> dict[int, int | None]:
@@ -96,9 +86,7 @@ def editor_scope(request) -> int | None:
 
 
 def _editor_scope(request) -> int | None:
-    from wagtail.permission_policies.pages import PagePermissionPolicy
-
-    root = PagePermissionPolicy().explorable_root_instance(request.user)
+    root = sites.explorable_root(request)
     if root is None:  # no page to explore: at most the portal of the admin's host
         return sites.for_request(request).key
     known = homes()

@@ -125,18 +125,39 @@ def default_key() -> int:
     return memo.default_key()
 
 
+def homes() -> list[tuple[str, int]]:
+    """(path of the home page, site key) of every Site, deepest home first."""
+    return list(
+        Site.objects.order_by("-root_page__depth", "pk").values_list("root_page__path", "pk")
+    )
+
+
+def portal_of(path: str, known: list[tuple[str, int]]) -> int | None:
+    """The key of the deepest Site in `known` (homes()) whose home holds `path`."""
+    return next((key for root, key in known if path.startswith(root)), None)
+
+
+def explorable_root(request):
+    """The page the editor may explore from (Wagtail's rule), looked up once per request:
+    the dashboard asks for it both for its widget and for its reports' scope."""
+    root = getattr(request, "_stats_explorable_root", False)
+    if root is False:
+        from wagtail.permission_policies.pages import PagePermissionPolicy
+
+        root = PagePermissionPolicy().explorable_root_instance(request.user)
+        request._stats_explorable_root = root
+    return root
+
+
 def for_editor(request) -> Portal:
     """The portal an editor works on (the deepest Site whose home holds the pages the
     editor may explore), as its widget shows it; an editor of every portal (or of
     none) gets the portal of the admin's host."""
-    from wagtail.permission_policies.pages import PagePermissionPolicy
-
-    root = PagePermissionPolicy().explorable_root_instance(request.user)
+    root = explorable_root(request)
     if root is not None:
-        homes = Site.objects.select_related("root_page").order_by("-root_page__depth", "pk")
-        for site in homes:
-            if root.path.startswith(site.root_page.path):
-                return for_site(site.pk)
+        key = portal_of(root.path, homes())
+        if key is not None:
+            return for_site(key)
     return for_request(request)
 
 
