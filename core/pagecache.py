@@ -169,8 +169,18 @@ def bump_hosts(hosts) -> None:
     for host in hosts:
         _incr(HOST_KEY.format(host))
     # Menus, Site lookups and the stats' copies follow every change, on any portal.
-    _saw(_incr(GENERATION_KEY))
+    bump_fragments()
     logger.info("page cache invalidated for %s", ", ".join(hosts) or "no portal")
+
+
+def bump_fragments() -> None:
+    """Renew what `cached_until_publish` keeps, and no cached page: for data that no
+    page shows but that readers must see changed at once (the search's picks)."""
+    _saw(_incr(GENERATION_KEY))
+
+
+def bump_fragments_on_commit(**kwargs) -> None:
+    transaction.on_commit(bump_fragments)
 
 
 # (GENERATION_KEY read, when, {host names of the non-default Sites}); a changed Site

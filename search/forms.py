@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.models import Page, Site
 
+from core import privacy
+from core.pagecache import cached_until_publish
 from news.models import Author, EventIndexPage, NewsIndexPage
 
 from .items import ARTICLE, EVENT
@@ -28,27 +30,65 @@ FIELD_ORDER = ("q", "site", "from", "to", "section", "author", "type", "sort", "
 ALL_SITES = "all"
 
 
-def sections(site: Site | None = None):
-    """The sections a reader may filter by: live and public (no view restriction on the
-    section or above it), like the pages the index holds; those of ``site`` when given."""
-    found = Page.objects.live().public().type(NewsIndexPage, EventIndexPage)
-    if site is not None:
-        found = found.descendant_of(site.root_page)
-    return found.order_by("path")
+CHOICES_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class Option:
+    """A portal or a section the form offers."""
+
+    pk: int
+    label: str
+
+
+def _public_sections(root_path: str | None) -> list[Option]:
+    found = privacy.exclude_private(Page.objects.live().type(NewsIndexPage, EventIndexPage))
+    if root_path is not None:
+        found = found.filter(path__startswith=root_path)
+    return [Option(pk, title) for pk, title in found.order_by("path").values_list("pk", "title")]
+
+
+def _load_choices() -> dict:
+    portals = list(
+        Site.objects.select_related("root_page").order_by(
+            "-is_default_site", "site_name", "hostname"
+        )
+    )
+    return {
+        "portals": [Option(site.pk, site.site_name or site.hostname) for site in portals],
+        "sections": {
+            None: _public_sections(None),
+            **{site.pk: _public_sections(site.root_page.path) for site in portals},
+        },
+    }
+
+
+def choices() -> dict:
+    """The portals and, for each (None: all of them), the sections a reader may filter
+    by: live and public (no view restriction on the section or above it), like the pages
+    the index holds. Read on every search, so kept in the shared cache until the next
+    change of a page, a Site or a view restriction (core.pagecache's generation, which
+    each of them bumps once it commits): a section made private leaves the list at once."""
+    return cached_until_publish("search:form-choices", _load_choices, CHOICES_SECONDS)
+
+
+def sections(site: Site | None = None) -> list[Option]:
+    """The sections offered: those of ``site``, or of every portal."""
+    return choices()["sections"].get(site.pk if site is not None else None, [])
 
 
 def site_choices(site: Site | None) -> list[tuple[str, str]]:
     """What the portal selector offers: a district searches itself only; the province
     (the default site) also every portal at once and each district by its id."""
-    choices = [("", _("This portal"))]
+    options = [("", _("This portal"))]
     if site is not None and site.is_default_site:
-        choices.append((ALL_SITES, _("Whole province")))
-        choices += [
-            (str(other.pk), other.site_name or other.hostname)
-            for other in Site.objects.order_by("-is_default_site", "site_name", "hostname")
-            if other.pk != site.pk
+        options.append((ALL_SITES, _("Whole province")))
+        options += [
+            (str(portal.pk), portal.label)
+            for portal in choices()["portals"]
+            if portal.pk != site.pk
         ]
-    return choices
+    return options
 
 
 def authors():
@@ -82,6 +122,14 @@ class DayField(forms.DateField):
         return day
 
 
+def refused(what, value) -> ValidationError:
+    return ValidationError(
+        _("Unknown %(what)s “%(value)s”; that filter was ignored."),
+        code="invalid_choice",
+        params={"what": what, "value": str(value).strip()[:40]},
+    )
+
+
 class FilterChoiceField(forms.ModelChoiceField):
     """One of the listed rows by id; anything else is named in the message and ignored."""
 
@@ -93,11 +141,25 @@ class FilterChoiceField(forms.ModelChoiceField):
         try:
             return super().to_python(value)
         except ValidationError:
-            raise ValidationError(
-                _("Unknown %(what)s “%(value)s”; that filter was ignored."),
-                code="invalid_choice",
-                params={"what": self.what, "value": str(value).strip()[:40]},
-            ) from None
+            raise refused(self.what, value) from None
+
+
+class ListedChoiceField(forms.Field):
+    """The id of one of ``listed`` (set per request), as an int; anything else is named in
+    the message and ignored, as with FilterChoiceField."""
+
+    def __init__(self, what, **kwargs):
+        self.what = what
+        self.listed: list = []
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if text.isdigit() and int(text) in {item.pk for item in self.listed}:
+            return int(text)
+        raise refused(self.what, value)
 
 
 class PageField(forms.IntegerField):
@@ -121,7 +183,7 @@ class Parsed:
 
 class SearchForm(forms.Form):
     q = QueryField(required=False, strip=False)
-    section = FilterChoiceField(gettext_lazy("section"), Page.objects.none())  # per request
+    section = ListedChoiceField(gettext_lazy("section"))  # per request: sections()
     author = FilterChoiceField(gettext_lazy("author"), authors())
     type = forms.ChoiceField(
         required=False,
@@ -146,23 +208,22 @@ class SearchForm(forms.Form):
         super().__init__(data, **kwargs)
         self.site = site
         self.fields["site"].choices = site_choices(site)
-        # Wagtail's public() reads the view restrictions when it is called: per request.
         # The sections offered are those of the portal searched.
-        self.fields["section"].queryset = sections(self.searched_site(self.data.get("site")))
+        self.fields["section"].listed = sections(self.searched_site(self.data.get("site")))
         # "from" and "to" are Python keywords, so not class attributes.
         self.fields["from"] = DayField(required=False)
         self.fields["to"] = DayField(required=False)
         self.order_fields(FIELD_ORDER)
         self.notes: list[str] = []
 
-    def searched_site(self, choice) -> Site | None:
+    def searched_site(self, choice) -> Site | Option | None:
         """The one portal a choice of the selector searches; None for every portal."""
         valid = {value for value, _label in self.fields["site"].choices}
         choice = choice if isinstance(choice, str) and choice in valid else ""
         if choice == ALL_SITES:
             return None
         if choice:
-            return Site.objects.select_related("root_page").get(pk=int(choice))
+            return next(portal for portal in choices()["portals"] if str(portal.pk) == choice)
         return self.site
 
     def clean(self):
@@ -201,7 +262,7 @@ class SearchForm(forms.Form):
             site_id=searched.pk if searched is not None else None,
             date_from=start,
             date_to=end,
-            section_id=section.pk if section else None,
+            section_id=section,
             author_id=author.pk if author else None,
             kind=data.get("type") or None,
             sort=data.get("sort") or RELEVANCE,

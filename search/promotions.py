@@ -11,6 +11,8 @@ from django.utils.html import escape
 from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page
 
+from core.pagecache import cached_until_publish
+
 from .models import SearchEntry
 from .query import Hit
 from .text import TOKEN_RE, ParsedQuery, fold, normalize, snippet
@@ -23,21 +25,33 @@ def query_key(text: str) -> str:
     return " ".join(TOKEN_RE.findall(fold(normalize(text or ""))))
 
 
+PICKS_KEY = "search:promotions"
+PICKS_SECONDS = 3600
+
+
+def _load_keys() -> dict[str, list[int]]:
+    keys: dict[str, list[int]] = {}
+    rows = SearchPromotion.objects.order_by("query_id", "sort_order", "pk")
+    for pk, query_string in rows.values_list("pk", "query__query_string"):
+        keys.setdefault(query_key(query_string), []).append(pk)
+    return keys
+
+
+def promoted_keys() -> dict[str, list[int]]:
+    """Each promoted query's key -> its picks' ids, in the editors' order. Every search's
+    first page asks, so they are kept in the shared cache until a promotion changes
+    (search.apps bumps the generation once the change commits) or a page is published."""
+    return cached_until_publish(PICKS_KEY, _load_keys, PICKS_SECONDS)
+
+
 def promoted_hits(raw: str, query: ParsedQuery) -> list[Hit]:
     """The picks for the query ``raw`` (as typed), in the editors' order."""
     wanted = query_key(raw)
-    if not wanted:
+    pick_ids = promoted_keys().get(wanted) if wanted else None
+    if not pick_ids:
         return []
-    # A few promoted queries at most: compared in Python, where folding is defined.
-    picks = [
-        pick
-        for pick in SearchPromotion.objects.select_related("query").order_by(
-            "query_id", "sort_order", "pk"
-        )
-        if query_key(pick.query.query_string) == wanted
-    ]
-    if not picks:
-        return []
+    found = SearchPromotion.objects.in_bulk(pick_ids)
+    picks = [found[pk] for pk in pick_ids if pk in found]
     page_ids = [pick.page_id for pick in picks if pick.page_id]
     pages = Page.objects.live().public().in_bulk(page_ids)
     entries = SearchEntry.objects.in_bulk(page_ids)

@@ -4,9 +4,11 @@ import logging
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from core.pagecache import bump_fragments_on_commit
 from news.models import ArticleAuthor, ArticlePage, Author, EventIndexPage, EventPage, NewsIndexPage
 from news.signals import articles_import_finished
 
@@ -103,3 +105,10 @@ def connect() -> None:
         on_restriction_changed, sender=PageViewRestriction, dispatch_uid="search_unrestrict"
     )
     post_save.connect(on_author_saved, sender=Author, dispatch_uid="search_author")
+    # The picks are kept in the shared cache (search.promotions): renewed once a change commits.
+    for signal in (post_save, post_delete):
+        signal.connect(
+            bump_fragments_on_commit,
+            sender=SearchPromotion,
+            dispatch_uid=f"search_promotion-{id(signal)}",
+        )

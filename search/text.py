@@ -17,7 +17,7 @@ import html
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Letters and digits (underscore excluded): one Vietnamese syllable or a number.
 TOKEN_RE = re.compile(r"[^\W_]+")
@@ -212,14 +212,20 @@ def parse_query(raw: str) -> ParsedQuery:
     return ParsedQuery(tuple(terms), tuple(phrases), truncated, " ".join(tokens(raw)))
 
 
-@dataclass
-class _Window:
-    start: int
-    end: int
-    hits: set = field(default_factory=set)
-
-
 _exact_word = functools.lru_cache(maxsize=200_000)(exact)
+
+
+def _positions(words: list[str], word: str) -> list[int]:
+    """Where ``word`` stands in ``words``: ``list.index`` scans in C, where a Python loop
+    over every word of a long article cost more than the rest of its snippet."""
+    found = []
+    index = -1
+    try:
+        while True:
+            index = words.index(word, index + 1)
+            found.append(index)
+    except ValueError:
+        return found
 
 
 def _marked(words: list[str], folded: list[str], query: ParsedQuery) -> set[int]:
@@ -228,6 +234,13 @@ def _marked(words: list[str], folded: list[str], query: ParsedQuery) -> set[int]
     matched), any reading for a syllable typed without diacritics in a query without
     any, and the syllables of a phrase (an acronym's expansion) where the whole phrase is."""
     exact_of = {fold(t): t for t in query.exact_required}
+    where: dict[str, list[int]] = {}
+
+    def positions(word: str) -> list[int]:
+        if word not in where:
+            where[word] = _positions(folded, word)
+        return where[word]
+
     singles: set[str] = set()
     marked: set[int] = set()
     for group in query.match_groups:
@@ -235,21 +248,16 @@ def _marked(words: list[str], folded: list[str], query: ParsedQuery) -> set[int]
             if len(alt) == 1:
                 singles.add(alt[0])
                 continue
-            first, size = alt[0], len(alt)
-            before = len(marked)
-            for i, f in enumerate(folded):
-                if f == first and tuple(folded[i : i + size]) == alt:
-                    marked.update(range(i, i + size))
-            if len(marked) == before and all(w in folded for w in alt):
+            size = len(alt)
+            starts = [i for i in positions(alt[0]) if tuple(folded[i : i + size]) == alt]
+            for i in starts:
+                marked.update(range(i, i + size))
+            if not starts and all(positions(w) for w in alt):
                 singles.update(alt)  # matched apart
-    # Where each single syllable stands, in one pass over the text (not one per syllable).
-    where: dict[str, list[int]] = {f: [] for f in singles}
-    for i, w in enumerate(folded):
-        if w in where:
-            where[w].append(i)
-    for f, hits in where.items():
+    for f in singles:
+        hits = positions(f)
         wanted = exact_of.get(f)
-        if wanted is not None:
+        if wanted is not None and hits:
             exact_hits = [i for i in hits if _exact_word(words[i]) == wanted]
             hits = exact_hits or hits
         marked.update(hits)
@@ -257,19 +265,20 @@ def _marked(words: list[str], folded: list[str], query: ParsedQuery) -> set[int]
 
 
 # The standard library's escape, which Django's ``escape`` wraps (the same five
-# characters): called for every word of every snippet, the wrapper's lazy-string check
-# cost a fifth of a snippet's time.
+# characters), without the wrapper's lazy-string check.
 _escape = html.escape
 
 
-def _marked_html(text: str, spans: list[tuple[int, int, bool]], begin: int, finish: int) -> str:
+def _marked_html(text: str, marks: list[tuple[int, int]], begin: int, finish: int) -> str:
+    """``text[begin:finish]`` escaped, the ``marks`` (character spans of matched words,
+    in order) in <mark>. A word (letters and digits, TOKEN_RE) has nothing to escape,
+    so only the stretches between marks go through ``escape``."""
     out: list[str] = []
     cursor = begin
-    for s, e, mark in spans:
-        out.append(_escape(text[cursor:s]))
-        word = _escape(text[s:e])
-        out.append(f"<mark>{word}</mark>" if mark else word)
-        cursor = e
+    for start, end in marks:
+        out.append(_escape(text[cursor:start]))
+        out.append(f"<mark>{text[start:end]}</mark>")
+        cursor = end
     out.append(_escape(text[cursor:finish]))
     return "".join(out)
 
@@ -277,11 +286,12 @@ def _marked_html(text: str, spans: list[tuple[int, int, bool]], begin: int, fini
 def highlight(text: str, query: ParsedQuery) -> str:
     """HTML: the whole (short) ``text``, escaped, the words the query matched in <mark>."""
     text = unicodedata.normalize("NFC", text or "")
+    if not query:
+        return _escape(text)
     found = list(TOKEN_RE.finditer(text))
     words = [m.group() for m in found]
-    marked = _marked(words, [_fold_word(w) for w in words], query) if query else set()
-    spans = [(m.start(), m.end(), i in marked) for i, m in enumerate(found)]
-    return _marked_html(text, spans, 0, len(text))
+    marked = _marked(words, list(map(_fold_word, words)), query)
+    return _marked_html(text, [found[i].span() for i in sorted(marked)], 0, len(text))
 
 
 def snippet(text: str, query: ParsedQuery, words: int = 32) -> str:
@@ -292,31 +302,39 @@ def snippet(text: str, query: ParsedQuery, words: int = 32) -> str:
     (``findall``); character offsets are taken for the chosen window alone.
     """
     text = unicodedata.normalize("NFC", text or "")
-    original = TOKEN_RE.findall(text)
-    folded = list(map(_fold_word, original))
-    if not folded:
+    found = TOKEN_RE.findall(text)
+    if not found:
         return ""
-    marked = _marked(original, folded, query)
-    matches = sorted(marked)
-    best = _Window(0, min(len(folded), words))
-    if matches:
-        best_score = (-1, 0)
-        for n, first in enumerate(matches):
-            end = min(len(folded), first + words)
-            inside = matches[n : bisect.bisect_left(matches, end, lo=n)]
-            score = (len({folded[i] for i in inside}), len(inside))
-            if score > best_score:
-                best_score = score
-                start = max(0, first - 4)
-                best = _Window(start, min(len(folded), start + words))
+    folded = list(map(_fold_word, found))
+    matches = sorted(_marked(found, folded, query))
+    start, end = 0, min(len(found), words)
+    # The window that starts at a match and holds the most distinct matched words, then
+    # the most matches; the first such. Slid over the matches once: a common word can
+    # match a hundred times in a long article.
+    best_score = (-1, 0)
+    inside: dict[str, int] = {}  # matched words in matches[n:k], counted
+    k = 0
+    for n, first in enumerate(matches):
+        while k < len(matches) and matches[k] < first + words:
+            word = folded[matches[k]]
+            inside[word] = inside.get(word, 0) + 1
+            k += 1
+        score = (len(inside), k - n)
+        if score > best_score:
+            best_score = score
+            start = max(0, first - 4)
+            end = min(len(found), start + words)
+        word = folded[first]
+        if inside[word] == 1:
+            del inside[word]
+        else:
+            inside[word] -= 1
     # Offsets for the window's words only: the words before it are skipped in C.
-    window = itertools.islice(TOKEN_RE.finditer(text), best.start, best.end)
-    spans = [
-        (match.start(), match.end(), index in marked)
-        for index, match in enumerate(window, start=best.start)
-    ]
-    begin = spans[0][0]
-    finish = spans[-1][1]
+    window = list(itertools.islice(TOKEN_RE.finditer(text), start, end))
+    begin = window[0].start()
+    finish = window[-1].end()
+    lo, hi = bisect.bisect_left(matches, start), bisect.bisect_left(matches, end)
+    marks = [window[i - start].span() for i in matches[lo:hi]]
     prefix = "… " if begin > 0 else ""
     suffix = " …" if finish < len(text.rstrip()) else ""
-    return prefix + _marked_html(text, spans, begin, finish).strip() + suffix
+    return prefix + _marked_html(text, marks, begin, finish).strip() + suffix

@@ -125,7 +125,7 @@ def search_view(request):
             "page_links": page_links(params.page, min(results.num_pages, max_page), page_url)
             if results.total
             else None,
-            "sections": form.fields["section"].queryset,
+            "sections": form.fields["section"].listed,
             "authors": form.fields["author"].queryset,
             "site_choices": form.fields["site"].choices,
         },

@@ -20,18 +20,20 @@ def add_section(parent, title, model=NewsIndexPage, publish=True):
 
 
 @pytest.fixture
-def sections(home, client):
-    client.get("/search/")  # the form exists before the sections and their restrictions
-    public = add_section(home, "Chuyen muc cong khai")
-    calendar = add_section(home, "Lich cong khai", EventIndexPage)
-    locked = add_section(home, "Chuyen muc mat khau")
-    PageViewRestriction.objects.create(
-        page=locked, restriction_type=PageViewRestriction.PASSWORD, password="bi-mat-123"
-    )
-    inner = add_section(locked, "Chuyen muc ben trong")
-    members = add_section(home, "Chuyen muc thanh vien")
-    PageViewRestriction.objects.create(page=members, restriction_type=PageViewRestriction.LOGIN)
-    draft = add_section(home, "Chuyen muc nhap", publish=False)
+def sections(home, client, django_capture_on_commit_callbacks):
+    client.get("/search/")  # the form's choices are cached before the sections exist
+    # Committed, as the admin commits them: the cached choices follow each change.
+    with django_capture_on_commit_callbacks(execute=True):
+        public = add_section(home, "Chuyen muc cong khai")
+        calendar = add_section(home, "Lich cong khai", EventIndexPage)
+        locked = add_section(home, "Chuyen muc mat khau")
+        PageViewRestriction.objects.create(
+            page=locked, restriction_type=PageViewRestriction.PASSWORD, password="bi-mat-123"
+        )
+        inner = add_section(locked, "Chuyen muc ben trong")
+        members = add_section(home, "Chuyen muc thanh vien")
+        PageViewRestriction.objects.create(page=members, restriction_type=PageViewRestriction.LOGIN)
+        draft = add_section(home, "Chuyen muc nhap", publish=False)
     return {
         "public": [public, calendar],
         "hidden": [locked, inner, members, draft],
@@ -59,6 +61,27 @@ def test_a_hidden_section_is_refused_as_a_filter(client, sections):
         html = client.get("/search/", {"q": "thi đua", "section": page.pk}).content.decode()
         assert "bộ lọc này đã được bỏ qua" in html
         assert page.title not in html
+
+
+def test_a_section_made_private_leaves_the_form_at_once(
+    client, sections, django_capture_on_commit_callbacks
+):
+    public = sections["public"][0]
+    option = f'<option value="{public.pk}">{public.title}</option>'
+    assert option in client.get("/search/").content.decode()  # the choices are now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=public, restriction_type=PageViewRestriction.LOGIN
+        )
+    assert public.title not in client.get("/search/").content.decode()
+    refused = client.get("/search/", {"section": public.pk, "format": "json"}).json()
+    assert refused["messages"] == [
+        f"Không tìm thấy chuyên mục “{public.pk}”; bộ lọc này đã được bỏ qua."
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    assert option in client.get("/search/").content.decode()
+    assert client.get("/search/", {"section": public.pk, "format": "json"}).json()["messages"] == []
 
 
 def test_a_public_section_is_accepted(client, sections):

@@ -100,3 +100,24 @@ def test_the_page_marks_them(client, pages):
 def test_admin_screen_is_for_staff(client, admin_client):
     assert client.get("/admin/searchpicks/").status_code == 302
     assert admin_client.get("/admin/searchpicks/").status_code == 200
+
+
+def test_a_pick_changed_in_the_admin_shows_on_the_next_search(
+    client, pages, django_capture_on_commit_callbacks
+):
+    def titles():
+        return [r["title"] for r in get_json(client, q="nông thôn mới")["results"] if r["promoted"]]
+
+    assert "Xây dựng nông thôn mới ở xã số 5" not in titles()  # the picks are now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        pick = SearchPromotion.objects.create(
+            query=Query.get("nông thôn mới"), page=pages["match5"], sort_order=9
+        )
+    assert titles()[-1] == "Xây dựng nông thôn mới ở xã số 5"
+    with django_capture_on_commit_callbacks(execute=True):
+        pick.delete()
+        SearchPromotion.objects.filter(page=pages["guide"]).delete()
+    assert titles() == [
+        "Lịch tiếp công dân tháng 12",
+        "Văn phòng Điều phối nông thôn mới Trung ương",
+    ]
