@@ -72,21 +72,19 @@ def choices() -> dict:
     return cached_until_publish("search:form-choices", _load_choices, CHOICES_SECONDS)
 
 
-def sections(site: Site | None = None) -> list[Option]:
-    """The sections offered: those of ``site``, or of every portal."""
-    return choices()["sections"].get(site.pk if site is not None else None, [])
+def sections(offered: dict, site: Site | Option | None) -> list[Option]:
+    """The sections ``offered`` (``choices()``) of ``site``, or of every portal."""
+    return offered["sections"].get(site.pk if site is not None else None, [])
 
 
-def site_choices(site: Site | None) -> list[tuple[str, str]]:
+def site_choices(offered: dict, site: Site | None) -> list[tuple[str, str]]:
     """What the portal selector offers: a district searches itself only; the province
     (the default site) also every portal at once and each district by its id."""
     options = [("", _("This portal"))]
     if site is not None and site.is_default_site:
         options.append((ALL_SITES, _("Whole province")))
         options += [
-            (str(portal.pk), portal.label)
-            for portal in choices()["portals"]
-            if portal.pk != site.pk
+            (str(portal.pk), portal.label) for portal in offered["portals"] if portal.pk != site.pk
         ]
     return options
 
@@ -207,9 +205,11 @@ class SearchForm(forms.Form):
     def __init__(self, data, site: Site | None = None, **kwargs):
         super().__init__(data, **kwargs)
         self.site = site
-        self.fields["site"].choices = site_choices(site)
+        self.offered = choices()
+        self.fields["site"].choices = site_choices(self.offered, site)
         # The sections offered are those of the portal searched.
-        self.fields["section"].listed = sections(self.searched_site(self.data.get("site")))
+        searched = self.searched_site(self.data.get("site"))
+        self.fields["section"].listed = sections(self.offered, searched)
         # "from" and "to" are Python keywords, so not class attributes.
         self.fields["from"] = DayField(required=False)
         self.fields["to"] = DayField(required=False)
@@ -223,7 +223,7 @@ class SearchForm(forms.Form):
         if choice == ALL_SITES:
             return None
         if choice:
-            return next(portal for portal in choices()["portals"] if str(portal.pk) == choice)
+            return next(p for p in self.offered["portals"] if str(p.pk) == choice)
         return self.site
 
     def clean(self):

@@ -71,9 +71,9 @@ def search(params: SearchParams) -> Results:
     def corrected(text: str) -> SearchParams:
         return replace(params, query=semantics.analyse(parse_query(text)))
 
-    suggestion = spelling.correct(
-        database_engine(), query, lambda text: database_engine().count(corrected(text), cap=0) > 0
-    )
+    # The vocabulary is the database engine's; whether a correction finds pages is asked
+    # of the engine that answers, which then searches it.
+    suggestion = spelling.correct(database_engine(), query, lambda text: finds(corrected(text)))
     if suggestion:
         results = answer(corrected(suggestion))
         results.suggestion = suggestion
@@ -108,6 +108,11 @@ def _from_active(action: str, argument, failure: str):
 def answer(params: SearchParams) -> Results:
     """One search of the analysed ``params`` by the engine that answers."""
     return _from_active("search", params, "")
+
+
+def finds(params: SearchParams) -> bool:
+    """Whether the engine that answers finds any page for the analysed ``params``."""
+    return _from_active("finds", params, " to check a correction")
 
 
 def suggest(query: SuggestQuery) -> list[Suggestion]:
