@@ -313,11 +313,12 @@ def measure(engine, queries):
     )
     try:
         wait_up(base + "?format=json", proc)
-        samples, per_query, totals = [], {}, {}
+        samples, per_query, totals, by_round = [], {}, {}, {}
         for round_number in range(ROUNDS + 1):  # round 0 warms caches, not counted
             for index, params in enumerate(queries):
                 url = base + "?" + urllib.parse.urlencode({**params, "format": "json"})
                 elapsed, body = timed_get(url)
+                by_round.setdefault(round_number, []).append(elapsed)
                 if round_number:
                     samples.append(elapsed)
                     per_query.setdefault(index, []).append(elapsed)
@@ -332,6 +333,12 @@ def measure(engine, queries):
             "p95_ms_by_class": {
                 name: percentiles(timings)["p95_ms"] for name, timings in by_class.items()
             },
+            # Round 0 is the warm-up: how much faster each round is shows what is still
+            # warming up (the JVM's compiled code, Elasticsearch's and the OS's caches).
+            "p50_p95_ms_by_round": [
+                [percentiles(timings)["p50_ms"], percentiles(timings)["p95_ms"]]
+                for _, timings in sorted(by_round.items())
+            ],
             "suggestions": measure_suggestions(base),
             "slowest": [
                 {
