@@ -71,14 +71,20 @@ def search(params: SearchParams) -> Results:
     def corrected(text: str) -> SearchParams:
         return replace(params, query=semantics.analyse(parse_query(text)))
 
-    # The vocabulary is the database engine's; whether a correction finds pages is asked
-    # of the engine that answers, which then searches it.
-    suggestion = spelling.correct(database_engine(), query, lambda text: finds(corrected(text)))
+    # The vocabulary is the database engine's; each correction tried is searched in full
+    # by the engine that answers: one that finds nothing costs it no more than asking
+    # whether it finds anything, and the one that finds pages is the answer.
+    tried: dict[str, Results] = {}
+
+    def finds(text: str) -> bool:
+        tried[text] = answer(corrected(text))
+        return tried[text].total > 0
+
+    suggestion = spelling.correct(database_engine(), query, finds)
     if suggestion:
-        results = answer(corrected(suggestion))
+        results = tried[suggestion]
         results.suggestion = suggestion
-        if results.total:
-            return results
+        return results
     loose = semantics.relaxed(query)
     if loose is not None:
         relaxed = answer(replace(params, query=loose))
@@ -108,11 +114,6 @@ def _from_active(action: str, argument, failure: str):
 def answer(params: SearchParams) -> Results:
     """One search of the analysed ``params`` by the engine that answers."""
     return _from_active("search", params, "")
-
-
-def finds(params: SearchParams) -> bool:
-    """Whether the engine that answers finds any page for the analysed ``params``."""
-    return _from_active("finds", params, " to check a correction")
 
 
 def suggest(query: SuggestQuery) -> list[Suggestion]:

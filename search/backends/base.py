@@ -34,12 +34,6 @@ class SearchEngine(ABC):
         """One page of results, the total counted exactly up to ``query.TOTAL_CAP``."""
 
     @abstractmethod
-    def finds(self, params: SearchParams) -> bool:
-        """Whether any page matches ``params``: a corrected query is offered only when it
-        finds pages, and a correction may need a few tries, so this is the cheapest way
-        the engine has to tell (no score, no page of results, no count)."""
-
-    @abstractmethod
     def suggest(self, query: SuggestQuery) -> list[Suggestion]:
         """Suggestions as the reader types (``search.suggest`` states the rule): at most
         ``TITLE_LIMIT`` titles, then at most ``AUTHOR_LIMIT`` authors."""

@@ -300,9 +300,6 @@ class DatabaseEngine(SearchEngine):
             self.tune(cursor)
             return self.count_rows(cursor, self.statement(params), cap)
 
-    def finds(self, params: SearchParams) -> bool:
-        return self.count(params, cap=0) > 0
-
     def found(
         self, cursor, statement: Statement, params: SearchParams, cap: int
     ) -> tuple[int, list[int] | None]:

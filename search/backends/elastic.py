@@ -636,16 +636,6 @@ def search(params: SearchParams) -> Results:
     return results
 
 
-def finds(params: SearchParams) -> bool:
-    """The search for ``params`` stopped at its first match: nothing scored, rescored,
-    sorted or fetched."""
-    body = build_search(params).to_dict()
-    for key in ("rescore", "sort", "track_scores", "_source"):
-        body.pop(key, None)
-    body.update(size=0, terminate_after=1, track_total_hits=1)
-    return client().search(index=alias(), body=body)["hits"]["total"]["value"] > 0
-
-
 def suggest_searches(query: SuggestQuery) -> list[dict]:
     """The searches of one ``_msearch``: the titles with the query's syllables in a row
     (when it has more than one), the titles with them anywhere, the matching bylines.
@@ -728,9 +718,6 @@ class ElasticsearchEngine(SearchEngine):
 
     def search(self, params: SearchParams) -> Results:
         return search(params)
-
-    def finds(self, params: SearchParams) -> bool:
-        return finds(params)
 
     def suggest(self, query: SuggestQuery) -> list[Suggestion]:
         return suggest(query)

@@ -220,32 +220,6 @@ def test_nothing_matches_is_a_useful_page(client, corpus, engine):
     assert 'class="search-empty"' in response.content.decode()
 
 
-@pytest.mark.parametrize(
-    "params",
-    [
-        {"q": "giao ước thi đua"},
-        {"q": '"ký kết giao ước"'},
-        {"q": "qwxyzzy"},
-        {"q": "giao ước", "type": "event"},
-        {"q": "thi đua", "from": "2099-01-01"},
-        {"q": "Nguyễn Văn Phong", "sort": "newest"},
-        {"q": "UBND tỉnh"},
-        {"q": "giao ước thi đau"},  # one syllable misspelt: no page has every word
-    ],
-)
-def test_an_engine_finds_pages_exactly_when_its_search_has_results(corpus, engine, params):
-    # What a correction is checked with ("Có phải bạn muốn tìm"): the engine's cheapest
-    # answer must be its search's.
-    from dataclasses import replace
-
-    from search import semantics, service
-    from search.forms import SearchForm
-
-    parsed = SearchForm(params).parsed().params
-    analysed = replace(parsed, query=semantics.analyse(parsed.query))
-    assert service.engine().finds(analysed) == (service.answer(analysed).total > 0)
-
-
 # --- Bad input ------------------------------------------------------------------
 
 BAD_INPUTS = {
