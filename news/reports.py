@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.models import Page
 
-from stats.reports import data, groups, portals
+from stats.reports import data, groups
 from stats.reports.periods import Period
 from stats.reports.views import Breakdown, PeriodReportView, Row
+from stats.services import sites
 
 from .models import ArticleAuthor, ArticlePage, Author
 
@@ -255,11 +256,11 @@ def _named_groups(kind: str, period: Period, limit: int, site: int | None = None
     totals = dict(groups.group_views(period, kind, _article_type()))
     if kind == SECTION:
         found = Page.objects.filter(pk__in=totals).values_list("id", "title", "path")
-        homes = portals.homes()
+        homes = sites.homes()
         names = [
             (pk, title)
             for pk, title, path in found
-            if site is None or portals.portal_of(path, homes) == site
+            if site is None or sites.portal_of(path, homes) == site
         ]
     else:
         names = Author.objects.filter(pk__in=totals).values_list("id", "name")

@@ -41,24 +41,26 @@ class Option:
     label: str
 
 
-def _public_sections(root_path: str | None) -> list[Option]:
-    found = privacy.exclude_private(Page.objects.live().type(NewsIndexPage, EventIndexPage))
-    if root_path is not None:
-        found = found.filter(path__startswith=root_path)
-    return [Option(pk, title) for pk, title in found.order_by("path").values_list("pk", "title")]
-
-
 def _load_choices() -> dict:
     portals = list(
         Site.objects.select_related("root_page").order_by(
             "-is_default_site", "site_name", "hostname"
         )
     )
+    found = privacy.exclude_private(Page.objects.live().type(NewsIndexPage, EventIndexPage))
+    public = list(found.order_by("path").values_list("pk", "title", "path"))
     return {
         "portals": [Option(site.pk, site.site_name or site.hostname) for site in portals],
         "sections": {
-            None: _public_sections(None),
-            **{site.pk: _public_sections(site.root_page.path) for site in portals},
+            None: [Option(pk, title) for pk, title, _path in public],
+            **{
+                site.pk: [
+                    Option(pk, title)
+                    for pk, title, path in public
+                    if path.startswith(site.root_page.path)
+                ]
+                for site in portals
+            },
         },
     }
 

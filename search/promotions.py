@@ -40,7 +40,7 @@ def _load_keys() -> dict[str, list[int]]:
 def promoted_keys() -> dict[str, list[int]]:
     """Each promoted query's key -> its picks' ids, in the editors' order. Every search's
     first page asks, so they are kept in the shared cache until a promotion changes
-    (search.apps bumps the generation once the change commits) or a page is published."""
+    (search.signals bumps the generation once the change commits) or a page is published."""
     return cached_until_publish(PICKS_KEY, _load_keys, PICKS_SECONDS)
 
 

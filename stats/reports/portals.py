@@ -27,7 +27,6 @@ from wagtail.models import Page, Site
 
 from stats.models import PageGroup
 from stats.services import sites
-from stats.services.sites import homes, portal_of
 
 from . import groups
 
@@ -41,8 +40,8 @@ def memberships(page_ids=None) -> dict[int, int | None]:
     pages = Page.objects.filter(pk__in=HitCount.objects.values("object_pk"))
     if page_ids is not None:  # ids or a query of them (a moved subtree: a subquery)
         pages = pages.filter(pk__in=page_ids)
-    known = homes()
-    return {pk: portal_of(path, known) for pk, path in pages.values_list("pk", "path")}
+    known = sites.homes()
+    return {pk: sites.portal_of(path, known) for pk, path in pages.values_list("pk", "path")}
 
 
 class SiteGroups(groups.GroupSource):
@@ -89,11 +88,11 @@ def _editor_scope(request) -> int | None:
     root = sites.explorable_root(request)
     if root is None:  # no page to explore: at most the portal of the admin's host
         return sites.for_request(request).key
-    known = homes()
+    known = sites.homes()
     within = [key for path, key in known if path.startswith(root.path)]
     if len(within) == len(known):  # every portal's home (or the only one's)
         return None
-    key = portal_of(root.path, known)
+    key = sites.portal_of(root.path, known)
     if key is None:
         key = within[0] if within else sites.for_request(request).key
     return key

@@ -211,7 +211,7 @@ def page_history(request, page_id: int):
     if not is_counted(page):
         raise Http404
     site = portals.editor_scope(request)
-    if site is not None and portals.portal_of(page.path, portals.homes()) != site:
+    if site is not None and sites.portal_of(page.path, sites.homes()) != site:
         raise Http404  # another portal's page: its figures are not this editor's
     today = timezone.localdate()
     published = page.first_published_at
