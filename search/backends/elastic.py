@@ -19,7 +19,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from elastic_transport import TransportError
-from elasticsearch import ApiError, Elasticsearch, NotFoundError
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, OrjsonSerializer
 from elasticsearch.helpers import BulkIndexError, bulk, parallel_bulk, scan
 from elasticsearch_dsl import Date, Document, Integer, Keyword, Object, Q, Text
 
@@ -178,6 +178,9 @@ def client() -> Elasticsearch:
             request_timeout=settings.SEARCH_ES_TIMEOUT,
             max_retries=0,
             retry_on_timeout=False,
+            # orjson, the client's own alternative to the json module: a rebuild
+            # serialises every document of the archive (docs/search.md).
+            serializer=OrjsonSerializer(),
         )
     return _clients[url]
 

@@ -266,3 +266,40 @@ def test_a_failing_bulk_load_raises_instead_of_hanging(documents):
     assert not runner.is_alive(), "the bulk load hung"
     assert isinstance(outcome.get("error"), EsTransportError), outcome
     assert len(consumed) < documents or documents <= elastic.BULK_CHUNK
+
+
+@pytest.mark.embedded
+def test_documents_are_sent_as_the_json_module_would_write_them(settings):
+    """The client serialises with orjson; a document reads back the same as through the
+    client's json-module serializer: Vietnamese text, dates with their offset, lists."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from elastic_transport import JsonSerializer
+
+    from search.backends import elastic
+    from search.items import Item
+
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # never contacted
+    item = Item(
+        page_id=7,
+        kind="article",
+        title='Ký kết giao ước thi đua "Đồng Khởi" <2026>',
+        url="/tin-tuc/ky-ket/",
+        date=datetime(2020, 3, 13, 8, 12, 5, 123456, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+        section_id=3,
+        section_title="Thời sự",
+        lead="UBND tỉnh và MTTQ ký kết.\nHoà giải, thuỷ lợi",
+        body="Đại hội Đảng bộ\u00a0huyện — nhiệm kỳ 2020–2025 ✓",
+        captions="Ảnh: Vũ Hưng",
+        authors=["Vũ Hưng", "Nguyễn Thị Hoa"],
+        author_ids=[4, 9],
+        tags=["Đại hội", "thi đua"],
+    )
+    source = elastic.source_for(item)
+    serializer = elastic.client().transport.serializers.get_serializer("application/json")
+    assert type(serializer).__name__ == "OrjsonSerializer"
+    written = serializer.dumps(source)
+    reference = JsonSerializer()
+    assert reference.loads(written) == reference.loads(reference.dumps(source))
+    assert reference.loads(written)["date"] == "2020-03-13T08:12:05.123456+07:00"
