@@ -15,7 +15,7 @@ from collections.abc import Callable
 from .text import ParsedQuery, fold
 
 MAX_EDITS = 1
-# Corrected queries counted before giving up (each a search of the database engine).
+# Corrected queries tried before giving up (each a search by the engine that answers).
 MAX_TRIES = 6
 
 
