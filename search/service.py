@@ -166,12 +166,16 @@ def expected_stamps() -> dict[int, str]:
     return stamps
 
 
-def check(name: str) -> dict[str, list[int]]:
-    """Missing, stale and extra entries of one engine's index."""
+def check(name: str) -> dict[str, list]:
+    """Missing, stale and extra entries of one engine's index (page ids), and the fields
+    its live index lacks (an index built before an upgrade: its pages are all there, but
+    the queries of this release need the new fields)."""
+    kept = by_name(name)
     expected = expected_stamps()
-    actual = by_name(name).stamps()
+    actual = kept.stamps()
     return {
         "missing": sorted(set(expected) - set(actual)),
         "stale": sorted(pid for pid in expected if pid in actual and actual[pid] != expected[pid]),
         "extra": sorted(set(actual) - set(expected)),
+        "unmapped fields": kept.unmapped_fields(),
     }

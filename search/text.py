@@ -114,9 +114,14 @@ def fold_words(words: list[str]) -> str:
     return " ".join([fold_syllable(w) for w in words])
 
 
+def exact_words_of_normalized(text: str) -> list[str]:
+    """``exact_words(text)`` for a ``text`` that ``normalize`` already returned."""
+    return TOKEN_RE.findall(text.lower())
+
+
 def folded_of_normalized(text: str) -> str:
     """``exact_and_folded(text)[1]`` for a ``text`` that ``normalize`` already returned."""
-    return fold_words(TOKEN_RE.findall(text.lower()))
+    return fold_words(exact_words_of_normalized(text))
 
 
 def exact_and_folded(text: str) -> tuple[str, str]:

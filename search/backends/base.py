@@ -42,6 +42,11 @@ class SearchEngine(ABC):
     def stamps(self) -> dict[int, str]:
         """Page id -> stamp of every entry, for ``search_index --check``."""
 
+    def unmapped_fields(self) -> list[str]:
+        """Fields this code searches that the live index lacks (built by an older
+        release; only a rebuild adds them), for ``search_index --check``."""
+        return []
+
     @abstractmethod
     def rebuild(self, items: Iterable[Item], progress: Progress = None) -> int:
         """Replace the whole index with these items, readers seeing the old one until the

@@ -26,7 +26,14 @@ from elasticsearch_dsl import Date, Document, Integer, Keyword, Object, Q, Text
 from ..items import Item
 from ..query import NEWEST, TOTAL_CAP, Hit, Results, SearchParams
 from ..suggest import AUTHOR_LIMIT, TITLE, TITLE_LIMIT, Suggestion, SuggestQuery, authors_for
-from ..text import MAX_TERMS, folded_of_normalized, highlight, normalize, snippet
+from ..text import (
+    MAX_TERMS,
+    exact_words_of_normalized,
+    fold_words,
+    highlight,
+    normalize,
+    snippet,
+)
 from .base import Progress, SearchEngine
 
 logger = logging.getLogger(__name__)
@@ -57,6 +64,12 @@ MERGE_TIMEOUT = 1800  # seconds for the merge of a rebuilt index
 SEAMS_FIELD = "seams_folded"
 SEAM = MAX_TERMS - 1
 PHRASE_FIELDS = [*FOLDED_FIELDS, SEAMS_FIELD]
+# A page's distinct exact syllables (the words of its six exact fields, once each), for
+# the exact-diacritics tier: one postings list per syllable instead of six fields'. The
+# tier filters every hit of the first pass, and filters are seldom in the node's query
+# cache when queries vary. The feeder has the words already (it folds them), so it
+# sends them split on spaces: no second analysis of the text.
+EXACT_ALL = "exact_all"
 # The folded title again, for suggestions as the reader types: its prefixes (up to
 # SUGGEST_PREFIX_CHARS letters, longer than any Vietnamese syllable) are indexed as terms,
 # so the syllable being typed is one term lookup instead of a walk of the term dictionary.
@@ -69,6 +82,7 @@ SOURCE_EXCLUDES = [
     *(f"{name}_folded" for name in TEXT_FIELDS),
     SEAMS_FIELD,
     SUGGEST_FIELD,
+    EXACT_ALL,
 ]
 
 
@@ -89,6 +103,7 @@ class ArchiveDocument(Document):
     author_ids = Integer()
     tags = Text(fields={"raw": Keyword()})
     tags_folded = Text()
+    exact_all = Text(analyzer="whitespace", index_options="docs", norms=False)
     seams_folded = Text()
     title_suggest = Text(index_prefixes={"min_chars": 1, "max_chars": SUGGEST_PREFIX_CHARS})
     section = Keyword()
@@ -131,13 +146,21 @@ def source_for(item: Item) -> dict:
         "tags": " ; ".join(item.tags),
     }
     source = {name: normalize(value) for name, value in searchable.items()}
+    distinct: dict[str, None] = {}
+
+    def folded_words(normalized: str) -> str:
+        words = exact_words_of_normalized(normalized)
+        distinct.update(dict.fromkeys(words))
+        return fold_words(words)
+
     folded = {
-        name: folded_of_normalized(normalize(value))
+        name: folded_words(normalize(value))
         for name, value in (("body", item.body), ("extra", item.extra))
     }
     for name in searchable:
         if name != "body":
-            folded[name] = folded_of_normalized(source[name])
+            folded[name] = folded_words(source[name])
+    source[EXACT_ALL] = " ".join(distinct)
     source.update({f"{name}_folded": folded[name] for name in searchable if name != "body"})
     source["body_folded"] = " ".join(filter(None, [folded["body"], folded["extra"]]))
     order = ("title", "lead", "body", "captions", "authors", "tags", "extra")
@@ -359,6 +382,20 @@ def stamps() -> dict[int, str]:
     }
 
 
+def unmapped_fields() -> list[str]:
+    """The mapping's fields that the live index does not have (none without an index:
+    its pages are reported missing)."""
+    es = client()
+    if not es.indices.exists_alias(name=alias()):
+        return []
+    wanted = ArchiveDocument._doc_type.mapping.to_dict()["properties"]
+    live = es.indices.get_mapping(index=alias())
+    have = set()
+    for index in live.body.values():
+        have.update(index["mappings"].get("properties", {}))
+    return sorted(set(wanted) - have)
+
+
 def drop() -> None:
     """Delete every index of this alias (tests, and a clean slate)."""
     for index in concrete_indices():
@@ -490,10 +527,8 @@ def tier_clauses(query) -> list:
             Q(
                 "constant_score",
                 filter=Q(
-                    "bool",
-                    filter=[
-                        Q("multi_match", query=t, fields=EXACT_FIELDS) for t in query.exact_required
-                    ],
+                    "match",
+                    **{EXACT_ALL: {"query": " ".join(query.exact_required), "operator": "and"}},
                 ),
                 boost=EXACT_BOOST,
             )
@@ -727,6 +762,9 @@ class ElasticsearchEngine(SearchEngine):
 
     def stamps(self) -> dict[int, str]:
         return stamps()
+
+    def unmapped_fields(self) -> list[str]:
+        return unmapped_fields()
 
     def rebuild(self, items: Iterable[Item], progress: Progress = None) -> int:
         return rebuild(items, progress)

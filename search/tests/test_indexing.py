@@ -303,3 +303,85 @@ def test_documents_are_sent_as_the_json_module_would_write_them(settings):
     reference = JsonSerializer()
     assert reference.loads(written) == reference.loads(reference.dumps(source))
     assert reference.loads(written)["date"] == "2020-03-13T08:12:05.123456+07:00"
+
+
+@pytest.mark.embedded
+def test_the_exact_tier_field_holds_each_written_syllable_once():
+    """``exact_all``: the exact syllables of every part (title, lead, body, captions,
+    bylines, tags), lower case, tone marks in one placement, each once; none folded."""
+    from search.backends import elastic
+    from search.items import Item
+    from search.text import exact_words
+
+    item = Item(
+        page_id=8,
+        kind="article",
+        title="Hội thi tìm hiểu luật",
+        url="/tin-tuc/hoi-thi/",
+        date=None,
+        section_id=3,
+        section_title="Thời sự",
+        lead="Hội thi thu hút nhiều đoàn viên.",
+        body="Hòa giải ở cơ sở; thủy lợi.",
+        captions="Ảnh: Vũ Hưng",
+        authors=["Vũ Hưng"],
+        tags=["Hội thi"],
+        extra="Địa điểm: Nhà văn hóa",
+    )
+    words = elastic.source_for(item)[elastic.EXACT_ALL].split(" ")
+    written = " ".join(
+        [item.title, item.lead, item.body, item.extra, item.captions, *item.authors, *item.tags]
+    )
+    assert sorted(words) == sorted(set(exact_words(written)))
+    assert "hoà" in words and "thuỷ" in words and "hòa" not in words
+    assert "thi" in words and "hoi" not in words
+    assert elastic.EXACT_ALL in elastic.SOURCE_EXCLUDES
+
+
+def test_check_reports_an_index_built_before_a_mapping_change(section, settings, capsys):
+    """An index from an older release holds every page but lacks a field that this
+    release's queries need (the exact tier's): --check names it until a rebuild."""
+    from elasticsearch.helpers import bulk, scan
+
+    from search.backends import elastic
+
+    use_engine(settings, "elasticsearch")
+    settings.SEARCH_ES_INDEX = "test-unmapped"
+    elastic.drop()
+    es = elastic.client()
+    older = "test-unmapped-older"
+    try:
+        publish_article(section, "Hội thi tìm hiểu pháp luật")
+        call_command("search_index", "--rebuild", "--engine", "elasticsearch")
+        call_command("search_index", "--check", "--engine", "elasticsearch")
+        assert "up to date" in capsys.readouterr().out
+
+        # The same pages in an index whose mapping predates the field.
+        (live,) = elastic.concrete_indices()
+        mappings = es.indices.get_mapping(index=live).body[live]["mappings"]
+        del mappings["properties"][elastic.EXACT_ALL]
+        es.indices.create(index=older, mappings=mappings)
+        # Copied by the client: the test node has no reindex module.
+        bulk(
+            es,
+            (
+                {"_index": older, "_id": hit["_id"], "_source": hit["_source"]}
+                for hit in scan(es, index=live)
+            ),
+            refresh=True,
+        )
+        es.indices.update_aliases(
+            actions=[
+                {"remove": {"index": live, "alias": elastic.alias()}},
+                {"add": {"index": older, "alias": elastic.alias()}},
+            ]
+        )
+        with pytest.raises(CommandError):
+            call_command("search_index", "--check", "--engine", "elasticsearch")
+        assert "1 unmapped fields: exact_all" in capsys.readouterr().out
+        call_command("search_index", "--rebuild", "--engine", "elasticsearch")
+        call_command("search_index", "--check", "--engine", "elasticsearch")
+        assert "up to date" in capsys.readouterr().out
+    finally:
+        elastic.drop()
+        es.indices.delete(index=older, ignore_unavailable=True)

@@ -65,6 +65,14 @@ def test_exact_diacritics_rank_above_folded(client, corpus, engine):
     assert silk["results"][0]["score"] > silk["results"][1]["score"]
 
 
+def test_exact_diacritics_count_across_the_parts_of_a_page(client, corpus, engine):
+    # Every syllable as typed, each in another part (title, lead, byline), ranks above
+    # the page that has one of them only folded ("lúa" for "lụa").
+    data = get_json(client, q="lụa Tân Châu Kiều", section=corpus.culture.pk)
+    assert ids(data) == [corpus.spread.pk, corpus.spread_folded.pk]
+    assert data["results"][0]["score"] > data["results"][1]["score"]
+
+
 def test_quoted_phrase_matches_as_phrase(client, corpus, engine):
     loose = ids(get_json(client, q="thi đua khen thưởng", section=corpus.culture.pk))
     phrase = ids(get_json(client, q='"thi đua khen thưởng"', section=corpus.culture.pk))
@@ -182,7 +190,7 @@ def test_newest_first(client, corpus, engine):
 
 def test_filters_without_query_list_newest(client, corpus, engine):
     data = get_json(client, section=corpus.culture.pk)
-    assert data["total"] == 4
+    assert data["total"] == 6
     assert ids(data)[0] == corpus.silk.pk
 
 
