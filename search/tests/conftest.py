@@ -151,19 +151,18 @@ def corpus(django_db_setup, django_db_blocker):
             # The exact tier across a page's parts: "lụa" in the title, "Tân Châu" in the
             # lead, "Kiều" in the byline; the other page has "lúa" (folded alike) and,
             # without the tier, would rank first (the syllables in its short title).
-            ns.spread = publish_article(
-                culture,
-                "Hội chợ tơ lụa",
-                lead="Xã Tân Châu mở hội chợ hằng năm.",
-                authors=("Trần Kiều",),
-                published=aware(2017, 5, 2, 8),
-            )
-            ns.spread_folded = publish_article(
-                culture,
-                "Lúa giống Tân Châu",
-                lead="Xã Tân Châu mở hội chợ lúa giống.",
-                authors=("Trần Kiều",),
-                published=aware(2017, 5, 3, 8),
+            ns.spread, ns.spread_folded = (
+                publish_article(
+                    culture,
+                    title,
+                    lead=lead,
+                    authors=("Trần Kiều",),
+                    published=aware(2017, 5, day, 8),
+                )
+                for day, title, lead in [
+                    (2, "Hội chợ tơ lụa", "Xã Tân Châu mở hội chợ hằng năm."),
+                    (3, "Lúa giống Tân Châu", "Xã Tân Châu mở hội chợ lúa giống."),
+                ]
             )
             # Old tone placement, and a phrase's words out of order.
             ns.old_tone = publish_article(
