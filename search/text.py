@@ -106,7 +106,7 @@ _fold_word = functools.lru_cache(maxsize=200_000)(fold)
 
 def exact_words(text: str) -> list[str]:
     """The syllables of ``exact_text(text)``."""
-    return TOKEN_RE.findall(normalize(text).lower())
+    return exact_words_of_normalized(normalize(text))
 
 
 def fold_words(words: list[str]) -> str:
@@ -117,11 +117,6 @@ def fold_words(words: list[str]) -> str:
 def exact_words_of_normalized(text: str) -> list[str]:
     """``exact_words(text)`` for a ``text`` that ``normalize`` already returned."""
     return TOKEN_RE.findall(text.lower())
-
-
-def folded_of_normalized(text: str) -> str:
-    """``exact_and_folded(text)[1]`` for a ``text`` that ``normalize`` already returned."""
-    return fold_words(exact_words_of_normalized(text))
 
 
 def exact_and_folded(text: str) -> tuple[str, str]:

@@ -8,7 +8,14 @@ import pytest
 from bs4 import BeautifulSoup
 
 from search.tests.conftest import ELASTIC_ENGINE, use_engine
-from search.text import exact, exact_and_folded, fold, folded_of_normalized, normalize
+from search.text import (
+    exact,
+    exact_and_folded,
+    exact_words_of_normalized,
+    fold,
+    fold_words,
+    normalize,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -326,7 +333,7 @@ def test_folding_helpers():
 )
 def test_folding_a_normalised_text_is_folding_the_text(text):
     # Elasticsearch documents fold the normalised field they already hold.
-    assert folded_of_normalized(normalize(text)) == exact_and_folded(text)[1]
+    assert fold_words(exact_words_of_normalized(normalize(text))) == exact_and_folded(text)[1]
 
 
 # --- Large match sets (PostgreSQL ranks a window) --------------------------------
