@@ -422,16 +422,20 @@ def main():
     manage("migrate", "--noinput", "-v", "0")
     results["generate_s"] = round(generate(), 1)
     save(results)
+    # Each engine is rebuilt twice, in turn, and both times are kept. The first runs on
+    # services just started: the Elasticsearch node's JVM compiles Lucene's indexing
+    # code meanwhile, and PostgreSQL vacuums the archive just loaded. The second, which
+    # replaces a full index as a rebuild in production does, is the figure held to the
+    # goal: a newsroom's servers have been running for days (docs/search.md).
     results["load_before_rebuild"] = load()
-    results["rebuild_database_s"] = round(
-        manage("search_index", "--rebuild", "--engine", "database"), 1
-    )
-    results["load_after_database_rebuild"] = load()
-    save(results)
-    results["rebuild_elasticsearch_s"] = round(
-        manage("search_index", "--rebuild", "--engine", "elasticsearch"), 1
-    )
-    results["load_after_elasticsearch_rebuild"] = load()
+    for first in (True, False):
+        suffix = "_first" if first else ""
+        for engine in ("database", "elasticsearch"):
+            results[f"rebuild_{engine}{suffix}_s"] = round(
+                manage("search_index", "--rebuild", "--engine", engine), 1
+            )
+            results[f"load_after_{engine}_rebuild{suffix}"] = load()
+            save(results)
     inspected = inspect_queries()  # on the database index, now filled
     results["query_matches"] = [
         {"class": name, "query": params, "matches": count}
@@ -463,6 +467,8 @@ def main():
     print("| --- | --- | --- |")
     es_s, db_s = results["rebuild_elasticsearch_s"], results["rebuild_database_s"]
     print(f"| rebuild, {ARTICLES} articles | {es_s} s | {db_s} s |")
+    es_s, db_s = results["rebuild_elasticsearch_first_s"], results["rebuild_database_first_s"]
+    print(f"| the first rebuild, on services just started | {es_s} s | {db_s} s |")
     for key in ("p50_ms", "p95_ms", "max_ms"):
         print(f"| {key} | {results['elasticsearch'][key]} | {results['database'][key]} |")
     for key in ("p50_ms", "p95_ms"):
