@@ -200,6 +200,23 @@ def count_indexable() -> int:
     return articles().count() + events().count()
 
 
+def indexable_ids() -> list[int]:
+    """The ids of every indexable page, in increasing order."""
+    ids = [*articles().values_list("pk", flat=True), *events().values_list("pk", flat=True)]
+    return sorted(ids)
+
+
+def expected_stamps() -> dict[int, str]:
+    """What an index should hold: page id -> stamp of every published, public page."""
+    stamps = {}
+    for queryset in (articles(), events()):
+        for page_id, published, url_path in queryset.values_list(
+            "pk", "last_published_at", "url_path"
+        ).order_by():
+            stamps[page_id] = f"{published.isoformat() if published else ''}|{url_path}"
+    return stamps
+
+
 def _article_chunks(queryset, chunk_size: int) -> Iterator[list[dict]]:
     rows: list[dict] = []
     for row in queryset.values(*ARTICLE_FIELDS).iterator(chunk_size=chunk_size):
@@ -234,13 +251,24 @@ def iter_article_items(queryset, context: Context, chunk_size: int) -> Iterator[
             yield article_item(row, context, authors.get(row["id"], []), tags.get(row["id"], []))
 
 
-def iter_items(page_ids: Iterable[int] | None = None, chunk_size: int = 1000) -> Iterator[Item]:
-    """Every indexable page (or those of ``page_ids``) as an Item, streamed in chunks."""
+def iter_items(
+    page_ids: Iterable[int] | None = None,
+    chunk_size: int = 1000,
+    pk_range: tuple[int | None, int | None] = (None, None),
+) -> Iterator[Item]:
+    """Every indexable page (or those of ``page_ids``) as an Item, streamed in chunks;
+    only the pages whose id is in ``pk_range`` (start included, stop excluded; None:
+    unbounded)."""
     context = Context()
     article_qs, event_qs = articles(), events()
     if page_ids is not None:
         ids = list(page_ids)
         article_qs, event_qs = article_qs.filter(pk__in=ids), event_qs.filter(pk__in=ids)
+    start, stop = pk_range
+    if start is not None:
+        article_qs, event_qs = article_qs.filter(pk__gte=start), event_qs.filter(pk__gte=start)
+    if stop is not None:
+        article_qs, event_qs = article_qs.filter(pk__lt=stop), event_qs.filter(pk__lt=stop)
     yield from iter_article_items(article_qs, context, chunk_size)
     for page in event_qs.iterator(chunk_size=chunk_size):
         yield event_item(page, context)

@@ -152,18 +152,7 @@ def by_name(name: str) -> SearchEngine:
 
 def rebuild(name: str, progress: Progress = None, chunk_size: int = 1000) -> int:
     """Reload one engine's index from the published pages; returns entries written."""
-    return by_name(name).rebuild(page_items.iter_items(chunk_size=chunk_size), progress)
-
-
-def expected_stamps() -> dict[int, str]:
-    """What the index should hold: page id -> stamp of every published, public page."""
-    stamps = {}
-    for queryset in (page_items.articles(), page_items.events()):
-        for page_id, published, url_path in queryset.values_list(
-            "pk", "last_published_at", "url_path"
-        ).order_by():
-            stamps[page_id] = f"{published.isoformat() if published else ''}|{url_path}"
-    return stamps
+    return by_name(name).rebuild(progress, chunk_size)
 
 
 def check(name: str) -> dict[str, list]:
@@ -171,7 +160,7 @@ def check(name: str) -> dict[str, list]:
     its live index lacks (an index built before an upgrade: its pages are all there, but
     the queries of this release need the new fields)."""
     kept = by_name(name)
-    expected = expected_stamps()
+    expected = page_items.expected_stamps()
     actual = kept.stamps()
     return {
         "missing": sorted(set(expected) - set(actual)),

@@ -48,6 +48,7 @@ class SearchEngine(ABC):
         return []
 
     @abstractmethod
-    def rebuild(self, items: Iterable[Item], progress: Progress = None) -> int:
-        """Replace the whole index with these items, readers seeing the old one until the
-        new one is complete; returns entries written."""
+    def rebuild(self, progress: Progress = None, chunk_size: int = 1000) -> int:
+        """Replace the whole index with every indexable page (``items.iter_items``, read
+        ``chunk_size`` pages at a time), readers seeing the old one until the new one is
+        complete; returns entries written."""

@@ -19,7 +19,7 @@ from django.db.models.functions import Length
 from core.pagecache import cached_until_publish
 from news.models import Author
 
-from ..items import Item
+from ..items import Item, iter_items
 from ..models import SearchEntry, SearchTerm
 from ..query import NEWEST, TOTAL_CAP, Hit, Results, SearchParams
 from ..suggest import TITLE, TITLE_LIMIT, Suggestion, SuggestQuery, authors_for
@@ -130,7 +130,8 @@ class DatabaseEngine(SearchEngine):
     def index(self, items: Iterable[Item]) -> int:
         return self.write(items)
 
-    def rebuild(self, items: Iterable[Item], progress: Progress = None) -> int:
+    def rebuild(self, progress: Progress = None, chunk_size: int = 1000) -> int:
+        items = iter_items(chunk_size=chunk_size)
         return self.write(with_progress(items, progress), replace_all=True)
 
     def write(self, items: Iterable[Item], replace_all: bool = False, batch_size: int = 500) -> int:
@@ -189,6 +190,10 @@ class DatabaseEngine(SearchEngine):
             batch_size=1000,
             ignore_conflicts=True,
         )
+
+    def delete_vocabulary(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {SearchTerm._meta.db_table}")  # noqa: S608
 
     def delete(self, page_ids: Iterable[int]) -> None:
         ids = list(page_ids)

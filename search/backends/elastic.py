@@ -23,7 +23,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, OrjsonSerializ
 from elasticsearch.helpers import BulkIndexError, bulk, parallel_bulk, scan
 from elasticsearch_dsl import Date, Document, Integer, Keyword, Object, Q, Text
 
-from ..items import Item
+from ..items import Item, iter_items
 from ..query import NEWEST, TOTAL_CAP, Hit, Results, SearchParams
 from ..suggest import AUTHOR_LIMIT, TITLE, TITLE_LIMIT, Suggestion, SuggestQuery, authors_for
 from ..text import (
@@ -766,5 +766,5 @@ class ElasticsearchEngine(SearchEngine):
     def unmapped_fields(self) -> list[str]:
         return unmapped_fields()
 
-    def rebuild(self, items: Iterable[Item], progress: Progress = None) -> int:
-        return rebuild(items, progress)
+    def rebuild(self, progress: Progress = None, chunk_size: int = 1000) -> int:
+        return rebuild(iter_items(chunk_size=chunk_size), progress)

@@ -8,9 +8,6 @@ what it costs.
 """
 
 import operator
-import queue
-import threading
-from collections.abc import Iterable
 
 from django.db import connection, transaction
 
@@ -19,9 +16,9 @@ from ..models import SearchEntry
 from ..query import NEWEST, SearchParams
 from ..suggest import SuggestQuery
 from ..text import ParsedQuery, exact_words, fold_syllable
-from . import tsvector
+from . import postgres_swap, tsvector
 from .base import Progress
-from .db import DatabaseEngine, Statement, site_condition, with_progress
+from .db import DatabaseEngine, Statement, site_condition
 
 # Ranking tiers over ts_rank (each below 1): the whole query as a phrase (folded, and
 # again exact), each adjacent syllable pair of the query, a page by the author the query
@@ -58,7 +55,7 @@ COPY_COLUMNS = (
     "stamp",
     "site_id",
 )
-COPY = f"COPY {SearchEntry._meta.db_table} ({', '.join(COPY_COLUMNS)}) FROM STDIN"  # noqa: S608
+TABLE = SearchEntry._meta.db_table
 _copy_row = operator.attrgetter(*COPY_COLUMNS)
 
 # A query that matches more than RANK_ALL entries is ranked in two steps: every match is
@@ -79,8 +76,6 @@ QUERIES = (
     "(SELECT %s::int[] AS ids) qauthors"
 )
 QUERY_ARGS = QUERIES.count("%s")
-
-_DONE, _ABORT = object(), object()
 
 
 def _sequence(words) -> str:
@@ -171,75 +166,17 @@ class PostgresEngine(DatabaseEngine):
         ) = tsvector.vectors(title, words, exact_words(item.lead), fold_syllable)
         return words
 
-    def insert(self, entries: list[SearchEntry]) -> None:
+    def insert(self, entries: list[SearchEntry], table: str = TABLE) -> None:
         # text_exact and text_folded keep the model's default (empty).
-        with connection.cursor() as cursor, cursor.copy(COPY) as copy:
+        copy_sql = f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
             for entry in entries:
                 copy.write_row(_copy_row(entry))
 
-    def rebuild(self, items: Iterable[Item], progress: Progress = None, batch_size: int = 500):
-        items = with_progress(items, progress)
+    def rebuild(self, progress: Progress = None, chunk_size: int = 1000) -> int:
         if connection.in_atomic_block:  # the caller's transaction (tests, signals)
-            return self.write(items, replace_all=True, batch_size=batch_size)
-        return self._rebuild_in_two_threads(items, batch_size)
-
-    def _rebuild_in_two_threads(self, items: Iterable[Item], batch_size: int) -> int:
-        """This thread reads the pages and builds the rows (Python), a writer thread stores
-        each batch through its own connection, in one transaction (readers see the old
-        index until it commits): PostgreSQL stores one batch while Python prepares the next."""
-        pending: queue.Queue = queue.Queue(maxsize=4)
-        self._seen = set()
-        state: dict = {"count": 0, "error": None, "ended": False}
-
-        def store_all():
-            try:
-                with transaction.atomic(), connection.cursor() as cursor:
-                    # A bigger GIN pending list: fewer, larger merges while loading; emptied
-                    # before the commit so that searches do not scan it.
-                    cursor.execute("SET LOCAL gin_pending_list_limit = '32MB'")
-                    cursor.execute("SET LOCAL work_mem = '64MB'")
-                    self.delete_all()
-                    while (batch := pending.get()) is not _DONE:
-                        if batch is _ABORT:
-                            state["ended"] = True
-                            raise RuntimeError("rebuild aborted: reading the pages failed")
-                        state["count"] += self.store(batch, replace=False)
-                    state["ended"] = True
-                    for index in (
-                        "search_entry_folded_gin",
-                        "search_entry_head_gin",
-                        "search_entry_title_gin",
-                    ):
-                        cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
-                    cursor.execute("ANALYZE search_searchentry")
-            except BaseException as exc:  # re-raised in the calling thread
-                state["error"] = exc
-                while not state["ended"] and pending.get() not in (_DONE, _ABORT):
-                    pass  # let the producer finish putting
-            finally:
-                connection.close()
-
-        writer = threading.Thread(target=store_all, name="search-db-rebuild", daemon=True)
-        writer.start()
-        finished = False
-        try:
-            batch: list[Item] = []
-            for item in items:
-                if state["error"] is not None:
-                    break
-                batch.append(item)
-                if len(batch) >= batch_size:
-                    pending.put(self.prepare(batch))
-                    batch = []
-            if batch and state["error"] is None:
-                pending.put(self.prepare(batch))
-            finished = True
-        finally:
-            pending.put(_DONE if finished else _ABORT)
-            writer.join()
-        if state["error"] is not None:
-            raise state["error"]
-        return state["count"]
+            return super().rebuild(progress, chunk_size)
+        return postgres_swap.rebuild(self, progress, chunk_size)
 
     def similar_words(self, folded: str) -> list[tuple[str, str]]:
         """The closest words by trigram similarity (pg_trgm, its GIN index): syllables are
