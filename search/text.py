@@ -111,7 +111,7 @@ def exact_words(text: str) -> list[str]:
 
 def fold_words(words: list[str]) -> str:
     """Exact syllables, folded and joined: the folded form the engines index."""
-    return " ".join([fold_syllable(w) for w in words])
+    return " ".join(map(fold_syllable, words))
 
 
 def exact_words_of_normalized(text: str) -> list[str]:

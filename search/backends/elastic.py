@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterable
 from datetime import datetime
+from itertools import chain
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -137,30 +138,27 @@ def seams(parts: list[str]) -> list[str]:
 def source_for(item: Item) -> dict:
     """The document's ``_source``: exact fields (normalised, as written) and their folded
     companions. Built as a plain dict: the bulk rebuild sends one per page."""
-    searchable = {
-        "title": item.title,
-        "lead": item.lead,
-        "body": "\n".join(filter(None, [item.body, item.extra])),
-        "captions": item.captions,
-        "authors": " ; ".join(item.authors),
-        "tags": " ; ".join(item.tags),
+    # The body and the event's place are one field but two parts of the sequence (seams):
+    # each is normalised once, and the field joins them (normalising the joined text gives
+    # the same, "\n" composes with nothing).
+    body, extra = normalize(item.body), normalize(item.extra)
+    source = {
+        "title": normalize(item.title),
+        "lead": normalize(item.lead),
+        "body": "\n".join(filter(None, [body, extra])),
+        "captions": normalize(item.captions),
+        "authors": normalize(" ; ".join(item.authors)),
+        "tags": normalize(" ; ".join(item.tags)),
     }
-    source = {name: normalize(value) for name, value in searchable.items()}
-    distinct: dict[str, None] = {}
-
-    def folded_words(normalized: str) -> str:
-        words = exact_words_of_normalized(normalized)
-        distinct.update(dict.fromkeys(words))
-        return fold_words(words)
-
-    folded = {
-        name: folded_words(normalize(value))
-        for name, value in (("body", item.body), ("extra", item.extra))
+    searchable = list(source)
+    words = {
+        name: exact_words_of_normalized(text) for name, text in (("body", body), ("extra", extra))
     }
     for name in searchable:
         if name != "body":
-            folded[name] = folded_words(source[name])
-    source[EXACT_ALL] = " ".join(distinct)
+            words[name] = exact_words_of_normalized(source[name])
+    folded = {name: fold_words(found) for name, found in words.items()}
+    source[EXACT_ALL] = " ".join(dict.fromkeys(chain.from_iterable(words.values())))
     source.update({f"{name}_folded": folded[name] for name in searchable if name != "body"})
     source["body_folded"] = " ".join(filter(None, [folded["body"], folded["extra"]]))
     order = ("title", "lead", "body", "captions", "authors", "tags", "extra")
