@@ -17,6 +17,7 @@ after the swap, by their stamps.
 import multiprocessing
 import os
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 from django.db import connection, connections, transaction
 from wagtail.models import Page
@@ -34,6 +35,7 @@ WORKERS = max(1, min(2, os.cpu_count() or 1))
 BATCH = 500  # pages per COPY
 INDEX_MEMORY = "256MB"  # maintenance_work_mem while building the indexes: GIN sorts in it
 INDEX_BUILDERS = 2  # connections building the new table's indexes at once
+LOCK_KEY = 7_315_001  # pg_try_advisory_lock key held while rebuilding (one per database)
 
 # The engine whose rows the forked workers build (inherited by fork, not pickled).
 _engine = None
@@ -215,11 +217,43 @@ def _catch_up(engine) -> None:
             engine.delete(gone)
 
 
+class RebuildRunning(RuntimeError):
+    """Another rebuild of the database index holds the lock: both would fill one table."""
+
+
+@contextmanager
+def _only_rebuild():
+    """Hold a session advisory lock on a connection of its own (the workers are forked
+    after Django's connections are closed, which would release a lock taken on them)."""
+    lock = connection.get_new_connection(connection.get_connection_params())
+    try:
+        lock.autocommit = True
+        with lock.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
+            if not cursor.fetchone()[0]:
+                raise RebuildRunning("another rebuild of the database index is running")
+        yield
+    finally:
+        lock.close()
+
+
 def rebuild(
     engine, progress: Progress = None, chunk_size: int = 1000, workers: int = WORKERS
 ) -> int:
     """Replace the live table with one filled by ``workers`` processes; returns the
     entries of the new index."""
+    with _only_rebuild():
+        _fill_and_swap(engine, progress, chunk_size, workers)
+        _catch_up(engine)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {TABLE}")
+    count = SearchEntry.objects.count()
+    if progress:
+        progress(count)
+    return count
+
+
+def _fill_and_swap(engine, progress: Progress, chunk_size: int, workers: int) -> None:
     global _engine
     _engine = engine
     with connection.cursor() as cursor:
@@ -243,10 +277,3 @@ def rebuild(
         raise
     finally:
         _engine = None
-    _catch_up(engine)
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {TABLE}")
-    count = SearchEntry.objects.count()
-    if progress:
-        progress(count)
-    return count

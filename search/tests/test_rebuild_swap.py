@@ -152,3 +152,25 @@ def test_a_page_published_while_the_table_fills_is_indexed(pages, small_batches,
     entry = SearchEntry.objects.get(page_id=late["page"].pk)
     assert count == SearchEntry.objects.count() == 11
     assert entry.title == "Tin muộn: đê điều mùa lũ"
+
+
+def test_a_second_rebuild_while_one_runs_fails_and_leaves_the_first_alone(pages):
+    write_entry_by_entry()
+    before = snapshot()
+    running = connection.get_new_connection(connection.get_connection_params())
+    running.autocommit = True
+    try:
+        with running.cursor() as cursor:  # what a running rebuild holds and fills
+            cursor.execute("SELECT pg_advisory_lock(%s)", [postgres_swap.LOCK_KEY])
+            cursor.execute(f"CREATE TABLE {postgres_swap.NEXT} (LIKE {TABLE})")
+        with pytest.raises(postgres_swap.RebuildRunning):
+            postgres_swap.rebuild(PostgresEngine(), workers=2)
+        assert snapshot() == before
+        with running.cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [postgres_swap.NEXT])
+            assert cursor.fetchone()[0]  # the running rebuild's table is still there
+            cursor.execute(f"DROP TABLE {postgres_swap.NEXT}")
+    finally:
+        running.close()
+    postgres_swap.rebuild(PostgresEngine(), workers=2)  # the lock went with its session
+    assert snapshot() == before
