@@ -100,9 +100,9 @@ def body_parts(raw_blocks: Iterable[dict]) -> tuple[str, str]:
     return "\n".join(p for p in body if p), "\n".join(c for c in captions if c)
 
 
-def stamp_for(page: Page) -> str:
-    published = page.last_published_at.isoformat() if page.last_published_at else ""
-    return f"{published}|{page.url_path}"
+def stamp(last_published_at: datetime | None, url_path: str) -> str:
+    """What an entry keeps of its page to tell whether it is stale."""
+    return f"{last_published_at.isoformat() if last_published_at else ''}|{url_path}"
 
 
 class Context:
@@ -145,7 +145,6 @@ def article_item(
     body, captions = body_parts(row["body"].raw_data if row["body"] is not None else ())
     captions = "\n".join(c for c in (row["lead_image_caption"], captions) if c)
     section_id, section_title = context.section(row["path"])
-    published = row["last_published_at"]
     return Item(
         page_id=row["id"],
         kind=ARTICLE,
@@ -162,7 +161,7 @@ def article_item(
         tags=tags,
         extra=row["kicker"],
         view_count=row["initial_view_count"],
-        stamp=f"{published.isoformat() if published else ''}|{row['url_path']}",
+        stamp=stamp(row["last_published_at"], row["url_path"]),
         site_id=context.site_id(row["url_path"]),
     )
 
@@ -183,7 +182,7 @@ def event_item(page: EventPage, context: Context) -> Item:
         body=body,
         captions=captions,
         extra=" ".join(filter(None, [page.location, page.organiser])),
-        stamp=stamp_for(page),
+        stamp=stamp(page.last_published_at, page.url_path),
         site_id=context.site_id(page.url_path),
     )
 
@@ -213,8 +212,19 @@ def expected_stamps() -> dict[int, str]:
         for page_id, published, url_path in queryset.values_list(
             "pk", "last_published_at", "url_path"
         ).order_by():
-            stamps[page_id] = f"{published.isoformat() if published else ''}|{url_path}"
+            stamps[page_id] = stamp(published, url_path)
     return stamps
+
+
+def differences(actual: dict[int, str]) -> tuple[list[int], list[int], list[int]]:
+    """The (missing, stale, extra) page ids of an index whose entries have the stamps
+    ``actual``, against the pages as they are now."""
+    expected = expected_stamps()
+    return (
+        sorted(set(expected) - set(actual)),
+        sorted(pid for pid in expected if pid in actual and actual[pid] != expected[pid]),
+        sorted(set(actual) - set(expected)),
+    )
 
 
 def _article_chunks(queryset, chunk_size: int) -> Iterator[list[dict]]:

@@ -160,11 +160,10 @@ def check(name: str) -> dict[str, list]:
     its live index lacks (an index built before an upgrade: its pages are all there, but
     the queries of this release need the new fields)."""
     kept = by_name(name)
-    expected = page_items.expected_stamps()
-    actual = kept.stamps()
+    missing, stale, extra = page_items.differences(kept.stamps())
     return {
-        "missing": sorted(set(expected) - set(actual)),
-        "stale": sorted(pid for pid in expected if pid in actual and actual[pid] != expected[pid]),
-        "extra": sorted(set(actual) - set(expected)),
+        "missing": missing,
+        "stale": stale,
+        "extra": extra,
         "unmapped fields": kept.unmapped_fields(),
     }

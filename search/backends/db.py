@@ -191,9 +191,12 @@ class DatabaseEngine(SearchEngine):
             ignore_conflicts=True,
         )
 
-    def delete_vocabulary(self) -> None:
+    def replace_vocabulary(self, words: set[str]) -> None:
+        """The vocabulary of a whole new index: these syllables, and no others."""
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {SearchTerm._meta.db_table}")  # noqa: S608
+        self._seen = set()
+        self.add_words(words)
 
     def delete(self, page_ids: Iterable[int]) -> None:
         ids = list(page_ids)

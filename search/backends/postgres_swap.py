@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from django.db import connection, connections, transaction
 from wagtail.models import Page
 
-from ..items import expected_stamps, indexable_ids, iter_items
+from ..items import differences, indexable_ids, iter_items
 from ..models import SearchEntry
 from .base import Progress
 
@@ -200,18 +200,14 @@ def _swap(renames, referencing, authors: list[tuple], words: set[str], engine) -
         with cursor.copy(f"COPY {AUTHORS} (searchentry_id, author_id) FROM STDIN") as copy:
             for row in authors:
                 copy.write_row(row)
-        engine.delete_vocabulary()
-        engine._seen = set()
-        engine.add_words(words)
+        engine.replace_vocabulary(words)
 
 
 def _catch_up(engine) -> None:
     """Index again the pages published, moved or removed while the table filled."""
-    expected, actual = expected_stamps(), engine.stamps()
-    changed = [pid for pid, stamp in expected.items() if actual.get(pid) != stamp]
-    if changed:
-        engine.write(iter_items(page_ids=changed))
-    gone = set(actual) - set(expected)
+    missing, stale, gone = differences(engine.stamps())
+    if missing or stale:
+        engine.write(iter_items(page_ids=[*missing, *stale]))
     if gone:
         with transaction.atomic():
             engine.delete(gone)
