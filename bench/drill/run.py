@@ -162,6 +162,10 @@ class Traffic:
             connection.request(method, path, body=body, headers=headers or {})
             response = connection.getresponse()
             return response.status, response.getheaders(), response.read()
+        except http.client.HTTPException as exc:
+            # A server killed mid-answer cuts the response (IncompleteRead, no status
+            # line): for a reader that is a dropped connection, and the loops count it so.
+            raise ConnectionError(repr(exc)) from exc
         finally:
             connection.close()
 
