@@ -55,7 +55,6 @@ HEAD_FIELDS = [f"{name}_folded^{TEXT_FIELDS[name]}" for name in ("title", "lead"
 BULK_CHUNK = 500  # documents per bulk request
 BULK_THREADS = 2  # bulk requests in flight while rebuilding
 BULK_TIMEOUT = 120  # seconds per request while rebuilding
-MERGE_TIMEOUT = 1800  # seconds for the merge of a rebuilt index
 # The database engines see a page's text as one sequence (title, lead, body, captions,
 # authors, tags, event place), so a quoted phrase may run from one part into the next;
 # here each part is a field of its own. ``seams_folded`` holds, for each boundary between
@@ -131,7 +130,15 @@ def seams(parts: list[str]) -> list[str]:
             continue
         if sequence:
             bounds.append(len(sequence))
-        sequence.extend(part.split())
+        # A seam reads at most SEAM syllables into a part from either end, so a part
+        # longer than that (a body) is split only at its ends: its first SEAM syllables
+        # and its last SEAM (which may overlap them, as no seam reads past SEAM).
+        pieces = part.split(None, SEAM)
+        if len(pieces) <= SEAM:
+            sequence.extend(pieces)
+        else:
+            sequence.extend(pieces[:SEAM])
+            sequence.extend(part.rsplit(None, SEAM)[-SEAM:])
     return [" ".join(sequence[max(0, b - SEAM) : b + SEAM]) for b in bounds]
 
 
@@ -327,6 +334,21 @@ def _bulk_load(es: Elasticsearch, actions: Iterable[dict], progress: Progress) -
     return count
 
 
+def merge(name: str) -> None:
+    """Start merging the rebuilt index to one segment, and return.
+
+    An archive is read far more than written: merged, a query reads one set of postings
+    instead of one per segment (the bulk load leaves about ten). The index is complete
+    and live before it is merged, so the merge runs in the node's background, as its own
+    merges do; the rebuild does not wait for it (one thread rewrites the whole index).
+    Searches meanwhile read the unmerged segments (docs/search.md). A merge that cannot
+    start leaves a correct index, only slower to read: it is logged."""
+    try:
+        client().indices.forcemerge(index=name, max_num_segments=1, wait_for_completion=False)
+    except (ApiError, TransportError) as error:
+        logger.warning("The rebuilt index %s was not merged: %s", name, error)
+
+
 def rebuild(items: Iterable[Item], progress: Progress = None) -> int:
     """Bulk-load a new index and swap the alias to it atomically; returns documents loaded."""
     # Queries must fail fast (SEARCH_ES_TIMEOUT, then the database answers); a bulk request
@@ -345,11 +367,6 @@ def rebuild(items: Iterable[Item], progress: Progress = None) -> int:
             index=name, settings={"refresh_interval": "1s", "translog.durability": "request"}
         )
         es.indices.refresh(index=name)
-        # An archive is read far more than written: merged to one segment, a query reads
-        # one set of postings instead of one per segment (the bulk load leaves about ten).
-        # Done before the swap, so searches stay on the old index until the new one is
-        # merged: the merge would slow the first queries down (docs/search.md).
-        es.options(request_timeout=MERGE_TIMEOUT).indices.forcemerge(index=name, max_num_segments=1)
         # A concrete index named like the alias (from an old setup) would block the alias.
         if es.indices.exists(index=alias()) and not es.indices.exists_alias(name=alias()):
             es.indices.delete(index=alias())
@@ -365,6 +382,7 @@ def rebuild(items: Iterable[Item], progress: Progress = None) -> int:
     for index in concrete_indices():
         if index != name:
             es.indices.delete(index=index, ignore_unavailable=True)
+    merge(name)
     if progress:
         progress(count)
     return count

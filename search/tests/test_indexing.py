@@ -1,5 +1,7 @@
 """Keeping the index right: signals on commit, the rebuild with its alias swap, --check."""
 
+import warnings
+
 import pytest
 from django.core.management import CommandError, call_command
 from wagtail.models import Page
@@ -172,9 +174,11 @@ def test_rebuild_swaps_the_alias(section, settings):
         elastic.drop()
 
 
-def test_a_rebuilt_index_is_merged_to_one_segment_before_the_swap(section, settings, monkeypatch):
-    """The rebuild merges the new index (it serves reads only) and waits for the merge
-    while the alias still points to the old index."""
+def test_a_rebuilt_index_is_merged_to_one_segment_after_the_swap(section, settings, monkeypatch):
+    """The rebuild moves the alias first, then asks for the merge and returns: the node
+    merges the live index in its background, and it ends in one segment."""
+    from elasticsearch.exceptions import GeneralAvailabilityWarning
+
     from search.backends import elastic
 
     use_engine(settings, "elasticsearch")
@@ -187,22 +191,55 @@ def test_a_rebuilt_index_is_merged_to_one_segment_before_the_swap(section, setti
     def spy(self, **kwargs):
         live = list(self.get_alias(name="test-merge").body)
         result = forcemerge(self, **kwargs)
-        shards = self.segments(index=kwargs["index"]).body["indices"][kwargs["index"]]["shards"]
-        merges.append((kwargs, live, sum(len(copy["segments"]) for copy in shards["0"])))
+        merges.append((kwargs, live, elastic.concrete_indices(), result["task"]))
         return result
 
     try:
         for n in range(3):
             publish_article(section, f"Lễ hội Lim mùa xuân {n}")
         service.rebuild("elasticsearch")
-        (old,) = elastic.concrete_indices()
         monkeypatch.setattr(indices_client, "forcemerge", spy)
         service.rebuild("elasticsearch")
         (new,) = elastic.concrete_indices()
-        # Merged (and finished: one segment when the call returned) before the swap.
-        assert merges == [({"index": new, "max_num_segments": 1}, [old], 1)]
-        assert list(elastic.client().indices.get_alias(name="test-merge").body) == [new]
-        assert elastic.client().count(index="test-merge")["count"] == 3
+        # Asked for once the alias had moved and the old index was gone, not waited for.
+        ((kwargs, live, indices, task),) = merges
+        assert kwargs == {"index": new, "max_num_segments": 1, "wait_for_completion": False}
+        assert live == indices == [new]
+        es = elastic.client()
+        with warnings.catch_warnings():  # the client marks the tasks API a preview
+            warnings.simplefilter("ignore", GeneralAvailabilityWarning)
+            done = es.tasks.get(task_id=task, wait_for_completion=True, timeout="60s")
+        assert done["completed"]
+        shards = es.indices.segments(index=new).body["indices"][new]["shards"]["0"]
+        assert sum(len(copy["segments"]) for copy in shards) == 1
+        assert es.count(index="test-merge")["count"] == 3
+    finally:
+        elastic.drop()
+
+
+def test_a_merge_that_cannot_start_leaves_the_rebuilt_index_live(
+    section, settings, monkeypatch, caplog
+):
+    from elasticsearch import ApiError
+
+    from search.backends import elastic
+
+    use_engine(settings, "elasticsearch")
+    settings.SEARCH_ES_INDEX = "test-merge-fails"
+    indices_client = type(elastic.client().indices)
+    elastic.drop()
+
+    def refused(self, **kwargs):
+        raise ApiError("too many requests", meta=type("Meta", (), {"status": 429})(), body={})
+
+    try:
+        publish_article(section, "Hội nghị tổng kết công tác năm")
+        monkeypatch.setattr(indices_client, "forcemerge", refused)
+        assert service.rebuild("elasticsearch") == 1
+        (new,) = elastic.concrete_indices()
+        assert list(elastic.client().indices.get_alias(name="test-merge-fails").body) == [new]
+        assert elastic.client().count(index="test-merge-fails")["count"] == 1
+        assert f"The rebuilt index {new} was not merged" in caplog.text
     finally:
         elastic.drop()
 

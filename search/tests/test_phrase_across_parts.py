@@ -132,15 +132,19 @@ def test_words_apart_are_not_a_phrase(client, pages):
 def test_every_phrase_across_a_boundary_lies_in_one_seam(length):
     """The longest phrase a query can hold, at every offset across each boundary, short
     parts included, is inside one seam; no seam reaches past SEAM syllables of a side."""
+    # The first and last parts are longer than two seams (only their ends are read),
+    # the fifth just longer, the sixth between one and two seams, one spaced unevenly.
     parts = [
-        " ".join(f"a{i}" for i in range(40)),
+        " ".join(f"a{i}" for i in range(100)),
         "b0",
         "",
-        " ".join(f"c{i}" for i in range(3)),
-        " ".join(f"d{i}" for i in range(40)),
+        "  c0   c1 c2 ",
+        " ".join(f"d{i}" for i in range(2 * SEAM + 1)),
+        " ".join(f"f{i}" for i in range(SEAM + 5)),
+        " ".join(f"e{i}" for i in range(100)),
     ]
     sequence = " ".join(p for p in parts if p).split()
-    bounds = [40, 41, 44]
+    bounds = [100, 101, 104, 105 + 2 * SEAM, 105 + 3 * SEAM + 5]
     found = seams(parts)
     assert len(found) == len(bounds)
     for seam, bound in zip(found, bounds, strict=True):
