@@ -4,8 +4,9 @@ Every text field has a ``_folded`` companion filled in Python (see ``search.text
 every field uses the built-in ``standard`` analyzer, so the same mapping works on the
 integ-test-zip (no analysis-common) and on a full production cluster.
 
-``rebuild()`` loads a fresh concrete index ``<alias>-<timestamp>`` and then moves the alias
-to it in one atomic ``_aliases`` call, so searches never see an empty index.
+``rebuild()`` loads a fresh concrete index ``<alias>-<timestamp>``, moves the alias to it in
+one atomic ``_aliases`` call, so searches never see an empty index, and leaves the node to
+merge it.
 """
 
 import contextlib
