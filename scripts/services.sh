@@ -50,6 +50,7 @@ Environment (all optional):
                     SERVICES_ES_NODE<i>_URL, _PIDFILE (server pid), _LOG and _START
                     (a script that starts it again, e.g. after a drill killed it)
   PG_BINDIR         PostgreSQL bin dir (default: newest /usr/lib/postgresql/*/bin)
+  PG_SHARED_BUFFERS PostgreSQL shared_buffers (default: 128MB, PostgreSQL's own)
 
 Example:
   $PROG run postgres redis -- .venv/bin/pytest
@@ -269,7 +270,8 @@ start_postgres() {
     # limit); durability off: the data is thrown away anyway.
     spawn "$logfile" "$bin/postgres" -D "$dir/data" -p "$port" \
         -c listen_addresses=127.0.0.1 -c unix_socket_directories= \
-        -c fsync=off -c synchronous_commit=off -c full_page_writes=off
+        -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+        -c shared_buffers="${PG_SHARED_BUFFERS:-128MB}"
     SERVICE_PID[postgres]=$SPAWNED_PID
     STARTED+=(postgres)
 
