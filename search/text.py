@@ -17,6 +17,7 @@ import html
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # Letters and digits (underscore excluded): one Vietnamese syllable or a number.
@@ -228,19 +229,21 @@ def _positions(words: list[str], word: str) -> list[int]:
         return found
 
 
-def _marked(words: list[str], folded: list[str], query: ParsedQuery) -> set[int]:
+def _mark(
+    query: ParsedQuery,
+    positions: Callable[[str], list[int]],
+    phrase_at: Callable[[int, tuple[str, ...]], bool],
+    written: Callable[[int], str],
+) -> set[int]:
     """Indexes of the words a query matched: each syllable of an accented query where the
     text has it with those diacritics (folded where it has it only folded: that is what
     matched), any reading for a syllable typed without diacritics in a query without
-    any, and the syllables of a phrase (an acronym's expansion) where the whole phrase is."""
+    any, and the syllables of a phrase (an acronym's expansion) where the whole phrase is.
+
+    ``positions(word)``: the indexes of a folded word, in order; ``phrase_at(i, alt)``:
+    whether the folded words ``alt`` follow one another from index ``i``;
+    ``written(i)``: the word at ``i`` as written."""
     exact_of = {fold(t): t for t in query.exact_required}
-    where: dict[str, list[int]] = {}
-
-    def positions(word: str) -> list[int]:
-        if word not in where:
-            where[word] = _positions(folded, word)
-        return where[word]
-
     singles: set[str] = set()
     marked: set[int] = set()
     for group in query.match_groups:
@@ -248,20 +251,33 @@ def _marked(words: list[str], folded: list[str], query: ParsedQuery) -> set[int]
             if len(alt) == 1:
                 singles.add(alt[0])
                 continue
-            size = len(alt)
-            starts = [i for i in positions(alt[0]) if tuple(folded[i : i + size]) == alt]
+            starts = [i for i in positions(alt[0]) if phrase_at(i, alt)]
             for i in starts:
-                marked.update(range(i, i + size))
+                marked.update(range(i, i + len(alt)))
             if not starts and all(positions(w) for w in alt):
                 singles.update(alt)  # matched apart
     for f in singles:
         hits = positions(f)
         wanted = exact_of.get(f)
         if wanted is not None and hits:
-            exact_hits = [i for i in hits if _exact_word(words[i]) == wanted]
-            hits = exact_hits or hits
+            hits = [i for i in hits if _exact_word(written(i)) == wanted] or hits
         marked.update(hits)
     return marked
+
+
+def _marked(words: list[str], folded: list[str], query: ParsedQuery) -> set[int]:
+    """``_mark`` over a text's words and their folded forms."""
+    where: dict[str, list[int]] = {}
+
+    def positions(word: str) -> list[int]:
+        if word not in where:
+            where[word] = _positions(folded, word)
+        return where[word]
+
+    def phrase_at(i: int, alt: tuple[str, ...]) -> bool:
+        return tuple(folded[i : i + len(alt)]) == alt
+
+    return _mark(query, positions, phrase_at, words.__getitem__)
 
 
 # The standard library's escape, which Django's ``escape`` wraps (the same five
@@ -294,8 +310,9 @@ def highlight(text: str, query: ParsedQuery) -> str:
     return _marked_html(text, [found[i].span() for i in sorted(marked)], 0, len(text))
 
 
-def snippet(text: str, query: ParsedQuery, words: int = 32) -> str:
-    """HTML: the window of ``text`` with the most query terms, matches in <mark>.
+def snippet_by_words(text: str, query: ParsedQuery, words: int = 32) -> str:
+    """``snippet`` word by word: the reference the fast path (``_snippet_fast``) is held to
+    (search/tests/test_snippet_fast.py), and the path for texts it does not take.
 
     Works on folded tokens, so a query without diacritics highlights the original words.
     Runs for every hit of every result page, so the whole text is only tokenized
@@ -335,6 +352,153 @@ def snippet(text: str, query: ParsedQuery, words: int = 32) -> str:
     finish = window[-1].end()
     lo, hi = bisect.bisect_left(matches, start), bisect.bisect_left(matches, end)
     marks = [window[i - start].span() for i in matches[lo:hi]]
+    prefix = "… " if begin > 0 else ""
+    suffix = " …" if finish < len(text.rstrip()) else ""
+    return prefix + _marked_html(text, marks, begin, finish).strip() + suffix
+
+
+def snippet(text: str, query: ParsedQuery, words: int = 32) -> str:
+    """HTML: the window of ``text`` with the most query terms, matches in <mark>.
+
+    Works on folded tokens, so a query without diacritics highlights the original words.
+    Runs for every hit of every result page: the fast path finds the query's words with
+    one regular expression instead of tokenizing and folding the whole text, and gives
+    the same HTML as ``snippet_by_words``, which answers the texts it cannot read.
+    """
+    text = unicodedata.normalize("NFC", text or "")
+    pattern = _query_pattern(_query_words(query))
+    if pattern is None or _UNSAFE_RE.search(text):
+        return snippet_by_words(text, query, words)
+    return _snippet_fast(text, query, pattern, words)
+
+
+# --- The snippet's fast path --------------------------------------------------------
+#
+# A token (TOKEN_RE) made only of "safe" characters, each a letter or digit whose fold is
+# one ASCII letter or digit, folds character by character. So a token folds to a query
+# word exactly when each of its characters is in that word letter's class, and a regular
+# expression of those classes finds the query's words in the written text, in C. A text
+# with any other letter (or a query word with one) takes ``snippet_by_words``.
+
+
+def _safe_classes() -> dict[str, str]:
+    chars: dict[str, list[str]] = {}
+    for cp in itertools.chain(range(0x30, 0x7B), range(0xC0, 0x1F00)):
+        ch = chr(cp)
+        if TOKEN_RE.fullmatch(ch) and len(ch.lower()) == 1:
+            folded = fold(ch)
+            if len(folded) == 1 and folded.isascii() and folded.isalnum():
+                chars.setdefault(folded, []).append(ch)
+    return {letter: "".join(map(re.escape, group)) for letter, group in chars.items()}
+
+
+_SAFE = _safe_classes()
+_UNSAFE_RE = re.compile(r"[^\W_" + "".join(_SAFE.values()) + "]")
+
+
+def _query_words(query: ParsedQuery) -> tuple[str, ...]:
+    return tuple(sorted({w for group in query.match_groups for alt in group for w in alt}))
+
+
+@functools.lru_cache(maxsize=1024)
+def _query_pattern(words: tuple[str, ...]) -> re.Pattern | None:
+    if not words or not all(w and all(c in _SAFE for c in w) for w in words):
+        return None
+    # The pattern begins with one class (every word's first letters), so the engine skips
+    # to the candidates instead of trying each word at every position (3 times faster);
+    # each word then checks its own first letter behind it. A word starts where the
+    # character before its first letter is not part of a token.
+    first = "".join(sorted({_SAFE[w[0]] for w in words}))
+    branches = "|".join(
+        f"(?<=[{_SAFE[w[0]]}])" + "".join(f"[{_SAFE[c]}]" for c in w[1:]) for w in words
+    )
+    return re.compile(rf"[{first}](?<![^\W_][^\W_])(?:{branches})(?![^\W_])")
+
+
+def _marked_spans(text: str, query: ParsedQuery, pattern: re.Pattern) -> list[tuple[str, int, int]]:
+    """``_mark`` over the tokens the pattern finds: (folded word, start, end) of each
+    marked token, in text order. Two found tokens are consecutive words when no token lies
+    between them."""
+    found = [(_fold_word(m.group()), m.start(), m.end()) for m in pattern.finditer(text)]
+    where: dict[str, list[int]] = {}
+    for j, (word, _, _) in enumerate(found):
+        where.setdefault(word, []).append(j)
+
+    def follows(j: int) -> bool:  # found[j + 1] is the word after found[j]
+        return TOKEN_RE.search(text, found[j][2], found[j + 1][1]) is None
+
+    def phrase_at(j: int, alt: tuple[str, ...]) -> bool:
+        return j + len(alt) <= len(found) and all(
+            found[j + t][0] == alt[t] and follows(j + t - 1) for t in range(1, len(alt))
+        )
+
+    def written(j: int) -> str:
+        return text[found[j][1] : found[j][2]]
+
+    marked = _mark(query, lambda word: where.get(word, []), phrase_at, written)
+    return [found[j] for j in sorted(marked)]
+
+
+def _words_between(text: str, end: int, start: int, cap: int) -> int:
+    """The words in ``text[end:start]``, or ``cap`` when there are that many or more.
+    Counted by ``findall`` in C over at most ``8 * cap`` characters (a token cut at that
+    end is still a word of the stretch); word by word up to ``cap`` past them."""
+    stop = min(start, end + 8 * cap)
+    count = len(TOKEN_RE.findall(text, end, stop))
+    if count >= cap or stop == start:
+        return min(count, cap)
+    return sum(1 for _ in itertools.islice(TOKEN_RE.finditer(text, end, start), cap))
+
+
+def _window_start(text: str, position: int, back: int) -> int:
+    """Where the word ``back`` words before the one at ``position`` starts (the text's
+    first word when there are fewer)."""
+    reach = 64
+    while True:
+        low = max(0, position - reach)
+        starts = [m.start() for m in TOKEN_RE.finditer(text, low, position)]
+        # Past the first found token (which may begin before ``low``), all are whole.
+        if len(starts) > back or low == 0:
+            if len(starts) >= back:
+                return starts[-back] if back else position
+            return starts[0] if starts else position
+        reach *= 4
+
+
+def _snippet_fast(text: str, query: ParsedQuery, pattern: re.Pattern, words: int) -> str:
+    marked = _marked_spans(text, query, pattern)
+    start_at = 0
+    if marked:
+        # Word distances between consecutive marked words, counted up to ``words`` (a
+        # window never spans more), so sums compare with ``words`` as word indexes do.
+        index = [0]
+        for (_, _, end), (_, start, _) in itertools.pairwise(marked):
+            index.append(index[-1] + min(_words_between(text, end, start, words) + 1, words))
+        # The window that starts at a match and holds the most distinct matched words,
+        # then the most matches; the first such (as in ``snippet_by_words``).
+        best_score, best = (-1, 0), 0
+        inside: dict[str, int] = {}
+        k = 0
+        for n, first in enumerate(index):
+            while k < len(index) and index[k] < first + words:
+                word = marked[k][0]
+                inside[word] = inside.get(word, 0) + 1
+                k += 1
+            score = (len(inside), k - n)
+            if score > best_score:
+                best_score, best = score, n
+            word = marked[n][0]
+            if inside[word] == 1:
+                del inside[word]
+            else:
+                inside[word] -= 1
+        start_at = _window_start(text, marked[best][1], 4)
+    window = list(itertools.islice(TOKEN_RE.finditer(text, start_at), words))
+    if not window:
+        return ""
+    begin = window[0].start()
+    finish = window[-1].end()
+    marks = [(start, end) for _, start, end in marked if begin <= start and end <= finish]
     prefix = "… " if begin > 0 else ""
     suffix = " …" if finish < len(text.rstrip()) else ""
     return prefix + _marked_html(text, marks, begin, finish).strip() + suffix
