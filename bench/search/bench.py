@@ -295,6 +295,38 @@ def measure_suggestions(root: str) -> dict:
     return {**percentiles(samples), "queries": len(SUGGEST_QUERIES), "empty": empty // ROUNDS}
 
 
+# Who used the CPU while a round ran (``cpu_s_by_round``): processes by name, in CPU
+# seconds, from /proc. A round that is slower than the others shows whether something
+# beside the timed requests was running (a merge, autovacuum, the kernel writing back a
+# rebuilt index), or the request path itself was slower.
+CPU_GROUPS = {"java": "elasticsearch", "postgres": "postgres", "gunicorn": "gunicorn"}
+
+
+def cpu_seconds() -> dict[str, float]:
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {"elasticsearch": 0.0, "postgres": 0.0, "gunicorn": 0.0, "bench": 0.0, "other": 0.0}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        seconds = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        group = "bench" if int(pid) == os.getpid() else CPU_GROUPS.get(name, "other")
+        used[group] += seconds
+    with open("/proc/stat") as stat:
+        cpu = [int(x) for x in stat.readline().split()[1:]]
+    used["busy"] = (sum(cpu) - cpu[3] - cpu[4]) / ticks  # all but idle and iowait
+    used["iowait"] = cpu[4] / ticks
+    used["wall"] = time.monotonic()
+    return used
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    return {key: round(after[key] - before[key], 2) for key in before}
+
+
 def measure(engine, queries):
     env = dict(ENV)
     env["ELASTICSEARCH_URL"] = ES_URL if engine == "elasticsearch" else ""
@@ -318,8 +350,9 @@ def measure(engine, queries):
     )
     try:
         wait_up(base + "?format=json", proc)
-        samples, per_query, totals, by_round = [], {}, {}, {}
+        samples, per_query, totals, by_round, cpu_by_round = [], {}, {}, {}, []
         for round_number in range(WARMUP_ROUNDS + ROUNDS):  # the warm-up rounds: not counted
+            cpu_before = cpu_seconds()
             for index, params in enumerate(queries):
                 url = base + "?" + urllib.parse.urlencode({**params, "format": "json"})
                 elapsed, body = timed_get(url)
@@ -329,6 +362,7 @@ def measure(engine, queries):
                     per_query.setdefault(index, []).append(elapsed)
                     data = json.loads(body)
                     totals[index] = data["total"] if data["total_exact"] else f"{data['total']}+"
+            cpu_by_round.append(cpu_used(cpu_before, cpu_seconds()))
         slowest = sorted(per_query, key=lambda i: -statistics.median(per_query[i]))[:5]
         by_class: dict[str, list[float]] = {}
         for index, timings in per_query.items():
@@ -344,6 +378,7 @@ def measure(engine, queries):
                 [percentiles(timings)["p50_ms"], percentiles(timings)["p95_ms"]]
                 for _, timings in sorted(by_round.items())
             ],
+            "cpu_s_by_round": cpu_by_round,
             "suggestions": measure_suggestions(base),
             "slowest": [
                 {
