@@ -362,14 +362,14 @@ def snippet(text: str, query: ParsedQuery, words: int = 32) -> str:
 
     Works on folded tokens, so a query without diacritics highlights the original words.
     Runs for every hit of every result page: the fast path finds the query's words with
-    one regular expression instead of tokenizing and folding the whole text, and gives
-    the same HTML as ``snippet_by_words``, which answers the texts it cannot read.
+    a regular expression per word instead of tokenizing and folding the whole text, and
+    gives the same HTML as ``snippet_by_words``, which answers the texts it cannot read.
     """
     text = unicodedata.normalize("NFC", text or "")
-    pattern = _query_pattern(_query_words(query))
-    if pattern is None or _UNSAFE_RE.search(text):
+    patterns = _word_patterns(query)
+    if patterns is None or _UNSAFE_RE.search(text):
         return snippet_by_words(text, query, words)
-    return _snippet_fast(text, query, pattern, words)
+    return _snippet_fast(text, query, patterns, words)
 
 
 # --- The snippet's fast path --------------------------------------------------------
@@ -377,15 +377,31 @@ def snippet(text: str, query: ParsedQuery, words: int = 32) -> str:
 # A token (TOKEN_RE) made only of "safe" characters, each a letter or digit whose fold is
 # one ASCII letter or digit, folds character by character. So a token folds to a query
 # word exactly when each of its characters is in that word letter's class, and a regular
-# expression of those classes finds the query's words in the written text, in C. A text
-# with any other letter (or a query word with one) takes ``snippet_by_words``.
+# expression of those classes finds the word in the written text, in C. A text with any
+# other letter (or a query word with one) takes ``snippet_by_words``.
+
+
+# Vietnamese writes its letters with these marks on an ASCII vowel, and đ. Other Latin
+# letters ("ñ", "ā") are left to the word-by-word path: every class of letters beyond
+# Latin-1 costs Python's regular expression compiler a 64K-entry table, so the classes
+# hold only what Vietnamese uses (a consonant's class is then ASCII alone).
+_VIETNAMESE_MARKS = frozenset(TONES + "\u0302\u0306\u031b")
+
+
+def _vietnamese(ch: str) -> bool:
+    if ch in "đĐ":
+        return True
+    base, *marks = unicodedata.normalize("NFD", ch)
+    if not marks:
+        return base.isascii()
+    return base in "aeiouyAEIOUY" and set(marks) <= _VIETNAMESE_MARKS
 
 
 def _safe_classes() -> dict[str, str]:
     chars: dict[str, list[str]] = {}
     for cp in itertools.chain(range(0x30, 0x7B), range(0xC0, 0x1F00)):
         ch = chr(cp)
-        if TOKEN_RE.fullmatch(ch) and len(ch.lower()) == 1:
+        if TOKEN_RE.fullmatch(ch) and len(ch.lower()) == 1 and _vietnamese(ch):
             folded = fold(ch)
             if len(folded) == 1 and folded.isascii() and folded.isalnum():
                 chars.setdefault(folded, []).append(ch)
@@ -396,30 +412,37 @@ _SAFE = _safe_classes()
 _UNSAFE_RE = re.compile(r"[^\W_" + "".join(_SAFE.values()) + "]")
 
 
-def _query_words(query: ParsedQuery) -> tuple[str, ...]:
-    return tuple(sorted({w for group in query.match_groups for alt in group for w in alt}))
-
-
-@functools.lru_cache(maxsize=1024)
-def _query_pattern(words: tuple[str, ...]) -> re.Pattern | None:
-    if not words or not all(w and all(c in _SAFE for c in w) for w in words):
+@functools.lru_cache(maxsize=8192)
+def _word_pattern(word: str) -> re.Pattern | None:
+    """The written forms of one folded word, as whole tokens. Compiling one costs about
+    as much as the snippets of a hit or two (its vowels' classes), so patterns are kept
+    per word, which queries share (a few thousand syllables), not per query. The pattern
+    begins with the first letter's class: the engine then skips to the candidates instead
+    of trying every position."""
+    if not word or not all(c in _SAFE for c in word):
         return None
-    # The pattern begins with one class (every word's first letters), so the engine skips
-    # to the candidates instead of trying each word at every position (3 times faster);
-    # each word then checks its own first letter behind it. A word starts where the
-    # character before its first letter is not part of a token.
-    first = "".join(sorted({_SAFE[w[0]] for w in words}))
-    branches = "|".join(
-        f"(?<=[{_SAFE[w[0]]}])" + "".join(f"[{_SAFE[c]}]" for c in w[1:]) for w in words
-    )
-    return re.compile(rf"[{first}](?<![^\W_][^\W_])(?:{branches})(?![^\W_])")
+    rest = "".join(f"[{_SAFE[c]}]" for c in word[1:])
+    return re.compile(rf"[{_SAFE[word[0]]}](?<![^\W_][^\W_]){rest}(?![^\W_])")
 
 
-def _marked_spans(text: str, query: ParsedQuery, pattern: re.Pattern) -> list[tuple[str, int, int]]:
-    """``_mark`` over the tokens the pattern finds: (folded word, start, end) of each
+def _word_patterns(query: ParsedQuery) -> list[tuple[str, re.Pattern]] | None:
+    words = {w for group in query.match_groups for alt in group for w in alt}
+    patterns = [(word, _word_pattern(word)) for word in sorted(words)]
+    if not patterns or any(pattern is None for _, pattern in patterns):
+        return None
+    return patterns
+
+
+def _marked_spans(
+    text: str, query: ParsedQuery, patterns: list[tuple[str, re.Pattern]]
+) -> list[tuple[str, int, int]]:
+    """``_mark`` over the tokens the patterns find: (folded word, start, end) of each
     marked token, in text order. Two found tokens are consecutive words when no token lies
     between them."""
-    found = [(_fold_word(m.group()), m.start(), m.end()) for m in pattern.finditer(text)]
+    found = sorted(
+        ((word, m.start(), m.end()) for word, pattern in patterns for m in pattern.finditer(text)),
+        key=lambda token: token[1],
+    )
     where: dict[str, list[int]] = {}
     for j, (word, _, _) in enumerate(found):
         where.setdefault(word, []).append(j)
@@ -465,8 +488,10 @@ def _window_start(text: str, position: int, back: int) -> int:
         reach *= 4
 
 
-def _snippet_fast(text: str, query: ParsedQuery, pattern: re.Pattern, words: int) -> str:
-    marked = _marked_spans(text, query, pattern)
+def _snippet_fast(
+    text: str, query: ParsedQuery, patterns: list[tuple[str, re.Pattern]], words: int
+) -> str:
+    marked = _marked_spans(text, query, patterns)
     start_at = 0
     if marked:
         # Word distances between consecutive marked words, counted up to ``words`` (a
