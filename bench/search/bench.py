@@ -299,32 +299,64 @@ def measure_suggestions(root: str) -> dict:
 # seconds, from /proc. A round that is slower than the others shows whether something
 # beside the timed requests was running (a merge, autovacuum, the kernel writing back a
 # rebuilt index), or the request path itself was slower.
+# Elasticsearch's JVM threads by name: the JIT compilers' and the garbage collector's
+# CPU are reported apart from the rest of the node (searching, merging, HTTP).
 CPU_GROUPS = {"java": "elasticsearch", "postgres": "postgres", "gunicorn": "gunicorn"}
+TICKS = os.sysconf("SC_CLK_TCK")
+JVM_THREADS = {"C1 CompilerThre": "jit", "C2 CompilerThre": "jit", "GC Thread": "gc", "G1 ": "gc"}
+
+
+def _stat(path: str) -> tuple[str, float] | None:
+    """(name, CPU seconds) of a /proc stat file; None for a process gone meanwhile."""
+    try:
+        stat = Path(path).read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2 :].split()
+    seconds = (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+    return stat[stat.index("(") + 1 : stat.rindex(")")], seconds
 
 
 def cpu_seconds() -> dict[str, float]:
-    ticks = os.sysconf("SC_CLK_TCK")
-    used = {"elasticsearch": 0.0, "postgres": 0.0, "gunicorn": 0.0, "bench": 0.0, "other": 0.0}
+    used = dict.fromkeys(
+        ("elasticsearch", "elasticsearch_jit", "elasticsearch_gc", "postgres", "gunicorn"), 0.0
+    )
+    used |= {"bench": 0.0, "other": 0.0}
     for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
-        except OSError:  # ended meanwhile
+        found = _stat(f"/proc/{pid}/stat")
+        if found is None:
             continue
-        name = stat[stat.index("(") + 1 : stat.rindex(")")]
-        fields = stat[stat.rindex(")") + 2 :].split()
-        seconds = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        name, seconds = found
         group = "bench" if int(pid) == os.getpid() else CPU_GROUPS.get(name, "other")
+        if group == "elasticsearch":
+            for task in os.listdir(f"/proc/{pid}/task"):
+                thread = _stat(f"/proc/{pid}/task/{task}/stat")
+                if thread is None:
+                    continue
+                kind = next((k for p, k in JVM_THREADS.items() if thread[0].startswith(p)), "")
+                if kind:
+                    used[f"elasticsearch_{kind}"] += thread[1]
+                    seconds -= thread[1]
         used[group] += seconds
     with open("/proc/stat") as stat:
         cpu = [int(x) for x in stat.readline().split()[1:]]
-    used["busy"] = (sum(cpu) - cpu[3] - cpu[4]) / ticks  # all but idle and iowait
-    used["iowait"] = cpu[4] / ticks
+    used["busy"] = (sum(cpu) - cpu[3] - cpu[4]) / TICKS  # all but idle and iowait
+    used["iowait"] = cpu[4] / TICKS
     used["wall"] = time.monotonic()
     return used
 
 
 def cpu_used(before: dict, after: dict) -> dict[str, float]:
     return {key: round(after[key] - before[key], 2) for key in before}
+
+
+def query_cache() -> dict[str, int]:
+    """The node's filter cache (hits, misses, filters cached): a round that is faster
+    because the node cached its filters would show hits here."""
+    with urllib.request.urlopen(f"{ES_URL}/_nodes/stats/indices/query_cache", timeout=30) as r:  # noqa: S310
+        nodes = json.load(r)["nodes"].values()
+    keys = ("hit_count", "miss_count", "cache_count")
+    return {key: sum(node["indices"]["query_cache"][key] for node in nodes) for key in keys}
 
 
 def measure(engine, queries):
@@ -351,8 +383,9 @@ def measure(engine, queries):
     try:
         wait_up(base + "?format=json", proc)
         samples, per_query, totals, by_round, cpu_by_round = [], {}, {}, {}, []
+        cache_by_round = []
         for round_number in range(WARMUP_ROUNDS + ROUNDS):  # the warm-up rounds: not counted
-            cpu_before = cpu_seconds()
+            cpu_before, cache_before = cpu_seconds(), query_cache()
             for index, params in enumerate(queries):
                 url = base + "?" + urllib.parse.urlencode({**params, "format": "json"})
                 elapsed, body = timed_get(url)
@@ -363,6 +396,7 @@ def measure(engine, queries):
                     data = json.loads(body)
                     totals[index] = data["total"] if data["total_exact"] else f"{data['total']}+"
             cpu_by_round.append(cpu_used(cpu_before, cpu_seconds()))
+            cache_by_round.append({k: v - cache_before[k] for k, v in query_cache().items()})
         slowest = sorted(per_query, key=lambda i: -statistics.median(per_query[i]))[:5]
         by_class: dict[str, list[float]] = {}
         for index, timings in per_query.items():
@@ -379,6 +413,7 @@ def measure(engine, queries):
                 for _, timings in sorted(by_round.items())
             ],
             "cpu_s_by_round": cpu_by_round,
+            "query_cache_by_round": cache_by_round,
             "suggestions": measure_suggestions(base),
             "slowest": [
                 {
