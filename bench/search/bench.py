@@ -18,9 +18,11 @@ ARTICLES = int(os.environ.get("BENCH_ARTICLES", "100000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 # Rounds of the queries before the measured ones (the services start cold: a new
 # Elasticsearch process, empty caches, an index just rebuilt). Every round's p50 and p95
-# are kept (``p50_p95_ms_by_round``), the warm-up rounds' too: after the first round
-# they differ by the machine's noise, not by a trend (docs/search.md).
-WARMUP_ROUNDS = int(os.environ.get("BENCH_WARMUP_ROUNDS", "1"))
+# are kept (``p50_p95_ms_by_round``), the warm-up rounds' too, with who used the CPU in
+# each (``cpu_s_by_round``) and the node's filter cache (``query_cache_by_round``): in
+# the second round the node's JIT compilers still work several times as much as in the
+# later ones, and no round caches filters (docs/search.md).
+WARMUP_ROUNDS = int(os.environ.get("BENCH_WARMUP_ROUNDS", "2"))
 ES_URL = os.environ["ELASTICSEARCH_URL"]
 
 ENV = {
@@ -317,37 +319,41 @@ def _stat(path: str) -> tuple[str, float] | None:
     return stat[stat.index("(") + 1 : stat.rindex(")")], seconds
 
 
-def cpu_seconds() -> dict[str, float]:
-    used = dict.fromkeys(
-        ("elasticsearch", "elasticsearch_jit", "elasticsearch_gc", "postgres", "gunicorn"), 0.0
-    )
-    used |= {"bench": 0.0, "other": 0.0}
+def cpu_seconds() -> dict:
+    """The CPU seconds of every process (Elasticsearch's: of every thread) by its group,
+    and the machine's busy and iowait seconds."""
+    tasks: dict[str, tuple[str, float]] = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         found = _stat(f"/proc/{pid}/stat")
         if found is None:
             continue
-        name, seconds = found
-        group = "bench" if int(pid) == os.getpid() else CPU_GROUPS.get(name, "other")
-        if group == "elasticsearch":
-            for task in os.listdir(f"/proc/{pid}/task"):
-                thread = _stat(f"/proc/{pid}/task/{task}/stat")
-                if thread is None:
-                    continue
+        group = "bench" if int(pid) == os.getpid() else CPU_GROUPS.get(found[0], "other")
+        if group != "elasticsearch":
+            tasks[pid] = (group, found[1])
+            continue
+        for task in os.listdir(f"/proc/{pid}/task"):
+            thread = _stat(f"/proc/{pid}/task/{task}/stat")
+            if thread is not None:
                 kind = next((k for p, k in JVM_THREADS.items() if thread[0].startswith(p)), "")
-                if kind:
-                    used[f"elasticsearch_{kind}"] += thread[1]
-                    seconds -= thread[1]
-        used[group] += seconds
+                tasks[f"{pid}/{task}"] = (f"{group}_{kind}" if kind else group, thread[1])
     with open("/proc/stat") as stat:
         cpu = [int(x) for x in stat.readline().split()[1:]]
-    used["busy"] = (sum(cpu) - cpu[3] - cpu[4]) / TICKS  # all but idle and iowait
-    used["iowait"] = cpu[4] / TICKS
-    used["wall"] = time.monotonic()
-    return used
+    busy = (sum(cpu) - cpu[3] - cpu[4]) / TICKS  # all but idle and iowait
+    return {"tasks": tasks, "busy": busy, "iowait": cpu[4] / TICKS, "wall": time.monotonic()}
 
 
 def cpu_used(before: dict, after: dict) -> dict[str, float]:
-    return {key: round(after[key] - before[key], 2) for key in before}
+    """CPU seconds between two readings by group. A process started meanwhile counts
+    whole; one that ended meanwhile is missing (its last seconds are lost with it)."""
+    used = dict.fromkeys(
+        ("elasticsearch", "elasticsearch_jit", "elasticsearch_gc", "postgres", "gunicorn"), 0.0
+    )
+    used |= {"bench": 0.0, "other": 0.0}
+    for task, (group, seconds) in after["tasks"].items():
+        used[group] += seconds - before["tasks"].get(task, (group, 0.0))[1]
+    for key in ("busy", "iowait", "wall"):
+        used[key] = after[key] - before[key]
+    return {key: round(value, 2) for key, value in used.items()}
 
 
 def query_cache() -> dict[str, int]:

@@ -9,7 +9,7 @@
 #
 #   flock /tmp/bench.lock bash bench/search/run.sh   # BENCH_ARTICLES=100000 by default
 #   BENCH_ARTICLES=2000 BENCH_ROUNDS=1 bash bench/search/run.sh   # a quick trial run
-# BENCH_ROUNDS: measured rounds of the queries, after BENCH_WARMUP_ROUNDS (1); BENCH_OUT:
+# BENCH_ROUNDS: measured rounds of the queries, after BENCH_WARMUP_ROUNDS (2); BENCH_OUT:
 # where results go (written after each phase; a run cut by BENCH_TIMEOUT keeps them).
 #
 # Results go to bench/search/results.json and are printed as a Markdown table.
