@@ -338,8 +338,16 @@ def cpu_seconds() -> dict:
                 tasks[f"{pid}/{task}"] = (f"{group}_{kind}" if kind else group, thread[1])
     with open("/proc/stat") as stat:
         cpu = [int(x) for x in stat.readline().split()[1:]]
-    busy = (sum(cpu) - cpu[3] - cpu[4]) / TICKS  # all but idle and iowait
-    return {"tasks": tasks, "busy": busy, "iowait": cpu[4] / TICKS, "wall": time.monotonic()}
+    # user nice system idle iowait irq softirq steal ...: steal is time the hypervisor
+    # gave this machine's CPUs to another guest.
+    busy = (sum(cpu) - cpu[3] - cpu[4] - cpu[7]) / TICKS
+    return {
+        "tasks": tasks,
+        "busy": busy,
+        "iowait": cpu[4] / TICKS,
+        "steal": cpu[7] / TICKS,
+        "wall": time.monotonic(),
+    }
 
 
 def cpu_used(before: dict, after: dict) -> dict[str, float]:
@@ -351,7 +359,7 @@ def cpu_used(before: dict, after: dict) -> dict[str, float]:
     used |= {"bench": 0.0, "other": 0.0}
     for task, (group, seconds) in after["tasks"].items():
         used[group] += seconds - before["tasks"].get(task, (group, 0.0))[1]
-    for key in ("busy", "iowait", "wall"):
+    for key in ("busy", "iowait", "steal", "wall"):
         used[key] = after[key] - before[key]
     return {key: round(value, 2) for key, value in used.items()}
 
