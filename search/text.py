@@ -325,33 +325,43 @@ def snippet_by_words(text: str, query: ParsedQuery, words: int = 32) -> str:
     folded = list(map(_fold_word, found))
     matches = sorted(_marked(found, folded, query))
     start, end = 0, min(len(found), words)
-    # The window that starts at a match and holds the most distinct matched words, then
-    # the most matches; the first such. Slid over the matches once: a common word can
-    # match a hundred times in a long article.
-    best_score = (-1, 0)
-    inside: dict[str, int] = {}  # matched words in matches[n:k], counted
-    k = 0
-    for n, first in enumerate(matches):
-        while k < len(matches) and matches[k] < first + words:
-            word = folded[matches[k]]
-            inside[word] = inside.get(word, 0) + 1
-            k += 1
-        score = (len(inside), k - n)
-        if score > best_score:
-            best_score = score
-            start = max(0, first - 4)
-            end = min(len(found), start + words)
-        word = folded[first]
-        if inside[word] == 1:
-            del inside[word]
-        else:
-            inside[word] -= 1
+    if matches:
+        best = _best_window(matches, [folded[i] for i in matches], words)
+        start = max(0, matches[best] - 4)
+        end = min(len(found), start + words)
     # Offsets for the window's words only: the words before it are skipped in C.
     window = list(itertools.islice(TOKEN_RE.finditer(text), start, end))
     begin = window[0].start()
     finish = window[-1].end()
     lo, hi = bisect.bisect_left(matches, start), bisect.bisect_left(matches, end)
     marks = [window[i - start].span() for i in matches[lo:hi]]
+    return _window_html(text, marks, begin, finish)
+
+
+def _best_window(index: list[int], words_at: list[str], width: int) -> int:
+    """Which match (by its place in ``index``, word positions in order, ``words_at`` the
+    folded words there) starts the window of ``width`` words with the most distinct
+    matched words, then the most matches; the first such. Slid over the matches once: a
+    common word can match a hundred times in a long article."""
+    best_score, best = (-1, 0), 0
+    inside: dict[str, int] = {}  # matched words in index[n:k], counted
+    k = 0
+    for n, first in enumerate(index):
+        while k < len(index) and index[k] < first + width:
+            inside[words_at[k]] = inside.get(words_at[k], 0) + 1
+            k += 1
+        score = (len(inside), k - n)
+        if score > best_score:
+            best_score, best = score, n
+        if inside[words_at[n]] == 1:
+            del inside[words_at[n]]
+        else:
+            inside[words_at[n]] -= 1
+    return best
+
+
+def _window_html(text: str, marks: list[tuple[int, int]], begin: int, finish: int) -> str:
+    """The snippet: ``text[begin:finish]`` with its marks, "…" where the text goes on."""
     prefix = "… " if begin > 0 else ""
     suffix = " …" if finish < len(text.rstrip()) else ""
     return prefix + _marked_html(text, marks, begin, finish).strip() + suffix
@@ -463,13 +473,7 @@ def _marked_spans(
 
 
 def _words_between(text: str, end: int, start: int, cap: int) -> int:
-    """The words in ``text[end:start]``, or ``cap`` when there are that many or more.
-    Counted by ``findall`` in C over at most ``8 * cap`` characters (a token cut at that
-    end is still a word of the stretch); word by word up to ``cap`` past them."""
-    stop = min(start, end + 8 * cap)
-    count = len(TOKEN_RE.findall(text, end, stop))
-    if count >= cap or stop == start:
-        return min(count, cap)
+    """The words in ``text[end:start]``, or ``cap`` when there are that many or more."""
     return sum(1 for _ in itertools.islice(TOKEN_RE.finditer(text, end, start), cap))
 
 
@@ -483,7 +487,7 @@ def _window_start(text: str, position: int, back: int) -> int:
         # Past the first found token (which may begin before ``low``), all are whole.
         if len(starts) > back or low == 0:
             if len(starts) >= back:
-                return starts[-back] if back else position
+                return starts[-back]
             return starts[0] if starts else position
         reach *= 4
 
@@ -499,24 +503,7 @@ def _snippet_fast(
         index = [0]
         for (_, _, end), (_, start, _) in itertools.pairwise(marked):
             index.append(index[-1] + min(_words_between(text, end, start, words) + 1, words))
-        # The window that starts at a match and holds the most distinct matched words,
-        # then the most matches; the first such (as in ``snippet_by_words``).
-        best_score, best = (-1, 0), 0
-        inside: dict[str, int] = {}
-        k = 0
-        for n, first in enumerate(index):
-            while k < len(index) and index[k] < first + words:
-                word = marked[k][0]
-                inside[word] = inside.get(word, 0) + 1
-                k += 1
-            score = (len(inside), k - n)
-            if score > best_score:
-                best_score, best = score, n
-            word = marked[n][0]
-            if inside[word] == 1:
-                del inside[word]
-            else:
-                inside[word] -= 1
+        best = _best_window(index, [word for word, _, _ in marked], words)
         start_at = _window_start(text, marked[best][1], 4)
     window = list(itertools.islice(TOKEN_RE.finditer(text, start_at), words))
     if not window:
@@ -524,6 +511,4 @@ def _snippet_fast(
     begin = window[0].start()
     finish = window[-1].end()
     marks = [(start, end) for _, start, end in marked if begin <= start and end <= finish]
-    prefix = "… " if begin > 0 else ""
-    suffix = " …" if finish < len(text.rstrip()) else ""
-    return prefix + _marked_html(text, marks, begin, finish).strip() + suffix
+    return _window_html(text, marks, begin, finish)

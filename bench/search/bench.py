@@ -300,9 +300,9 @@ def measure_suggestions(root: str) -> dict:
 # Who used the CPU while a round ran (``cpu_s_by_round``): processes by name, in CPU
 # seconds, from /proc. A round that is slower than the others shows whether something
 # beside the timed requests was running (a merge, autovacuum, the kernel writing back a
-# rebuilt index), or the request path itself was slower.
-# Elasticsearch's JVM threads by name: the JIT compilers' and the garbage collector's
-# CPU are reported apart from the rest of the node (searching, merging, HTTP).
+# rebuilt index), or the request path itself was slower. Elasticsearch's JVM threads are
+# told apart by name: the JIT compilers' and the garbage collector's CPU from the rest of
+# the node (searching, merging, HTTP).
 CPU_GROUPS = {"java": "elasticsearch", "postgres": "postgres", "gunicorn": "gunicorn"}
 TICKS = os.sysconf("SC_CLK_TCK")
 JVM_THREADS = {"C1 CompilerThre": "jit", "C2 CompilerThre": "jit", "GC Thread": "gc", "G1 ": "gc"}
@@ -321,7 +321,7 @@ def _stat(path: str) -> tuple[str, float] | None:
 
 def cpu_seconds() -> dict:
     """The CPU seconds of every process (Elasticsearch's: of every thread) by its group,
-    and the machine's busy and iowait seconds."""
+    and the machine's busy, iowait and steal seconds."""
     tasks: dict[str, tuple[str, float]] = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         found = _stat(f"/proc/{pid}/stat")
@@ -353,10 +353,8 @@ def cpu_seconds() -> dict:
 def cpu_used(before: dict, after: dict) -> dict[str, float]:
     """CPU seconds between two readings by group. A process started meanwhile counts
     whole; one that ended meanwhile is missing (its last seconds are lost with it)."""
-    used = dict.fromkeys(
-        ("elasticsearch", "elasticsearch_jit", "elasticsearch_gc", "postgres", "gunicorn"), 0.0
-    )
-    used |= {"bench": 0.0, "other": 0.0}
+    groups = ("elasticsearch", "elasticsearch_jit", "elasticsearch_gc", *CPU_GROUPS.values())
+    used = dict.fromkeys((*dict.fromkeys(groups), "bench", "other"), 0.0)
     for task, (group, seconds) in after["tasks"].items():
         used[group] += seconds - before["tasks"].get(task, (group, 0.0))[1]
     for key in ("busy", "iowait", "steal", "wall"):
