@@ -497,6 +497,16 @@ def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def es_java() -> str:
+    """The Java the Elasticsearch node runs on (scripts/services.sh picks it): its search
+    code is compiled by that JVM, so the figures depend on it (docs/search.md)."""
+    url = f"{ES_URL.rstrip('/')}/_nodes/jvm?filter_path=**.jvm.version,**.jvm.vm_vendor"
+    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback only
+        nodes = json.load(response)["nodes"]
+    found = {f"{node['jvm']['vm_vendor']} {node['jvm']['version']}" for node in nodes.values()}
+    return ", ".join(sorted(found))
+
+
 OUT = Path(os.environ.get("BENCH_OUT", ROOT / "bench" / "search" / "results.json"))
 
 
@@ -509,6 +519,7 @@ def main():
     results = {"articles": ARTICLES, "rounds": ROUNDS, "queries": len(QUERIES)}
     results["warmup_rounds"] = WARMUP_ROUNDS
     results["cpus"] = os.cpu_count()
+    results["elasticsearch_java"] = es_java()
     results["load_start"] = load()
     manage("migrate", "--noinput", "-v", "0")
     results["generate_s"] = round(generate(), 1)
