@@ -44,9 +44,6 @@ Environment (all optional):
   ES_VERSION        elasticsearch version (default: 8.19.21)
   ES_CACHE          where the zip is cached and unpacked (default: \$PWD/.cache/elasticsearch)
   ES_HEAP           elasticsearch heap size, per node (default: 512m)
-  ES_JAVA_HOME      the JDK elasticsearch runs on (default: the newest in /usr/lib/jvm
-                    within ES_JAVA_VERSIONS, else Debian's java)
-  ES_JAVA_VERSIONS  Java feature versions to prefer, as MIN-MAX (default: 21-25)
   ES_NODES          elasticsearch nodes (default: 1). With N>1, a cluster on
                     127.0.0.1: node 1 master-eligible and data, the others data
                     only; ELASTICSEARCH_URL is node 1, and for each node i
@@ -345,7 +342,6 @@ stop_redis() {
 ES_VERSION=${ES_VERSION:-8.19.21}
 ES_CACHE=${ES_CACHE:-$PWD/.cache/elasticsearch}
 ES_HEAP=${ES_HEAP:-512m}
-ES_JAVA_VERSIONS=${ES_JAVA_VERSIONS:-21-25}
 ES_NODES=${ES_NODES:-1}
 
 installed_elasticsearch() {
@@ -429,33 +425,6 @@ es_reachable_home() {
     echo "$home"
 }
 
-# es_java_home: the JDK a node runs on. The integ-test-zip bundles none. The official
-# distributions, the production image among them, bundle a recent one, and on it the node
-# answered the benchmark's queries in about a fifth less time than on Java 17, and its JIT
-# compilers settled sooner (docs/search.md). So: ES_JAVA_HOME when set, else the newest
-# JDK in /usr/lib/jvm that this Elasticsearch runs on (ES_JAVA_VERSIONS), else Debian's
-# java (SERVICE_PACKAGES installs it).
-es_java_home() {
-    local release version best="" best_version=0
-    if [[ -n ${ES_JAVA_HOME:-} ]]; then
-        echo "$ES_JAVA_HOME"
-        return
-    fi
-    for release in /usr/lib/jvm/*/release; do
-        [[ -x ${release%/release}/bin/java ]] || continue
-        version=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release")
-        if [[ -n $version ]] && ((version >= ${ES_JAVA_VERSIONS%-*} &&
-            version <= ${ES_JAVA_VERSIONS#*-} && version > best_version)); then
-            best=${release%/release} best_version=$version
-        fi
-    done
-    if [[ -n $best ]]; then
-        echo "$best"
-    else
-        dirname "$(dirname "$(readlink -f "$(command -v java)")")"
-    fi
-}
-
 # es_node_script DIR HOME SETTINGS...: write DIR/start.sh, which starts this node in
 # the foreground as the service user in a session of its own (writing its server pid
 # to DIR/es.pid). services.sh runs it; a fault drill runs it again to bring a node it
@@ -463,7 +432,8 @@ es_java_home() {
 es_node_script() {
     local dir=$1 home=$2 java_home arg
     shift 2
-    java_home=$(es_java_home)
+    # The integ-test-zip bundles no JDK: use Debian's.
+    java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
     {
         echo '#!/usr/bin/env bash'
         printf 'cd %q || exit 1\n' "$RUN_DIR"
