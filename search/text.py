@@ -480,7 +480,8 @@ def _words_between(text: str, end: int, start: int, cap: int) -> int:
     """The words in ``text[end:start]``, or ``cap`` when there are that many or more.
 
     A common word marks a long article every few words, so most gaps are short: those are
-    counted in C (``findall``), and only a long one word by word, up to ``cap``."""
+    counted in C (``findall``). A long one is counted word by word, only up to ``cap``:
+    ``findall`` would make a string of each of its words."""
     if start - end <= _SHORT_GAP:
         return min(len(TOKEN_RE.findall(text, end, start)), cap)
     return sum(1 for _ in itertools.islice(TOKEN_RE.finditer(text, end, start), cap))
