@@ -354,7 +354,7 @@ def cpu_used(before: dict, after: dict) -> dict[str, float]:
     """CPU seconds between two readings by group. A process started meanwhile counts
     whole; one that ended meanwhile is missing (its last seconds are lost with it)."""
     groups = ("elasticsearch", "elasticsearch_jit", "elasticsearch_gc", *CPU_GROUPS.values())
-    used = dict.fromkeys((*dict.fromkeys(groups), "bench", "other"), 0.0)
+    used = dict.fromkeys((*groups, "bench", "other"), 0.0)  # each once, in this order
     for task, (group, seconds) in after["tasks"].items():
         used[group] += seconds - before["tasks"].get(task, (group, 0.0))[1]
     for key in ("busy", "iowait", "steal", "wall"):
@@ -498,8 +498,8 @@ def load() -> str:
 
 
 def es_java() -> str:
-    """The Java the Elasticsearch node runs on (scripts/services.sh picks it): its search
-    code is compiled by that JVM, so the figures depend on it (docs/search.md)."""
+    """The Java the Elasticsearch node runs on: its search code is compiled by that JVM, so
+    runs on different JDKs are told apart (docs/search.md)."""
     url = f"{ES_URL.rstrip('/')}/_nodes/jvm?filter_path=**.jvm.version,**.jvm.vm_vendor"
     with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback only
         nodes = json.load(response)["nodes"]
