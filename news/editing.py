@@ -1,10 +1,13 @@
 """The page editor's behaviour for the newsroom's own page types."""
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
 from wagtail.admin.views.pages.create import CreateView
+from wagtail.admin.views.pages.edit import EditView
 from wagtail.admin.views.pages.workflow import WorkflowActionView
 from wagtail.admin.viewsets.pages import PageViewSet
+from wagtail.models import Page
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -25,6 +28,27 @@ class CreateWithoutAutosaveView(CreateView):
         context = super().get_context_data(**kwargs)
         context["autosave_enabled"] = False
         return context
+
+
+class OneSaveAtATimeEditView(EditView):
+    """Wagtail's edit view, with the saves of one page taken one at a time.
+
+    Wagtail decides whether an autosave is out of date (another save came first) from
+    the latest revision it reads when the request starts, without a lock. An autosave
+    still on its way when the editor clicks "save draft" can then be written after the
+    click's save, and the page keeps the older text: the editor's last change is lost
+    with no message. Holding the page's row for the whole save makes the later request
+    read the earlier one's revision, so a stale autosave is refused as out of date.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method != "POST":
+            return super().dispatch(request, *args, **kwargs)
+        with transaction.atomic():
+            # SQLite has no row locks; its IMMEDIATE transactions (settings) take the
+            # database's write lock here instead.
+            list(Page.objects.select_for_update().filter(pk=kwargs["page_id"]).values("pk"))
+            return super().dispatch(request, *args, **kwargs)
 
 
 class ConfirmedWorkflowActionView(WorkflowActionView):
@@ -49,6 +73,7 @@ class ConfirmedWorkflowActionView(WorkflowActionView):
 
 class NewsroomPageViewSet(PageViewSet):
     add_view_class = CreateWithoutAutosaveView
+    edit_view_class = OneSaveAtATimeEditView
     workflow_action_view_class = ConfirmedWorkflowActionView
 
 

@@ -18,7 +18,7 @@ from stats.reports.views import can_view
 
 from . import reports
 from .editing import AuthorViewSet, NewsroomPageViewSet
-from .models import ArticlePage, EventPage
+from .models import ArticlePage, EventIndexPage, EventPage, HomePage, NewsIndexPage
 
 
 def _referencing_pages(document):
@@ -56,13 +56,11 @@ register_snippet(AuthorViewSet)
 
 
 @hooks.register("register_admin_viewset")
-def article_editor():
-    return NewsroomPageViewSet(model=ArticlePage)
-
-
-@hooks.register("register_admin_viewset")
-def event_editor():
-    return NewsroomPageViewSet(model=EventPage)
+def newsroom_editors():
+    return [
+        NewsroomPageViewSet(model=model)
+        for model in (HomePage, NewsIndexPage, ArticlePage, EventIndexPage, EventPage)
+    ]
 
 
 @hooks.register("insert_editor_js")
