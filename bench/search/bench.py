@@ -16,13 +16,19 @@ ROOT = Path(__file__).resolve().parents[2]
 PY = str(ROOT / ".venv" / "bin" / "python")
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", "100000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
-# Rounds of the queries before the measured ones (the services start cold: a new
-# Elasticsearch process, empty caches, an index just rebuilt). Every round's p50 and p95
-# are kept (``p50_p95_ms_by_round``), the warm-up rounds' too, with who used the CPU in
-# each (``cpu_s_by_round``) and the node's filter cache (``query_cache_by_round``): in
-# the second round the node's JIT compilers still work several times as much as in the
-# later ones, and no round caches filters (docs/search.md).
+# Rounds of the queries before the measured ones, for each engine: at least
+# WARMUP_ROUNDS, and more until WARMUP_SECONDS have passed. The services start cold (a
+# new Elasticsearch process, empty caches, an index just rebuilt), and a newsroom's node
+# has served thousands of searches before the ones that count: its JIT compilers go on
+# compiling Lucene's and Elasticsearch's search code for twenty rounds or more (the
+# node's CPU for the same queries falls by a fifth meanwhile), where two rounds left
+# them compiling half the time. Elastic's own benchmarks (Rally's tracks) warm each
+# search up for hundreds of iterations. Every round's p50 and p95 are kept
+# (``p50_p95_ms_by_round``), the warm-up rounds' too, with who used the CPU in each
+# (``cpu_s_by_round``) and the node's filter cache (``query_cache_by_round``: no round
+# caches filters, so later rounds are not faster for that reason; docs/search.md).
 WARMUP_ROUNDS = int(os.environ.get("BENCH_WARMUP_ROUNDS", "2"))
+WARMUP_SECONDS = float(os.environ.get("BENCH_WARMUP_SECONDS", "90"))
 ES_URL = os.environ["ELASTICSEARCH_URL"]
 
 ENV = {
@@ -396,30 +402,38 @@ def measure(engine, queries):
         wait_up(base + "?format=json", proc)
         samples, per_query, totals, by_round, cpu_by_round = [], {}, {}, {}, []
         cache_by_round = []
-        for round_number in range(WARMUP_ROUNDS + ROUNDS):  # the warm-up rounds: not counted
+        started, round_number, warmup_rounds = time.monotonic(), 0, 0
+        while round_number < warmup_rounds + ROUNDS:
+            # Warming up until both bounds are passed; then ROUNDS rounds are measured.
+            warming = round_number == warmup_rounds and (
+                round_number < WARMUP_ROUNDS or time.monotonic() - started < WARMUP_SECONDS
+            )
+            warmup_rounds += warming
             cpu_before, cache_before = cpu_seconds(), query_cache()
             for index, params in enumerate(queries):
                 url = base + "?" + urllib.parse.urlencode({**params, "format": "json"})
                 elapsed, body = timed_get(url)
                 by_round.setdefault(round_number, []).append(elapsed)
-                if round_number >= WARMUP_ROUNDS:
+                if not warming:
                     samples.append(elapsed)
                     per_query.setdefault(index, []).append(elapsed)
                     data = json.loads(body)
                     totals[index] = data["total"] if data["total_exact"] else f"{data['total']}+"
             cpu_by_round.append(cpu_used(cpu_before, cpu_seconds()))
             cache_by_round.append({k: v - cache_before[k] for k, v in query_cache().items()})
+            round_number += 1
         slowest = sorted(per_query, key=lambda i: -statistics.median(per_query[i]))[:5]
         by_class: dict[str, list[float]] = {}
         for index, timings in per_query.items():
             by_class.setdefault(QUERIES[index][0], []).extend(timings)
         return {
             **percentiles(samples),
+            "warmup_rounds": warmup_rounds,
             "p95_ms_by_class": {
                 name: percentiles(timings)["p95_ms"] for name, timings in by_class.items()
             },
-            # The first WARMUP_ROUNDS are the warm-up: how much faster each round is shows
-            # what was still warming up (the JVM's compiled code, the caches).
+            # The first ``warmup_rounds`` are the warm-up: how much faster each round is
+            # shows what was still warming up (the JVM's compiled code, the caches).
             "p50_p95_ms_by_round": [
                 [percentiles(timings)["p50_ms"], percentiles(timings)["p95_ms"]]
                 for _, timings in sorted(by_round.items())
@@ -517,7 +531,8 @@ def save(results: dict) -> None:
 
 def main():
     results = {"articles": ARTICLES, "rounds": ROUNDS, "queries": len(QUERIES)}
-    results["warmup_rounds"] = WARMUP_ROUNDS
+    results["warmup_rounds"] = WARMUP_ROUNDS  # at least; each engine's own count is in its results
+    results["warmup_seconds"] = WARMUP_SECONDS
     results["cpus"] = os.cpu_count()
     results["elasticsearch_java"] = es_java()
     results["load_start"] = load()

@@ -8,8 +8,9 @@
 # non-zero when the two engines disagree on any total.
 #
 #   flock /tmp/bench.lock bash bench/search/run.sh   # BENCH_ARTICLES=100000 by default
-#   BENCH_ARTICLES=2000 BENCH_ROUNDS=1 bash bench/search/run.sh   # a quick trial run
-# BENCH_ROUNDS: measured rounds of the queries, after BENCH_WARMUP_ROUNDS (2); BENCH_OUT:
+#   BENCH_ARTICLES=2000 BENCH_ROUNDS=1 BENCH_WARMUP_SECONDS=0 bash bench/search/run.sh   # a quick trial
+# BENCH_ROUNDS: measured rounds of the queries (3), after each engine's warm-up: at least
+# BENCH_WARMUP_ROUNDS rounds (2) and BENCH_WARMUP_SECONDS seconds (90); BENCH_OUT:
 # where results go (written after each phase; a run cut by BENCH_TIMEOUT keeps them).
 #
 # Results go to bench/search/results.json and are printed as a Markdown table.
