@@ -249,6 +249,10 @@ SEARCH_ES_TIMEOUT = env.integer("SEARCH_ES_TIMEOUT", 5)  # seconds, per request
 # Copies of each shard on other nodes: 0 for one node, 1 or more for a cluster (a node
 # can then die without search losing the index; see docs/operations.md).
 SEARCH_ES_REPLICAS = env.integer("SEARCH_ES_REPLICAS", 0)
+# Primary shards of a new index: a shard merged to one segment is searched by one thread,
+# so two let one query use two cores; ranked searches give each shard the whole index's
+# term statistics (docs/search.md).
+SEARCH_ES_SHARDS = env.integer("SEARCH_ES_SHARDS", 2)
 SEARCH_PAGE_SIZE = env.integer("SEARCH_PAGE_SIZE", 10)
 
 # --- workflow, feeds, api, security (see docs/workflow.md and docs/security.md)

@@ -47,7 +47,9 @@ MAX_WINDOW = 10_000  # index.max_result_window
 # The whole query as a phrase must outrank any term score (a BM25 sum stays far below):
 # folded phrase +1000, exact phrase +500 more, like the database engine's tiers.
 PHRASE_BOOST = 1000.0
-RESCORE_WINDOW = 500  # hits that get the whole-query phrase boost
+# Hits that get the whole-query phrase boost: each shard rescores its own best, so the
+# index's best RESCORE_WINDOW are always among them.
+RESCORE_WINDOW = 500
 # Acronym groups are matched as filters and scored in the rescore when the query has at
 # most this many plain syllables besides them ("UBND tỉnh"; see ``match_clauses``).
 DEFER_FORMS_PLAIN = 2
@@ -225,7 +227,10 @@ def concrete_indices() -> list[str]:
 
 
 def create_index(name: str, bulk: bool = False) -> None:
-    body_settings = {"number_of_shards": 1, "number_of_replicas": settings.SEARCH_ES_REPLICAS}
+    body_settings = {
+        "number_of_shards": settings.SEARCH_ES_SHARDS,
+        "number_of_replicas": settings.SEARCH_ES_REPLICAS,
+    }
     if bulk:
         body_settings["refresh_interval"] = "-1"
         body_settings["translog.durability"] = "async"  # fsync per bulk request is wasted
@@ -660,9 +665,13 @@ def search(params: SearchParams) -> Results:
     results = Results(page=params.page, page_size=params.page_size)
     start = min(params.offset, MAX_WINDOW - params.page_size)
     body = build_search(params)[start : start + params.page_size].to_dict()
+    # A ranked search first reads the term statistics of every shard (the DFS phase), so
+    # that each shard scores with the whole index's, as one shard would, not its own.
+    ranked = bool(params.query) and params.sort != NEWEST
+    search_type = "dfs_query_then_fetch" if ranked else "query_then_fetch"
     # The raw client: the answer is read as plain dicts (elasticsearch-dsl's hit wrappers and
     # date parsing cost more than the rest of the Python side of a query).
-    response = client().search(index=alias(), body=body)
+    response = client().search(index=alias(), body=body, search_type=search_type)
     total = response["hits"]["total"]
     results.total = min(total["value"], TOTAL_CAP)
     results.total_exact = total["relation"] == "eq" and total["value"] <= TOTAL_CAP
