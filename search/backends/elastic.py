@@ -346,7 +346,7 @@ def merge(name: str) -> None:
     An archive is read far more than written: merged, a query reads one set of postings
     instead of one per segment (the bulk load leaves about ten). The index is complete
     and live before it is merged, so the merge runs in the node's background, as its own
-    merges do; the rebuild does not wait for it (one thread rewrites the whole index).
+    merges do; the rebuild does not wait for it (one thread per shard rewrites it).
     Searches meanwhile read the unmerged segments (docs/search.md). A merge that cannot
     start leaves a correct index, only slower to read: it is logged."""
     try:
