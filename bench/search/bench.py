@@ -20,13 +20,12 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 # WARMUP_ROUNDS, and more until WARMUP_SECONDS have passed. The services start cold (a
 # new Elasticsearch process, empty caches, an index just rebuilt), and a newsroom's node
 # has served thousands of searches before the ones that count: its JIT compilers go on
-# compiling Lucene's and Elasticsearch's search code for twenty rounds or more (the
-# node's CPU for the same queries falls by a fifth meanwhile), where two rounds left
-# them compiling half the time. Elastic's own benchmarks (Rally's tracks) warm each
-# search up for hundreds of iterations. Every round's p50 and p95 are kept
-# (``p50_p95_ms_by_round``), the warm-up rounds' too, with who used the CPU in each
-# (``cpu_s_by_round``) and the node's filter cache (``query_cache_by_round``: no round
-# caches filters, so later rounds are not faster for that reason; docs/search.md).
+# compiling Lucene's and Elasticsearch's search code for many rounds, and the same
+# queries cost the node less CPU as they do (docs/search.md). Elastic's own benchmarks
+# (Rally's tracks) warm each search up for hundreds of iterations. Every round's p50 and
+# p95 are kept (``p50_p95_ms_by_round``), the warm-up rounds' too, with who used the CPU
+# in each (``cpu_s_by_round``) and the node's filter cache (``query_cache_by_round``: no
+# round caches filters, so later rounds are not faster for that reason; docs/search.md).
 WARMUP_ROUNDS = int(os.environ.get("BENCH_WARMUP_ROUNDS", "2"))
 WARMUP_SECONDS = float(os.environ.get("BENCH_WARMUP_SECONDS", "90"))
 ES_URL = os.environ["ELASTICSEARCH_URL"]
