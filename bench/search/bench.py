@@ -399,28 +399,33 @@ def measure(engine, queries):
     )
     try:
         wait_up(base + "?format=json", proc)
-        samples, per_query, totals, by_round, cpu_by_round = [], {}, {}, {}, []
-        cache_by_round = []
-        started, round_number, warmup_rounds = time.monotonic(), 0, 0
-        while round_number < warmup_rounds + ROUNDS:
-            # Warming up until both bounds are passed; then ROUNDS rounds are measured.
-            warming = round_number == warmup_rounds and (
-                round_number < WARMUP_ROUNDS or time.monotonic() - started < WARMUP_SECONDS
-            )
-            warmup_rounds += warming
+        samples, per_query, totals = [], {}, {}
+        by_round, cpu_by_round, cache_by_round = [], [], []
+
+        def play(counted: bool) -> None:
+            """One round of the queries: its times, CPU and filter cache are kept; a
+            counted round's times are also the samples, and its answers the totals."""
             cpu_before, cache_before = cpu_seconds(), query_cache()
+            timings = []
             for index, params in enumerate(queries):
                 url = base + "?" + urllib.parse.urlencode({**params, "format": "json"})
                 elapsed, body = timed_get(url)
-                by_round.setdefault(round_number, []).append(elapsed)
-                if not warming:
+                timings.append(elapsed)
+                if counted:
                     samples.append(elapsed)
                     per_query.setdefault(index, []).append(elapsed)
                     data = json.loads(body)
                     totals[index] = data["total"] if data["total_exact"] else f"{data['total']}+"
+            by_round.append(timings)
             cpu_by_round.append(cpu_used(cpu_before, cpu_seconds()))
             cache_by_round.append({k: v - cache_before[k] for k, v in query_cache().items()})
-            round_number += 1
+
+        started, warmup_rounds = time.monotonic(), 0
+        while warmup_rounds < WARMUP_ROUNDS or time.monotonic() - started < WARMUP_SECONDS:
+            play(counted=False)
+            warmup_rounds += 1
+        for _ in range(ROUNDS):
+            play(counted=True)
         slowest = sorted(per_query, key=lambda i: -statistics.median(per_query[i]))[:5]
         by_class: dict[str, list[float]] = {}
         for index, timings in per_query.items():
@@ -435,7 +440,7 @@ def measure(engine, queries):
             # shows what was still warming up (the JVM's compiled code, the caches).
             "p50_p95_ms_by_round": [
                 [percentiles(timings)["p50_ms"], percentiles(timings)["p95_ms"]]
-                for _, timings in sorted(by_round.items())
+                for timings in by_round
             ],
             "cpu_s_by_round": cpu_by_round,
             "query_cache_by_round": cache_by_round,
