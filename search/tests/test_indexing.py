@@ -248,6 +248,97 @@ def test_a_merge_that_cannot_start_leaves_the_rebuilt_index_live(
         elastic.drop()
 
 
+def test_a_change_published_while_the_rebuild_splits_reaches_the_new_index(
+    section, settings, monkeypatch
+):
+    """The rebuild loads one shard and splits it into SEARCH_ES_SHARDS; the loaded index
+    refuses writes while it is copied. A change published then waits for the split and
+    reaches the new live index: none is lost, and none goes to the deleted indices."""
+    import dataclasses
+    import threading
+    import time
+
+    from search import items as page_items
+    from search.backends import elastic
+
+    use_engine(settings, "elasticsearch")
+    settings.SEARCH_ES_INDEX = "test-split"
+    indices_client = type(elastic.client().indices)
+    elastic.drop()
+    split = indices_client.split
+    page = publish_article(section, "Hội nghị tổng kết công tác năm")
+    (item,) = page_items.iter_items([page.pk])
+    changed = dataclasses.replace(item, title="Lễ hội Lim mùa xuân")
+    writers, written = [], []
+
+    def publish_while_splitting(self, **kwargs):
+        writer = threading.Thread(target=lambda: written.append(elastic.write([changed])))
+        writer.start()
+        writers.append(writer)
+        time.sleep(0.5)
+        waiting = writer.is_alive()
+        result = split(self, **kwargs)
+        written.append(waiting)
+        return result
+
+    try:
+        service.rebuild("elasticsearch")
+        monkeypatch.setattr(indices_client, "split", publish_while_splitting)
+        service.rebuild("elasticsearch")
+        (writer,) = writers
+        writer.join(timeout=60)
+        # The write waited for the split, then was sent once, to the new index alone.
+        assert written == [True, 1]
+        (new,) = elastic.concrete_indices()
+        es = elastic.client()
+        assert list(es.indices.get_alias(name="test-split").body) == [new]
+        shards = es.indices.get_settings(index=new)[new]["settings"]["index"]["number_of_shards"]
+        assert shards == str(settings.SEARCH_ES_SHARDS) == "2"
+        source = es.get(index="test-split", id=page.pk)["_source"]
+        assert source["display"]["title"] == "Lễ hội Lim mùa xuân"
+        assert es.count(index="test-split")["count"] == 1
+    finally:
+        elastic.drop()
+
+
+def test_a_write_refused_by_an_index_become_read_only_is_sent_again(section, settings, monkeypatch):
+    """Indices listed before a rebuild made its loaded index read-only: the write that
+    index refuses is sent again once it is gone, to the indices left."""
+    import threading
+
+    from search import items as page_items
+    from search.backends import elastic
+
+    use_engine(settings, "elasticsearch")
+    settings.SEARCH_ES_INDEX = "test-refused"
+    elastic.drop()
+    es = elastic.client()
+    live, loading = "test-refused-1", "test-refused-2-load"
+    try:
+        for index in (live, loading):
+            elastic.create_index(index)
+        es.indices.update_aliases(actions=[{"add": {"index": live, "alias": "test-refused"}}])
+        es.indices.put_settings(index=loading, settings={"index.blocks.write": True})
+        page = publish_article(section, "Hội nghị tổng kết công tác năm")
+        items = list(page_items.iter_items([page.pk]))
+        listed = elastic.writable_indices
+        calls = []
+
+        def listed_before_the_block():
+            calls.append(len(calls))
+            return [live, loading] if len(calls) == 1 else listed()
+
+        monkeypatch.setattr(elastic, "writable_indices", listed_before_the_block)
+        threading.Timer(0.5, lambda: es.indices.delete(index=loading)).start()
+        assert elastic.write(items) == 1
+        elastic.delete([page.pk + 1])
+        assert calls == [0, 1, 2]
+        assert es.indices.exists(index=live) and not es.indices.exists(index=loading)
+        assert es.get(index=live, id=page.pk)["found"]
+    finally:
+        elastic.drop()
+
+
 @pytest.mark.embedded
 def test_rebuild_shows_progress_on_the_database(section, settings, capsys):
     use_engine(settings, "database")
