@@ -274,7 +274,7 @@ def _refused(error: Exception) -> bool:
             for item in error.errors
             for outcome in item.values()
         )
-    return isinstance(error, ApiError) and error.error == "cluster_block_exception"
+    return isinstance(error, ApiError) and error.message == "cluster_block_exception"
 
 
 def _on_writable(operation: Callable[[list[str]], None]) -> None:
@@ -448,7 +448,9 @@ def split(es: Elasticsearch, source: str, target: str) -> None:
             **{f"index.{key}": value for key, value in LIVE_SETTINGS.items()},
         },
     )
-    es.cluster.health(index=target, wait_for_status="yellow", timeout=f"{BULK_TIMEOUT}s")
+    health = es.cluster.health(index=target, wait_for_status="yellow", timeout=f"{BULK_TIMEOUT}s")
+    if health["timed_out"]:
+        raise RuntimeError(f"The split index {target} has no active copy of every shard")
 
 
 def rebuild(items: Iterable[Item], progress: Progress = None) -> int:
