@@ -448,9 +448,20 @@ def split(es: Elasticsearch, source: str, target: str) -> None:
             **{f"index.{key}": value for key, value in LIVE_SETTINGS.items()},
         },
     )
-    health = es.cluster.health(index=target, wait_for_status="yellow", timeout=f"{BULK_TIMEOUT}s")
-    if health["timed_out"]:
+    # Every copy active and in place before the merge is asked for: the merge runs on the
+    # copies that exist then, and a replica or a moved shard copied from the split's
+    # files afterwards would keep the deleted halves.
+    health = es.cluster.health(
+        index=target,
+        wait_for_status="green",
+        wait_for_no_relocating_shards=True,
+        wait_for_no_initializing_shards=True,
+        timeout=f"{BULK_TIMEOUT}s",
+    )
+    if health["timed_out"] and health["status"] == "red":
         raise RuntimeError(f"The split index {target} has no active copy of every shard")
+    if health["timed_out"]:
+        logger.warning("The split index %s is %s; it is used as it is", target, health["status"])
 
 
 def rebuild(items: Iterable[Item], progress: Progress = None) -> int:
