@@ -14,7 +14,7 @@ import dataclasses
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from itertools import chain
 
@@ -58,10 +58,6 @@ HEAD_FIELDS = [f"{name}_folded^{TEXT_FIELDS[name]}" for name in ("title", "lead"
 BULK_CHUNK = 500  # documents per bulk request
 BULK_THREADS = 2  # bulk requests in flight while rebuilding
 BULK_TIMEOUT = 120  # seconds per request while rebuilding
-# How long a write waits for a rebuild's split to end (see ``writable_indices``).
-SPLIT_WAIT = 30
-# A live index's settings; a rebuild loads with refreshes off and fsyncs deferred.
-LIVE_SETTINGS = {"refresh_interval": "1s", "translog.durability": "request"}
 # The database engines see a page's text as one sequence (title, lead, body, captions,
 # authors, tags, event place), so a quoted phrase may run from one part into the next;
 # here each part is a field of its own. ``seams_folded`` holds, for each boundary between
@@ -224,74 +220,16 @@ def alias() -> str:
     return settings.SEARCH_ES_INDEX
 
 
-def _write_blocks() -> dict[str, bool]:
-    """Every index of this alias (the live one and any rebuild in progress), and whether
-    it refuses writes."""
-    # Filtered by ``filter_path``, not by setting name: that drops the indices without it.
-    found = client().indices.get_settings(
-        index=f"{alias()}-*",
-        allow_no_indices=True,
-        filter_path="*.settings.index.blocks.write,*.settings.index.uuid",
-    )
-    return {
-        name: info["settings"].get("index", {}).get("blocks", {}).get("write") == "true"
-        for name, info in found.body.items()
-    }
-
-
 def concrete_indices() -> list[str]:
     """Every index of this alias: the live one and any rebuild in progress."""
-    return sorted(_write_blocks())
+    found = client().indices.get(index=f"{alias()}-*", allow_no_indices=True)
+    return sorted(found.body.keys())
 
 
-def writable_indices() -> list[str]:
-    """The indices a page's change goes to, once a rebuild's split has ended.
-
-    A rebuild loads one shard and splits it (``split``); the loaded index refuses writes
-    while it is copied, and its copy has every document written to it before. So a write
-    meanwhile waits (about a second at 100,000 articles) until the loaded index is gone,
-    after the alias has moved to the copy, and then reaches the copy. An index left
-    read-only by a rebuild that died is skipped after SPLIT_WAIT seconds (the next
-    rebuild deletes it)."""
-    deadline = time.monotonic() + SPLIT_WAIT
-    while True:
-        blocks = _write_blocks()
-        blocked = sorted(name for name, refuses in blocks.items() if refuses)
-        if not blocked:
-            return sorted(blocks)
-        if time.monotonic() > deadline:
-            logger.warning("Not writing to %s: it refuses writes", ", ".join(blocked))
-            return sorted(name for name, refuses in blocks.items() if not refuses)
-        time.sleep(0.2)
-
-
-def _refused(error: Exception) -> bool:
-    """A write refused by a read-only index (a split that began after the indices were
-    listed)."""
-    if isinstance(error, BulkIndexError):
-        return bool(error.errors) and all(
-            outcome.get("error", {}).get("type") == "cluster_block_exception"
-            for item in error.errors
-            for outcome in item.values()
-        )
-    return isinstance(error, ApiError) and error.message == "cluster_block_exception"
-
-
-def _on_writable(operation: Callable[[list[str]], None]) -> None:
-    """``operation`` on the writable indices; once more if a split began meanwhile (both
-    writes and deletes by id can be repeated)."""
-    try:
-        operation(writable_indices())
-    except (BulkIndexError, ApiError) as error:
-        if not _refused(error):
-            raise
-        operation(writable_indices())
-
-
-def create_index(name: str, bulk: bool = False, shards: int = 0, replicas: int = -1) -> None:
+def create_index(name: str, bulk: bool = False) -> None:
     body_settings = {
-        "number_of_shards": shards or settings.SEARCH_ES_SHARDS,
-        "number_of_replicas": settings.SEARCH_ES_REPLICAS if replicas < 0 else replicas,
+        "number_of_shards": settings.SEARCH_ES_SHARDS,
+        "number_of_replicas": settings.SEARCH_ES_REPLICAS,
     }
     if bulk:
         body_settings["refresh_interval"] = "-1"
@@ -304,7 +242,7 @@ def create_index(name: str, bulk: bool = False, shards: int = 0, replicas: int =
 
 
 def ensure_index() -> list[str]:
-    indices = writable_indices()
+    indices = concrete_indices()
     if not indices:
         name = f"{alias()}-{time.strftime('%Y%m%d%H%M%S')}-init"
         create_index(name)
@@ -318,19 +256,14 @@ def write(items: Iterable[Item]) -> int:
     items = list(items)
     if not items:
         return 0
-    sources = [(item.page_id, source_for(item)) for item in items]
-
-    def send(indices: list[str]) -> None:
-        # One bulk request per BULK_CHUNK documents, not one request each: an import
-        # sends its batches through here (the same documents the rebuild sends).
-        actions = [
-            {"_index": index, "_id": page_id, "_source": source}
-            for index in indices or ensure_index()
-            for page_id, source in sources
-        ]
-        bulk(es, actions, chunk_size=BULK_CHUNK, refresh=False)
-
-    _on_writable(send)
+    # One bulk request per BULK_CHUNK documents, not one request each: an import sends
+    # its batches through here (the same documents the rebuild sends).
+    actions = [
+        {"_index": index, "_id": item.page_id, "_source": source_for(item)}
+        for index in ensure_index()
+        for item in items
+    ]
+    bulk(es, actions, chunk_size=BULK_CHUNK, refresh=False)
     es.indices.refresh(index=alias())
     return len(items)
 
@@ -340,17 +273,12 @@ def delete(page_ids: Iterable[int]) -> None:
     ids = list(page_ids)
     if not ids:
         return
-    written = []
-
-    def remove(indices: list[str]) -> None:
-        for index in indices:
-            for page_id in ids:
-                with contextlib.suppress(NotFoundError):
-                    es.delete(index=index, id=str(page_id))
-        written[:] = indices
-
-    _on_writable(remove)
-    if written:
+    indices = concrete_indices()
+    for index in indices:
+        for page_id in ids:
+            with contextlib.suppress(NotFoundError):
+                es.delete(index=index, id=str(page_id))
+    if indices:
         es.indices.refresh(index=alias())
 
 
@@ -427,67 +355,23 @@ def merge(name: str) -> None:
         logger.warning("The rebuilt index %s was not merged: %s", name, error)
 
 
-def split(es: Elasticsearch, source: str, target: str) -> None:
-    """Copy the loaded one-shard ``source`` into ``target`` with SEARCH_ES_SHARDS shards
-    (the split API). ``source`` stays, read-only, until the alias has moved.
-
-    Two shards let one query use two cores, but loading them is slower on a node that
-    shares its cores with the feeder: each bulk request is answered when both shards
-    have indexed their half, so one waits for the other. The split hard-links the
-    loaded segments (about a second at 100,000 articles) and marks each shard's other
-    half deleted; the merge that follows every rebuild drops them. Until then each
-    shard's term statistics count its deleted half too (docs/search.md)."""
-    es.indices.put_settings(index=source, settings={"index.blocks.write": True})
-    es.indices.split(
-        index=source,
-        target=target,
-        settings={
-            "index.number_of_shards": settings.SEARCH_ES_SHARDS,
-            "index.number_of_replicas": settings.SEARCH_ES_REPLICAS,
-            "index.blocks.write": None,
-            **{f"index.{key}": value for key, value in LIVE_SETTINGS.items()},
-        },
-    )
-    # Every copy active and in place before the merge is asked for: the merge runs on the
-    # copies that exist then, and a replica or a moved shard copied from the split's
-    # files afterwards would keep the deleted halves.
-    health = es.cluster.health(
-        index=target,
-        wait_for_status="green",
-        wait_for_no_relocating_shards=True,
-        wait_for_no_initializing_shards=True,
-        timeout=f"{BULK_TIMEOUT}s",
-    )
-    if health["timed_out"] and health["status"] == "red":
-        raise RuntimeError(f"The split index {target} has no active copy of every shard")
-    if health["timed_out"]:
-        logger.warning("The split index %s is %s; it is used as it is", target, health["status"])
-
-
 def rebuild(items: Iterable[Item], progress: Progress = None) -> int:
     """Bulk-load a new index and swap the alias to it atomically; returns documents loaded."""
     # Queries must fail fast (SEARCH_ES_TIMEOUT, then the database answers); a bulk request
     # on a busy node may take longer, and retrying one is harmless (documents have ids).
     es = client().options(request_timeout=BULK_TIMEOUT, max_retries=2, retry_on_timeout=True)
     name = f"{alias()}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 1_000_000:06d}"
-    # Several shards are loaded as one and split (``split``); the loaded copy needs no
-    # replica.
-    loaded = f"{name}-load" if settings.SEARCH_ES_SHARDS > 1 else name
-    if loaded == name:
-        create_index(name, bulk=True)
-    else:
-        create_index(loaded, bulk=True, shards=1, replicas=0)
+    create_index(name, bulk=True)
 
     def actions():
         for item in items:
-            yield {"_index": loaded, "_id": item.page_id, "_source": source_for(item)}
+            yield {"_index": name, "_id": item.page_id, "_source": source_for(item)}
 
     try:
         count = _bulk_load(es, actions(), progress)
-        if loaded == name:
-            es.indices.put_settings(index=name, settings=LIVE_SETTINGS)
-        else:
-            split(es, loaded, name)
+        es.indices.put_settings(
+            index=name, settings={"refresh_interval": "1s", "translog.durability": "request"}
+        )
         es.indices.refresh(index=name)
         # A concrete index named like the alias (from an old setup) would block the alias.
         if es.indices.exists(index=alias()) and not es.indices.exists_alias(name=alias()):
@@ -499,11 +383,9 @@ def rebuild(items: Iterable[Item], progress: Progress = None) -> int:
         swap.append({"add": {"index": name, "alias": alias()}})
         es.indices.update_aliases(actions=swap)
     except Exception:
-        es.indices.delete(index=f"{loaded},{name}", ignore_unavailable=True)
+        es.indices.delete(index=name, ignore_unavailable=True)
         raise
-    # The loaded index last: writes wait while it is read-only (``writable_indices``), so
-    # they resume with only the new index left, and none goes to an index being deleted.
-    for index in sorted(concrete_indices(), key=lambda index: index == loaded):
+    for index in concrete_indices():
         if index != name:
             es.indices.delete(index=index, ignore_unavailable=True)
     merge(name)

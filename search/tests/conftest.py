@@ -6,7 +6,6 @@ missing. The database engine's tests are also marked ``embedded`` (SQLite FTS5 p
 
 import os
 import uuid
-import warnings
 from datetime import datetime
 from types import SimpleNamespace
 
@@ -42,21 +41,6 @@ def use_engine(settings, name: str) -> None:
     else:
         settings.ELASTICSEARCH_URL = ""
         settings.SEARCH_ENGINE = settings.SEARCH_DATABASE_ENGINE
-
-
-def merged() -> None:
-    """Wait for the node's merge of a rebuilt index. The rebuild splits its loaded shard,
-    and until the merge each shard counts the other's documents (marked deleted) in its
-    term statistics: scores differ a little from the archive's own."""
-    from elasticsearch.exceptions import GeneralAvailabilityWarning
-
-    from search.backends import elastic
-
-    with warnings.catch_warnings():  # the client marks the tasks API a preview
-        warnings.simplefilter("ignore", GeneralAvailabilityWarning)
-        elastic.client().tasks.list(
-            actions="*forcemerge*", wait_for_completion=True, timeout="120s"
-        )
 
 
 def with_elasticsearch():
@@ -216,7 +200,6 @@ def corpus(django_db_setup, django_db_blocker):
             if os.environ.get("ELASTICSEARCH_URL"):
                 with with_elasticsearch():
                     service.rebuild("elasticsearch")
-                    merged()
             ns.calendar = calendar
             yield ns
         finally:

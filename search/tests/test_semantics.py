@@ -11,13 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from search.tests.conftest import (
-    aware,
-    merged,
-    publish_article,
-    use_engine,
-    with_elasticsearch,
-)
+from search.tests.conftest import aware, publish_article, use_engine, with_elasticsearch
 
 pytestmark = pytest.mark.django_db
 
@@ -302,7 +296,6 @@ def archive(django_db_setup, django_db_blocker):
             if os.environ.get("ELASTICSEARCH_URL"):
                 with with_elasticsearch():
                     service.rebuild("elasticsearch")
-                    merged()
             yield SimpleNamespace(pages=pages, section=section)
         finally:
             section.refresh_from_db()
